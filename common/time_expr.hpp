@@ -1,0 +1,42 @@
+#pragma once
+/// Time expressions as people type them, parsed without a time zone. The zone
+/// (the household's) is applied by resolve_time() in zone.hpp, in the daemon.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fairly {
+
+struct time_expr {
+    enum class form {
+        now,            ///< "now"
+        relative,       ///< "-40m": offset before the reference instant
+        clock,          ///< "03:10": the latest past instant whose local clock reads 03:10
+        day_clock,      ///< "yesterday 22:40", "mon 09:00", "today 07:00"
+        day,            ///< "yesterday", "today", "monday": start of that local day
+        local_date,     ///< "2026-10-25": start of that local day
+        local_date_time,///< "2026-10-25 00:30" or "2026-10-25T00:30"
+        instant,        ///< ISO 8601 with offset or Z: "2026-10-25T00:30:00+01:00"
+    };
+    form kind = form::now;
+    std::chrono::seconds offset{0};          ///< relative: seconds before the reference (positive)
+    std::chrono::minutes time_of_day{0};     ///< clock, day_clock, local_date_time
+    int days_back = 0;                       ///< day/day_clock with "today"(0) or "yesterday"(1)
+    std::optional<std::chrono::weekday> weekday; ///< day/day_clock naming a weekday (latest such day, today included)
+    std::chrono::year_month_day date{};      ///< local_date, local_date_time
+    std::chrono::sys_seconds at{};           ///< instant
+};
+
+/// Parses `text`; throws input_error naming `field` with a message that shows
+/// the accepted forms.
+time_expr parse_time_expr(std::string_view text, std::string_view field = "at");
+
+/// Parses an ISO 8601 instant with an offset or Z ("2026-11-23T09:00:00Z",
+/// "2026-11-23T09:00+01:00"); used for FAIRLY_NOW and for wire timestamps.
+std::chrono::sys_seconds parse_iso_instant(std::string_view text, std::string_view field = "time");
+
+/// Formats an instant as ISO 8601 UTC: "2026-11-23T09:00:00Z".
+std::string format_iso_utc(std::chrono::sys_seconds t);
+
+} // namespace fairly
