@@ -1,0 +1,19 @@
+#pragma once
+/// Where fairly keeps things, following the XDG base directory rules.
+#include <filesystem>
+#include <string>
+
+namespace fairly {
+
+/// $FAIRLY_SOCKET, else $XDG_RUNTIME_DIR/fairly/fairly.sock, else
+/// /run/user/<uid>/fairly/fairly.sock when that directory exists, else
+/// /run/fairly/fairly.sock (the system service's socket).
+std::filesystem::path default_socket_path();
+
+/// $XDG_STATE_HOME/fairly/household.db, else ~/.local/state/fairly/household.db.
+std::filesystem::path default_database_path();
+
+/// $XDG_STATE_HOME/fairly (or ~/.local/state/fairly): the CLI's spool lives here.
+std::filesystem::path state_directory();
+
+} // namespace fairly
