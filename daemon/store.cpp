@@ -1,0 +1,157 @@
+#include "store.hpp"
+
+#include <sqlite3.h>
+
+namespace fairly::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int code, std::string_view what) {
+    std::string message(what);
+    message += ": ";
+    message += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    throw storage_error(db ? sqlite3_extended_errcode(db) : code, message);
+}
+
+} // namespace
+
+bool storage_error::is_constraint() const { return (code & 0xff) == SQLITE_CONSTRAINT; }
+
+statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) fail(db, rc, "cannot prepare a statement");
+}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+statement& statement::bind(int index, std::int64_t value) {
+    if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) fail(db_, rc, "cannot bind");
+    return *this;
+}
+
+statement& statement::bind(int index, double value) {
+    if (int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) fail(db_, rc, "cannot bind");
+    return *this;
+}
+
+statement& statement::bind(int index, std::string_view value) {
+    if (int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8); rc != SQLITE_OK)
+        fail(db_, rc, "cannot bind");
+    return *this;
+}
+
+statement& statement::bind_null(int index) {
+    if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) fail(db_, rc, "cannot bind");
+    return *this;
+}
+
+bool statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, rc, "database error");
+}
+
+void statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+bool statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::int64_t statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+double statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string statement::text(int column) const {
+    const auto* bytes = sqlite3_column_text(stmt_, column);
+    return bytes ? std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+}
+
+std::optional<std::int64_t> statement::optional_int64(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return int64(column);
+}
+
+std::optional<std::string> statement::optional_text(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return text(column);
+}
+
+database::database(const std::string& path) : path_(path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = "cannot open the database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw storage_error(rc, message);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 5000);
+    try {
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=FULL");
+        exec("PRAGMA foreign_keys=ON");
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+database::~database() {
+    cache_.clear(); // finalize statements before closing
+    sqlite3_close(db_);
+}
+
+void database::exec(std::string_view sql) {
+    std::string text(sql);
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        std::string what = message ? message : sqlite3_errstr(rc);
+        sqlite3_free(message);
+        throw storage_error(sqlite3_extended_errcode(db_), what);
+    }
+}
+
+statement& database::cached(std::string_view sql) {
+    auto found = cache_.find(std::string(sql));
+    if (found != cache_.end()) return *found->second;
+    auto inserted = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql));
+    return *inserted.first->second;
+}
+
+std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int database::changes() const { return sqlite3_changes(db_); }
+
+transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+transaction::~transaction() {
+    if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void transaction::commit() {
+    db_.exec("COMMIT");
+    open_ = false;
+}
+
+savepoint::savepoint(database& db) : db_(db) { db_.exec("SAVEPOINT request"); }
+
+savepoint::~savepoint() {
+    if (open_) {
+        sqlite3_exec(db_.handle(), "ROLLBACK TO request", nullptr, nullptr, nullptr);
+        sqlite3_exec(db_.handle(), "RELEASE request", nullptr, nullptr, nullptr);
+    }
+}
+
+void savepoint::release() {
+    db_.exec("RELEASE request");
+    open_ = false;
+}
+
+void savepoint::rollback() {
+    db_.exec("ROLLBACK TO request");
+    db_.exec("RELEASE request");
+    open_ = false;
+}
+
+} // namespace fairly::store
