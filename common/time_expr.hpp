@@ -22,6 +22,7 @@ struct time_expr {
     form kind = form::now;
     std::chrono::seconds offset{0};          ///< relative: seconds before the reference (positive)
     std::chrono::minutes time_of_day{0};     ///< clock, day_clock, local_date_time
+    std::chrono::seconds seconds_past_minute{0}; ///< local_date_time typed with ":SS" (0-59)
     int days_back = 0;                       ///< day/day_clock with "today"(0) or "yesterday"(1)
     std::optional<std::chrono::weekday> weekday; ///< day/day_clock naming a weekday (latest such day, today included)
     std::chrono::year_month_day date{};      ///< local_date, local_date_time

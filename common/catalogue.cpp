@@ -1,0 +1,58 @@
+#include "catalogue.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fairly {
+
+using namespace std::chrono_literals;
+
+const std::vector<std::string_view>& categories() {
+    static const std::vector<std::string_view> all{"care", "household", "logistics", "thinking", "career", "protected"};
+    return all;
+}
+
+bool is_category(std::string_view name) {
+    return std::find(categories().begin(), categories().end(), name) != categories().end();
+}
+
+const std::vector<std::string_view>& roles() {
+    static const std::vector<std::string_view> all{"noticed", "planned", "decided", "followed-up", "did"};
+    return all;
+}
+
+bool is_role(std::string_view name) { return std::find(roles().begin(), roles().end(), name) != roles().end(); }
+
+const std::vector<kind_definition>& default_kinds() {
+    // Weights: an hour of hands-on care is worth about 2 points; a trip or a
+    // chore has a point for the occurrence (the interruption) plus its time.
+    static const std::vector<kind_definition> all{
+        {"night-feed", "care", 1.0, 2.0, 30min, true},
+        {"bedtime", "care", 0.5, 2.0, 45min, false},
+        {"bath-time", "care", 0.5, 2.0, 30min, false},
+        {"sick-day", "care", 2.0, 1.0, 480min, false},
+        {"homework", "care", 0.5, 1.5, 30min, false},
+        {"school-run", "logistics", 1.0, 1.5, 30min, false},
+        {"nursery-run", "logistics", 1.0, 1.5, 30min, false},
+        {"appointment", "logistics", 1.0, 1.5, 60min, false},
+        {"shopping", "household", 0.5, 1.5, 60min, false},
+        {"cooking", "household", 0.5, 1.5, 45min, false},
+        {"laundry", "household", 0.5, 1.0, 30min, false},
+        {"cleaning", "household", 0.5, 1.0, 45min, false},
+        {"planning", "thinking", 1.0, 1.5, 15min, false},
+        {"meeting-moved", "career", 0.0, 0.0, 60min, false},
+        {"gym", "protected", 0.0, 0.0, 60min, false},
+        {"couple-time", "protected", 0.0, 0.0, 45min, false},
+        {"me-time", "protected", 0.0, 0.0, 60min, false},
+    };
+    return all;
+}
+
+bool is_valid_name(std::string_view name) {
+    if (name.empty() || name.size() > 40 || name.front() == '-') return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+}
+
+} // namespace fairly
