@@ -55,6 +55,7 @@ CREATE TABLE event (
 
 CREATE INDEX event_by_start ON event(start_utc);
 CREATE INDEX event_by_member_start ON event(member_id, start_utc);
+CREATE INDEX event_by_supersedes ON event(supersedes) WHERE supersedes IS NOT NULL;
 
 -- The record is append-only: nothing is deleted, and an event changes only
 -- once, from active to voided or superseded. A correction is a new event.

@@ -1,0 +1,58 @@
+#pragma once
+/// The one thread that touches the database. Requests queue up while a commit
+/// is in flight; the next round takes them all into one transaction (each in
+/// its own savepoint) and one durable COMMIT: group commit. Replies are handed
+/// back only after that commit, so an acknowledgement means it is on disk.
+#include "handler.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace fairly::daemon {
+
+class commit_worker {
+public:
+    /// Receives the reply line (empty for a notification). Called on the worker
+    /// thread: hand it to the connection's own executor.
+    using reply_fn = std::function<void(std::string reply)>;
+
+    commit_worker(store::database& db, request_handler& handler, std::size_t max_batch = 4096);
+    ~commit_worker();
+    commit_worker(const commit_worker&) = delete;
+    commit_worker& operator=(const commit_worker&) = delete;
+
+    void start();
+    void submit(std::string line, caller who, reply_fn done);
+    /// Answers everything already queued, then ends the thread.
+    void stop();
+
+    std::uint64_t commits() const;
+    std::uint64_t requests() const;
+
+private:
+    struct job {
+        std::string line;
+        caller who;
+        reply_fn done;
+    };
+    void run();
+    void process(std::deque<job>& batch);
+
+    store::database& db_;
+    request_handler& handler_;
+    std::size_t max_batch_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<job> queue_;
+    bool stopping_ = false;
+    std::uint64_t commits_ = 0;
+    std::uint64_t requests_ = 0;
+    std::thread thread_;
+};
+
+} // namespace fairly::daemon

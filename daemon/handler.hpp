@@ -1,0 +1,81 @@
+#pragma once
+/// The socket-free request handler: one JSON-RPC request line in, one reply
+/// line out. It owns the meaning of every method; the session and server only
+/// move bytes. Unit tests drive it on an in-memory database.
+#include "store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fairly::daemon {
+
+using json = nlohmann::json;
+
+/// Who is on the other end of the socket, from SO_PEERCRED.
+struct caller {
+    std::int64_t uid = -1;
+    std::int64_t pid = 0;
+};
+
+struct handler_settings {
+    std::int64_t daemon_uid = 0;     ///< root and this uid may act for any member
+    std::string version;             ///< reported by `status`
+    std::function<std::chrono::sys_seconds()> clock; ///< FAIRLY_NOW or the system clock
+};
+
+class request_handler {
+public:
+    request_handler(store::database& db, handler_settings settings);
+
+    /// Parses and answers one request line. Returns the reply line (with its
+    /// newline), or an empty string for a notification (a request without id).
+    /// Each request runs in its own savepoint: a failed one leaves no trace.
+    std::string handle_line(std::string_view line, const caller& who);
+
+    /// Answers a parsed request (see handle_line).
+    json handle(const json& request, const caller& who);
+
+private:
+    struct household_info {
+        std::string tz;
+        int week_start = 1;
+    };
+
+    json dispatch(std::string_view method, const json& params, const caller& who);
+    json status(const json& params, const caller& who);
+    json init(const json& params, const caller& who);
+    json member_add(const json& params, const caller& who);
+    json event_log(const json& params, const caller& who);
+    json timer_start(const json& params, const caller& who);
+    json timer_stop(const json& params, const caller& who);
+    json events_list(const json& params, const caller& who);
+    json event_void(const json& params, const caller& who);
+    json event_edit(const json& params, const caller& who);
+    json kinds_list(const json& params, const caller& who);
+
+    const household_info& household();
+    /// The member the caller's uid is bound to, if any.
+    std::optional<std::int64_t> bound_member(const caller& who);
+    bool privileged(const caller& who) const;
+    /// Refuses uids that are neither bound nor privileged.
+    std::optional<std::int64_t> require_access(const caller& who);
+    /// The member an event is for: `member` > binding > `default_member` > sole member.
+    std::int64_t subject_member(const json& params, std::optional<std::int64_t> binding);
+    std::int64_t member_id(std::string_view name, std::string_view field);
+    std::int64_t kind_id(std::string_view name);
+    std::chrono::sys_seconds reference_time(const json& params);
+    json event_json(std::int64_t event_id);
+    json find_event_by_uuid(std::string_view uuid);
+
+    store::database& db_;
+    handler_settings settings_;
+    std::optional<household_info> household_;
+};
+
+} // namespace fairly::daemon

@@ -1,0 +1,107 @@
+// fairlyd: owns the household's database and answers fairly over a Unix socket.
+// main() only wires the parts together and turns errors into exit codes.
+#include "commit_worker.hpp"
+#include "handler.hpp"
+#include "migrations.hpp"
+#include "paths.hpp"
+#include "server.hpp"
+#include "time_expr.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#ifndef FAIRLY_VERSION
+#define FAIRLY_VERSION "0.0.0"
+#endif
+
+namespace {
+
+/// Holds an exclusive lock beside the database for the daemon's lifetime, so
+/// a second fairlyd on another socket cannot open the same household.
+class database_lock {
+public:
+    explicit database_lock(const std::filesystem::path& database) {
+        const std::string path = database.string() + ".lock";
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd_ < 0) throw fairly::error("cannot open the lock file " + path + ": " + std::strerror(errno));
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd_);
+            throw fairly::error("another fairlyd already has the database " + database.string() + " open; stop it first");
+        }
+    }
+    ~database_lock() { ::close(fd_); }
+    database_lock(const database_lock&) = delete;
+    database_lock& operator=(const database_lock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+std::function<std::chrono::sys_seconds()> make_clock() {
+    if (const char* fixed = std::getenv("FAIRLY_NOW"); fixed && *fixed) {
+        const auto now = fairly::parse_iso_instant(fixed, "FAIRLY_NOW");
+        return [now] { return now; };
+    }
+    return [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fairlyd: keeps a household's shared load record and serves `fairly` over a Unix socket.\n"
+                 "Runs in the foreground and logs to stderr; stop it with SIGTERM or Ctrl-C.",
+                 "fairlyd"};
+    std::string database = fairly::default_database_path().string();
+    std::string socket = fairly::default_socket_path().string();
+    std::size_t max_connections = 64;
+    long idle_timeout = 300;
+    app.set_version_flag("--version", "fairlyd " FAIRLY_VERSION);
+    app.set_config("--config", "", "read options from this file (key = value, as in /etc/fairly/fairlyd.conf)");
+    app.add_option("--db", database, "the household database (created if missing)")->capture_default_str();
+    app.add_option("--socket", socket, "the Unix socket to serve (env FAIRLY_SOCKET)")->capture_default_str();
+    app.add_option("--max-connections", max_connections, "connections served at once; more are refused")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    app.add_option("--idle-timeout", idle_timeout, "seconds before a silent connection is closed")
+        ->capture_default_str()->check(CLI::Range(1L, 86400L));
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        ::umask(0077); // the database and its WAL are the household's private record: 0600
+        std::filesystem::path database_path(database);
+        if (database_path.has_parent_path()) {
+            std::filesystem::create_directories(database_path.parent_path());
+        }
+        database_lock lock(database_path);
+        fairly::store::database db(database);
+        const int schema = fairly::store::apply_migrations(db);
+
+        fairly::daemon::request_handler handler(db, {static_cast<std::int64_t>(::getuid()), FAIRLY_VERSION, make_clock()});
+        fairly::daemon::commit_worker worker(db, handler);
+        boost::asio::io_context io(1);
+        fairly::daemon::server_options options;
+        options.socket_path = socket;
+        options.max_connections = max_connections;
+        options.idle_timeout = std::chrono::seconds(idle_timeout);
+        fairly::daemon::server server(io, worker, options);
+        server.start();
+        worker.start();
+        std::cerr << "fairlyd " FAIRLY_VERSION ": serving " << socket << " (database " << database << ", schema " << schema
+                  << ")" << std::endl;
+        io.run();
+        worker.stop();
+        std::cerr << "fairlyd: stopped cleanly after " << worker.requests() << " requests in " << worker.commits()
+                  << " commits" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "fairlyd: " << e.what() << std::endl;
+        return 1;
+    }
+}

@@ -1,0 +1,50 @@
+#pragma once
+/// fairlyd's socket side: the acceptor (with its connection limit and signal
+/// handling) and one session per connection. They move bytes; the meaning of
+/// a request is the request_handler's, run by the commit_worker.
+#include "commit_worker.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+namespace fairly::daemon {
+
+struct server_options {
+    std::filesystem::path socket_path;
+    std::size_t max_connections = 64;
+    std::chrono::seconds idle_timeout{300};
+    std::size_t max_in_flight = 64;               ///< per connection: reading pauses beyond this
+    std::size_t max_outbox_bytes = 1024 * 1024;   ///< per connection: replies the client has not read
+    std::chrono::seconds shutdown_grace{5};       ///< how long SIGTERM waits for replies to go out
+};
+
+/// Thrown when the socket cannot be served (a live fairlyd holds it, or the path is unusable).
+struct socket_error : fairly::error {
+    using fairly::error::error;
+};
+
+class server {
+public:
+    server(boost::asio::io_context& io, commit_worker& worker, server_options options);
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Binds the socket (replacing a stale one, refusing a live one), starts
+    /// accepting and handles SIGTERM/SIGINT. Run the io_context afterwards;
+    /// it returns once a signal has stopped everything.
+    void start();
+
+    /// Stops accepting, removes the socket, lets sessions send what they owe, closes them.
+    void shutdown();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace fairly::daemon
