@@ -1,0 +1,27 @@
+#pragma once
+/// Every `fairly` command registers itself with one setup_x(); main() calls them.
+#include "../context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace fairly::cli {
+
+void setup_init(CLI::App& app, context& ctx);
+void setup_member(CLI::App& app, context& ctx);
+void setup_log(CLI::App& app, context& ctx);
+void setup_timer(CLI::App& app, context& ctx);   // start, stop
+void setup_events(CLI::App& app, context& ctx);
+void setup_void(CLI::App& app, context& ctx);
+void setup_edit(CLI::App& app, context& ctx);
+void setup_status(CLI::App& app, context& ctx);
+void setup_kinds(CLI::App& app, context& ctx);
+
+/// Checks a time expression or a length here, before anything is sent or
+/// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
+void check_time(const std::string& text, const char* option);
+void check_length(const std::string& text, const char* option);
+
+/// One line about an event: "#42 night-feed for sam, Mon 23 Nov 03:10, 35m: teething".
+std::string describe_event(const json& event);
+
+} // namespace fairly::cli

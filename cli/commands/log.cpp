@@ -1,0 +1,54 @@
+// fairly log KIND: record something a member did (or noticed, planned, ...).
+#include "commands.hpp"
+
+namespace fairly::cli {
+namespace {
+
+struct log_options {
+    std::string kind;
+    std::string at;
+    std::string length;
+    std::string until;
+    std::string note;
+    std::string member;
+    std::string role;
+    bool json_output = false;
+};
+
+void run_log(const log_options& options, context& ctx) {
+    json params{{"kind", options.kind}};
+    if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
+    if (!options.length.empty()) check_length(options.length, "for"), params["for"] = options.length;
+    if (!options.until.empty()) check_time(options.until, "until"), params["until"] = options.until;
+    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.member.empty()) params["member"] = options.member;
+    if (!options.role.empty()) params["role"] = options.role;
+    auto result = ctx.write("event.log", params);
+    if (!result) return; // spooled; already said so
+    if (options.json_output) {
+        ctx.out << (*result)["event"].dump(2) << '\n';
+        return;
+    }
+    ctx.out << ((*result).value("duplicate", false) ? "Already logged " : "Logged ") << describe_event((*result)["event"]) << '\n';
+}
+
+} // namespace
+
+void setup_log(CLI::App& app, context& ctx) {
+    auto options = std::make_shared<log_options>();
+    CLI::App* command = app.add_subcommand("log", "Log something done: fairly log night-feed --at 03:10 --for 35m");
+    command->add_option("kind", options->kind, "what was done (see `fairly kinds`)")->required();
+    command->add_option("--at", options->at,
+                        "when it started: now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601 "
+                        "(default: now, or --for before now)");
+    auto* length = command->add_option("--for", options->length, "how long: 35m, 1h20m, 1.5h (without --at: it just ended)");
+    auto* until = command->add_option("--until", options->until, "when it ended (instead of --for)");
+    length->excludes(until);
+    command->add_option("--note", options->note, "a few words to remember it by");
+    command->add_option("--member", options->member, "who did it (default: you, or FAIRLY_MEMBER)");
+    command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did (default)");
+    command->add_flag("--json", options->json_output, "print the stored event as JSON");
+    command->callback([options, &ctx] { run_log(*options, ctx); });
+}
+
+} // namespace fairly::cli

@@ -1,0 +1,57 @@
+// fairly: log the household's load in one short command, and read it back.
+// main() registers the commands and turns errors into exit codes, once.
+#include "commands/commands.hpp"
+
+#include <iostream>
+
+#ifndef FAIRLY_VERSION
+#define FAIRLY_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+    using namespace fairly::cli;
+    try {
+        context ctx(std::cout, std::cerr);
+        CLI::App app{"fairly: who carried which part of the household's load, logged in one short command.", "fairly"};
+        app.set_version_flag("--version", "fairly " FAIRLY_VERSION);
+        app.add_option("--socket", ctx.socket, "fairlyd's socket (env FAIRLY_SOCKET)")->capture_default_str();
+        app.require_subcommand(1);
+        app.footer("Times: now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601.\n"
+                   "Lengths: 35m, 1h20m, 1.5h. Environment: FAIRLY_SOCKET, FAIRLY_MEMBER, FAIRLY_NOW.\n"
+                   "Exit codes: 0 ok, 64 usage, 65 refused input, 69 fairlyd not running, 74 not stored, 77 not allowed.");
+        setup_init(app, ctx);
+        setup_member(app, ctx);
+        setup_log(app, ctx);
+        setup_timer(app, ctx);
+        setup_events(app, ctx);
+        setup_void(app, ctx);
+        setup_edit(app, ctx);
+        setup_status(app, ctx);
+        setup_kinds(app, ctx);
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::ParseError& e) {
+            const int code = app.exit(e);
+            return code == 0 ? exit_ok : exit_usage;
+        }
+        return exit_ok;
+    } catch (const command_error& e) {
+        std::cerr << "fairly: " << e.what() << '\n';
+        return e.exit_status;
+    } catch (const fairly::rpc::rpc_error& e) {
+        std::cerr << "fairly: " << e.what() << '\n';
+        switch (e.code) {
+        case fairly::rpc::error_code::permission_denied: return exit_permission;
+        case fairly::rpc::error_code::storage_error: return exit_io;
+        case fairly::rpc::error_code::busy: return exit_tempfail;
+        case fairly::rpc::error_code::internal_error: return exit_software;
+        default: return exit_data;
+        }
+    } catch (const socket_permission& e) {
+        std::cerr << "fairly: " << e.what() << '\n';
+        return exit_permission;
+    } catch (const std::exception& e) {
+        std::cerr << "fairly: " << e.what() << '\n';
+        return exit_software;
+    }
+}
