@@ -11,8 +11,8 @@ namespace {
 
 using std::chrono::seconds;
 
-// The longest length one entry may have. Longer is almost always a typo ("35h"
-// for "35m"), and the bound keeps every sum below far from overflowing.
+// The longest length one entry may have. Longer is almost always a slip ("50d"
+// for "50m"), and the bound keeps every sum below far from overflowing.
 constexpr std::int64_t longest_length_s = 7 * 24 * 3600;
 
 constexpr std::string_view length_examples = "35m, 1h20m or 1.5h";

@@ -6,8 +6,8 @@
 namespace fairly {
 
 /// Parses a length of time as people type it: "35m", "1h20m", "1.5h", "2h",
-/// "90s", "1h 20m". A bare number is minutes. The result is positive and at most
-/// 7 days; anything else throws input_error naming `field`.
+/// "90s", "1h 20m", "1d", "35 min". A bare number is minutes. The result is
+/// positive and at most 7 days; anything else throws input_error naming `field`.
 std::chrono::seconds parse_duration(std::string_view text, std::string_view field = "duration");
 
 /// Formats a length for people: "35m", "1h20m", "2h", "0m", "3d4h" is never

@@ -29,12 +29,14 @@ struct time_expr {
     std::chrono::sys_seconds at{};           ///< instant
 };
 
-/// Parses `text`; throws input_error naming `field` with a message that shows
-/// the accepted forms.
+/// Parses `text` (case and surrounding spaces do not matter); throws
+/// input_error naming `field` with a message that shows the accepted forms.
+/// Dates must be real calendar dates in the years 1970 to 9999.
 time_expr parse_time_expr(std::string_view text, std::string_view field = "at");
 
 /// Parses an ISO 8601 instant with an offset or Z ("2026-11-23T09:00:00Z",
-/// "2026-11-23T09:00+01:00"); used for FAIRLY_NOW and for wire timestamps.
+/// "2026-11-23T09:00+01:00", "2026-11-23T09:00:00.250Z": fractions of a second
+/// are dropped); used for FAIRLY_NOW and for wire timestamps.
 std::chrono::sys_seconds parse_iso_instant(std::string_view text, std::string_view field = "time");
 
 /// Formats an instant as ISO 8601 UTC: "2026-11-23T09:00:00Z".

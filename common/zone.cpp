@@ -92,7 +92,10 @@ sys_seconds from_local(const date::time_zone& zone, date::local_seconds local) {
 }
 
 /// The first instant of a local day: midnight, or the end of the gap when the
-/// clocks went forward across midnight (midnight itself never happened).
+/// clocks went forward across midnight (midnight itself never happened). Every
+/// such gap in the tz database since 1970 begins exactly at midnight, where
+/// this equals moving midnight forward; the rule is spelled out so a gap that
+/// began before midnight would still not start the day late.
 sys_seconds start_of_local_day(const date::time_zone& zone, sys_days local_day) {
     const date::local_seconds midnight = local_at(local_day, seconds{0});
     const date::local_info info = zone.get_info(midnight);

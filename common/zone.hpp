@@ -13,17 +13,27 @@ namespace fairly {
 bool is_known_zone(std::string_view name);
 
 /// Resolves `expr` against `reference` (the instant the command was typed) in
-/// the zone named `zone`. DST rules, decided on purpose:
+/// the zone named `zone`. DST rules, decided on purpose (drawn in zone.cpp):
 ///  - a local time that happens twice (the hour the clocks go back): the earlier
 ///    one, except for a bare clock time ("01:30"), which picks the latest instant
-///    not after the reference;
+///    not after the reference (so the second 01:30 once it has passed);
 ///  - a local time that does not exist (the hour the clocks go forward) is moved
 ///    forward by the gap: 01:30 on the spring-forward night in London is 02:30 BST.
-/// Throws input_error (field `field`) for an unknown zone.
+///    A bare clock time follows the same rule and then, like any bare clock
+///    time, must not be after the reference, or else it is the day before's;
+///  - a day ("today", "mon", "2026-10-25") starts at its local midnight, or where
+///    the gap ends if midnight itself never happened;
+///  - a weekday is the latest local date with that weekday, today included, even
+///    if "mon 09:00" on a Monday morning is still to come (refusing future times
+///    is the caller's job).
+/// Throws input_error with field "tz" for an unknown zone (the household's
+/// setting is at fault, not the typed time), and with field `field` for a
+/// hand-built expression whose date or time of day cannot be.
 std::chrono::sys_seconds resolve_time(const time_expr& expr, std::chrono::sys_seconds reference,
                                       std::string_view zone, std::string_view field = "at");
 
-/// "2026-11-23 09:00" in the zone.
+/// "2026-11-23 09:00" in the zone (seconds dropped). Throws input_error("tz")
+/// for an unknown zone, as do the two functions below.
 std::string format_local(std::chrono::sys_seconds t, std::string_view zone);
 
 /// "2026-11-23T09:00:00+00:00" in the zone (ISO 8601 with the local offset).

@@ -333,7 +333,7 @@ json request_handler::status(const json&, const caller& who) {
     json result{
         {"version", settings_.version},
         {"database", db_.path()},
-        {"schema_version", latest_schema_version()},
+        {"schema_version", store::latest_schema_version()},
         {"now", format_iso_utc(settings_.clock())},
         {"caller", {{"uid", who.uid}, {"member", nullptr}}},
     };
