@@ -1,0 +1,252 @@
+// The request handler with no socket: JSON in, JSON out, on an in-memory database.
+#include "handler.hpp"
+#include "migrations.hpp"
+#include "time_expr.hpp"
+#include "uuid.hpp"
+
+#include <catch2/catch.hpp>
+
+using fairly::daemon::caller;
+using fairly::daemon::json;
+
+namespace {
+
+constexpr std::int64_t root = 0;
+constexpr std::int64_t daemon_uid = 990;
+constexpr std::int64_t sams_uid = 1001;
+constexpr std::int64_t strangers_uid = 1002;
+
+class handler_fixture {
+public:
+    handler_fixture()
+        : db_(":memory:"),
+          handler_(db_, {daemon_uid, "test", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }}) {
+        fairly::store::apply_migrations(db_);
+    }
+
+    json call(const std::string& method, json params, std::int64_t uid = root) {
+        json request{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", method}, {"params", std::move(params)}};
+        return json::parse(handler_.handle_line(request.dump(), caller{uid, 1}));
+    }
+
+    json ok(const std::string& method, json params, std::int64_t uid = root) {
+        json reply = call(method, std::move(params), uid);
+        INFO(reply.dump());
+        REQUIRE(reply.contains("result"));
+        return reply["result"];
+    }
+
+    int error_code(const json& reply) { return reply.at("error").at("code").get<int>(); }
+    std::string error_message(const json& reply) { return reply.at("error").at("message").get<std::string>(); }
+
+    void set_up_household() {
+        ok("init", {{"members", {"alex", "sam"}}, {"tz", "Europe/London"}, {"split", {{"alex", 50}, {"sam", 50}}}});
+        ok("member.add", {{"name", "sam"}, {"unix_uid", sams_uid}});
+    }
+
+    json log(json params, std::int64_t uid = root) {
+        if (!params.contains("uuid")) params["uuid"] = fairly::make_uuid();
+        return ok("event.log", std::move(params), uid)["event"];
+    }
+
+    std::size_t count_events(bool all = true) {
+        return ok("events.list", {{"since", "2026-01-01"}, {"all", all}})["events"].size();
+    }
+
+    fairly::store::database db_;
+    fairly::daemon::request_handler handler_;
+    int id_ = 0;
+};
+
+} // namespace
+
+TEST_CASE_METHOD(handler_fixture, "before init the household says how to set it up", "[handler]") {
+    json reply = call("event.log", {{"uuid", fairly::make_uuid()}, {"kind", "cooking"}});
+    CHECK(error_code(reply) == -32004);
+    CHECK_THAT(error_message(reply), Catch::Contains("fairly init"));
+    CHECK(ok("status", json::object())["initialized"] == false);
+}
+
+TEST_CASE_METHOD(handler_fixture, "an event is logged with its times in UTC and the household's zone", "[handler]") {
+    set_up_household();
+    json event = log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "03:10"}, {"for", "35m"}, {"note", "teething"}});
+    CHECK(event["start_utc"] == "2026-11-23T03:10:00Z");
+    CHECK(event["start"] == "2026-11-23T03:10:00+00:00");
+    CHECK(event["end"] == "2026-11-23T03:45:00+00:00");
+    CHECK(event["minutes"] == 35.0);
+    CHECK(event["member"] == "sam");
+    CHECK(event["note"] == "teething");
+    CHECK(event["status"] == "active");
+    CHECK(event["role"] == "did");
+}
+
+TEST_CASE_METHOD(handler_fixture, "a length without a start is something that just ended", "[handler]") {
+    set_up_household();
+    json event = log({{"kind", "cooking"}, {"member", "alex"}, {"for", "1h20m"}});
+    CHECK(event["start_utc"] == "2026-11-23T10:40:00Z");
+    CHECK(event["end"] == "2026-11-23T12:00:00+00:00");
+}
+
+TEST_CASE_METHOD(handler_fixture, "an instant is counted with its kind's usual length", "[handler]") {
+    set_up_household();
+    json event = log({{"kind", "school-run"}, {"member", "alex"}});
+    CHECK(event["instant"] == true);
+    CHECK(event["end"].is_null());
+    CHECK(event["minutes"] == 30.0);
+}
+
+TEST_CASE_METHOD(handler_fixture, "a retry with the same UUID returns the original, never a duplicate", "[handler]") {
+    set_up_household();
+    const std::string uuid = fairly::make_uuid();
+    json first = ok("event.log", {{"uuid", uuid}, {"kind", "cooking"}, {"member", "alex"}});
+    json again = ok("event.log", {{"uuid", uuid}, {"kind", "laundry"}, {"member", "sam"}});
+    CHECK(first["duplicate"] == false);
+    CHECK(again["duplicate"] == true);
+    CHECK(again["event"]["id"] == first["event"]["id"]);
+    CHECK(again["event"]["kind"] == "cooking");
+    CHECK(count_events() == 1);
+}
+
+TEST_CASE_METHOD(handler_fixture, "who logged it comes from the peer credentials, never the request", "[handler]") {
+    set_up_household();
+    json event = log({{"kind", "bath-time"}, {"member", "alex"}, {"logged_by", "alex"}, {"logged_by_uid", 0}}, sams_uid);
+    CHECK(event["member"] == "alex");
+    CHECK(event["logged_by"] == "sam");
+    CHECK(event["logged_by_uid"] == sams_uid);
+    CHECK(event["logged_for_other"] == true);
+    json own = log({{"kind", "bath-time"}}, sams_uid);
+    CHECK(own["member"] == "sam"); // a bound uid acts as its member
+    CHECK(own["logged_for_other"] == false);
+}
+
+TEST_CASE_METHOD(handler_fixture, "a uid bound to no member is refused with what to do", "[handler]") {
+    set_up_household();
+    json reply = call("event.log", {{"uuid", fairly::make_uuid()}, {"kind", "cooking"}}, strangers_uid);
+    CHECK(error_code(reply) == -32001);
+    CHECK_THAT(error_message(reply), Catch::Contains("member add"));
+    CHECK(error_code(call("events.list", json::object(), strangers_uid)) == -32001);
+    CHECK(count_events() == 0);
+    // The daemon's own uid may act for anyone, like root.
+    CHECK(log({{"kind", "cooking"}, {"member", "alex"}}, daemon_uid)["member"] == "alex");
+}
+
+TEST_CASE_METHOD(handler_fixture, "with several members and no one named, the error says how to choose", "[handler]") {
+    set_up_household();
+    json reply = call("event.log", {{"uuid", fairly::make_uuid()}, {"kind", "cooking"}});
+    CHECK(error_code(reply) == -32602);
+    CHECK(reply["error"]["data"]["field"] == "member");
+    CHECK_THAT(error_message(reply), Catch::Contains("FAIRLY_MEMBER"));
+    CHECK(log({{"kind", "cooking"}, {"default_member", "alex"}})["member"] == "alex");
+}
+
+TEST_CASE_METHOD(handler_fixture, "bad params name the field", "[handler]") {
+    set_up_household();
+    auto field_of = [&](json params) {
+        params["uuid"] = fairly::make_uuid();
+        json reply = call("event.log", params);
+        INFO(reply.dump());
+        REQUIRE(reply.contains("error"));
+        return reply["error"]["data"].value("field", std::string());
+    };
+    CHECK(field_of({{"member", "alex"}}) == "kind");
+    CHECK(field_of({{"member", "alex"}, {"kind", 7}}) == "kind");
+    CHECK(field_of({{"member", "alex"}, {"kind", "no-such-kind"}}) == "kind");
+    CHECK(field_of({{"member", "nobody"}, {"kind", "cooking"}}) == "member");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "tomorrowish"}}) == "at");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"for", "-5m"}}) == "for");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"for", "0m"}}) == "for");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "10:00"}, {"until", "09:00"}}) == "until");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-24 09:00"}}) == "at"); // future
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"role", "supervised"}}) == "role");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"for", "1h"}, {"until", "now"}}) == "for");
+    json reply = call("event.log", {{"uuid", "not-a-uuid"}, {"kind", "cooking"}, {"member", "alex"}});
+    CHECK(reply["error"]["data"]["field"] == "uuid");
+    CHECK(count_events() == 0);
+}
+
+TEST_CASE_METHOD(handler_fixture, "protocol errors: parse, invalid request, unknown method", "[handler]") {
+    json parse = json::parse(handler_.handle_line("{not json", caller{root, 1}));
+    CHECK(error_code(parse) == -32700);
+    CHECK(parse["id"].is_null());
+    CHECK(error_code(json::parse(handler_.handle_line("[1,2]", caller{root, 1}))) == -32600);
+    CHECK(error_code(json::parse(handler_.handle_line(R"({"jsonrpc":"2.0","id":1})", caller{root, 1}))) == -32600);
+    json unknown = call("event.delete", json::object());
+    CHECK(error_code(unknown) == -32601);
+    CHECK(unknown["id"] == id_);
+    CHECK(error_code(json::parse(handler_.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"status","params":[1]})", caller{root, 1}))) == -32602);
+    // A notification (no id) gets no reply.
+    CHECK(handler_.handle_line(R"({"jsonrpc":"2.0","method":"status"})", caller{root, 1}).empty());
+}
+
+TEST_CASE_METHOD(handler_fixture, "void keeps the event with its reason, and only its people may void it", "[handler]") {
+    set_up_household();
+    json alexs = log({{"kind", "cooking"}, {"member", "alex"}});
+    json denied = call("event.void", {{"id", alexs["id"]}, {"reason", "not mine"}}, sams_uid);
+    CHECK(error_code(denied) == -32001);
+    json voided = ok("event.void", {{"id", alexs["id"]}, {"reason", "logged twice"}})["event"];
+    CHECK(voided["status"] == "voided");
+    CHECK(voided["void_reason"] == "logged twice");
+    CHECK(count_events(false) == 0);
+    CHECK(count_events(true) == 1);
+    CHECK(error_code(call("event.void", {{"id", alexs["id"]}, {"reason", "again"}})) == -32003);
+    CHECK(ok("event.void", {{"id", alexs["id"]}, {"reason", "logged twice"}})["duplicate"] == true);
+    CHECK(error_code(call("event.void", {{"id", 999}, {"reason", "x"}})) == -32002);
+    CHECK(call("event.void", {{"id", alexs["id"]}})["error"]["data"]["field"] == "reason");
+}
+
+TEST_CASE_METHOD(handler_fixture, "a correction supersedes: history keeps both", "[handler]") {
+    set_up_household();
+    json original = log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "03:10"}, {"for", "35m"}, {"note", "teething"}});
+    const std::string uuid = fairly::make_uuid();
+    json corrected = ok("event.edit", {{"id", original["id"]}, {"uuid", uuid}, {"for", "50m"}})["event"];
+    CHECK(corrected["supersedes"] == original["id"]);
+    CHECK(corrected["minutes"] == 50.0);
+    CHECK(corrected["start_utc"] == original["start_utc"]);
+    CHECK(corrected["note"] == "teething");
+    json listed = ok("events.list", {{"since", "2026-01-01"}, {"all", true}})["events"];
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0]["status"] == "superseded");
+    CHECK(listed[0]["superseded_by"] == corrected["id"]);
+    CHECK(ok("events.list", {{"since", "2026-01-01"}})["events"].size() == 1);
+    // A retried edit is recognised; editing the superseded one is refused.
+    CHECK(ok("event.edit", {{"id", original["id"]}, {"uuid", uuid}, {"for", "50m"}})["duplicate"] == true);
+    CHECK(error_code(call("event.edit", {{"id", original["id"]}, {"uuid", fairly::make_uuid()}, {"for", "5m"}})) == -32003);
+    // Moving the start keeps the length.
+    json moved = ok("event.edit", {{"id", corrected["id"]}, {"uuid", fairly::make_uuid()}, {"at", "02:50"}})["event"];
+    CHECK(moved["start_utc"] == "2026-11-23T02:50:00Z");
+    CHECK(moved["minutes"] == 50.0);
+}
+
+TEST_CASE_METHOD(handler_fixture, "a timer becomes an event when stopped", "[handler]") {
+    set_up_household();
+    ok("timer.start", {{"uuid", fairly::make_uuid()}, {"kind", "night-feed"}, {"at", "11:20"}}, sams_uid);
+    json again = call("timer.start", {{"uuid", fairly::make_uuid()}, {"kind", "night-feed"}}, sams_uid);
+    CHECK(error_code(again) == -32003);
+    CHECK(ok("status", json::object())["timers_running"] == 1);
+    json event = ok("timer.stop", {{"uuid", fairly::make_uuid()}}, sams_uid)["event"];
+    CHECK(event["member"] == "sam");
+    CHECK(event["minutes"] == 40.0);
+    CHECK(ok("status", json::object())["timers_running"] == 0);
+    CHECK(error_code(call("timer.stop", {{"uuid", fairly::make_uuid()}}, sams_uid)) == -32002);
+}
+
+TEST_CASE_METHOD(handler_fixture, "events are filtered by member, kind and time", "[handler]") {
+    set_up_household();
+    log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "2026-11-20 03:00"}, {"for", "30m"}});
+    log({{"kind", "night-feed"}, {"member", "alex"}, {"at", "2026-11-23 02:00"}, {"for", "30m"}});
+    log({{"kind", "cooking"}, {"member", "sam"}, {"at", "2026-11-23 08:00"}, {"for", "30m"}});
+    CHECK(ok("events.list", json::object())["events"].size() == 2); // default: this week (Monday 23rd)
+    CHECK(ok("events.list", {{"since", "2026-11-16"}, {"member", "sam"}})["events"].size() == 2);
+    CHECK(ok("events.list", {{"since", "2026-11-16"}, {"kind", "night-feed"}})["events"].size() == 2);
+    CHECK(ok("events.list", {{"since", "2026-11-16"}, {"until", "2026-11-21"}})["events"].size() == 1);
+}
+
+TEST_CASE_METHOD(handler_fixture, "init checks the split and refuses a second init", "[handler]") {
+    CHECK(call("init", {{"members", {"alex", "sam"}}, {"tz", "Europe/London"}, {"split", {{"alex", 60}, {"sam", 30}}}})["error"]["data"]["field"] == "split");
+    CHECK(call("init", {{"members", {"alex", "sam"}}, {"tz", "Mars/Olympus"}})["error"]["data"]["field"] == "tz");
+    CHECK(error_code(call("init", {{"members", {"alex"}}, {"tz", "Europe/London"}}, sams_uid)) == -32001);
+    json status = ok("init", {{"members", {"alex", "sam"}}, {"tz", "Europe/London"}, {"split", {{"alex", 60}, {"sam", 40}}}});
+    CHECK(status["members"][0]["agreed_share"] == 60.0);
+    CHECK(status["kinds"].get<int>() >= 14);
+    CHECK(error_code(call("init", {{"members", {"alex"}}, {"tz", "Europe/London"}})) == -32003);
+}
