@@ -174,17 +174,17 @@ TEST_CASE("a uid bound to a member acts as that member, an unbound one is refuse
     std::filesystem::permissions(state.path(), std::filesystem::perms::all);
     as_nobody.env = {{"FAIRLY_SOCKET", home.daemon.socket().string()}, {"XDG_STATE_HOME", state.path().string()}, {"HOME", state.path().string()}};
 
-    auto refused = run(FAIRLY_BIN, {"log", "cooking"}, as_nobody);
+    auto refused = run(FAIRLY, {"log", "cooking"}, as_nobody);
     CHECK(refused.exit_code == 77);
     CHECK_THAT(refused.err, Catch::Contains("not bound"));
 
     REQUIRE(home.cli({"member", "add", "sam", "--unix-user", "nobody"}).exit_code == 0);
-    auto logged = run(FAIRLY_BIN, {"log", "cooking", "--json"}, as_nobody);
+    auto logged = run(FAIRLY, {"log", "cooking", "--json"}, as_nobody);
     REQUIRE(logged.exit_code == 0);
     json event = logged.out_json();
     CHECK(event["member"] == "sam");
     CHECK(event["logged_by_uid"] == nobody);
-    auto for_alex = run(FAIRLY_BIN, {"log", "bath-time", "--member", "alex", "--json"}, as_nobody);
+    auto for_alex = run(FAIRLY, {"log", "bath-time", "--member", "alex", "--json"}, as_nobody);
     REQUIRE(for_alex.exit_code == 0);
     CHECK(for_alex.out_json()["logged_by"] == "sam");
     CHECK(for_alex.out_json()["logged_for_other"] == true);
@@ -192,5 +192,5 @@ TEST_CASE("a uid bound to a member acts as that member, an unbound one is refuse
     REQUIRE(home.cli({"log", "cooking", "--member", "alex"}).exit_code == 0);
     json alexs = home.cli({"events", "--member", "alex", "--kind", "cooking", "--json"}).out_json();
     REQUIRE(alexs.size() == 1);
-    CHECK(run(FAIRLY_BIN, {"void", std::to_string(alexs[0]["id"].get<int>()), "--reason", "x"}, as_nobody).exit_code == 77);
+    CHECK(run(FAIRLY, {"void", std::to_string(alexs[0]["id"].get<int>()), "--reason", "x"}, as_nobody).exit_code == 77);
 }

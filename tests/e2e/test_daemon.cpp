@@ -160,11 +160,11 @@ TEST_CASE("a stale socket is replaced, a live daemon makes a second one refuse",
     CHECK(raw_socket(daemon.socket()).call(request(1, "status")).contains("result"));
 
     temp_dir other;
-    auto second = run(FAIRLYD_BIN, {"--socket", socket.string(), "--db", (other.path() / "x.db").string()}, {{}, {}, std::chrono::seconds(10)});
+    auto second = run(FAIRLYD, {"--socket", socket.string(), "--db", (other.path() / "x.db").string()}, {{}, {}, std::chrono::seconds(10)});
     CHECK(second.exit_code == 1);
     CHECK_THAT(second.err, Catch::Contains("already serving"));
     // The same database on another socket is refused too.
-    auto third = run(FAIRLYD_BIN, {"--socket", (other.path() / "s.sock").string(), "--db", daemon.database().string()},
+    auto third = run(FAIRLYD, {"--socket", (other.path() / "s.sock").string(), "--db", daemon.database().string()},
                      {{}, {}, std::chrono::seconds(10)});
     CHECK(third.exit_code == 1);
     CHECK_THAT(third.err, Catch::Contains("already has the database"));

@@ -18,6 +18,15 @@
 #include <thread>
 
 namespace fairly::test {
+
+std::string binary(const char* name, const char* built) {
+    // scripts/test points this at the installed binaries.
+    if (const char* dir = std::getenv("FAIRLY_TEST_BINDIR"); dir && *dir) {
+        return (std::filesystem::path(dir) / (std::string(name) == "fairlyd" ? "sbin" : "bin") / name).string();
+    }
+    return built;
+}
+
 namespace {
 
 std::string read_file(const std::filesystem::path& path) {
@@ -131,7 +140,7 @@ daemon_process::daemon_process(const std::filesystem::path& dir, std::vector<std
     if (!paths_from_config) args = {"--socket", socket_.string(), "--db", database_.string()};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::ofstream(log_, std::ios::app); // exists even if the daemon never writes
-    pid_ = spawn(FAIRLYD_BIN, args, env, dir / "fairlyd.out", log_, std::nullopt);
+    pid_ = spawn(FAIRLYD, args, env, dir / "fairlyd.out", log_, std::nullopt);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!socket_answers(socket_)) {
         int status = 0;
@@ -236,7 +245,7 @@ run_result run_fairly(const std::filesystem::path& dir, const std::filesystem::p
     run_options options;
     options.env = cli_env(dir, socket);
     for (auto& [k, v] : extra) options.env[k] = v;
-    return run(FAIRLY_BIN, args, options);
+    return run(FAIRLY, args, options);
 }
 
 } // namespace fairly::test

@@ -17,6 +17,12 @@ namespace fairly::test {
 
 using json = nlohmann::json;
 
+/// The binary under test: the installed one when FAIRLY_TEST_BINDIR is set
+/// (scripts/test does), else the one in the build tree.
+std::string binary(const char* name, const char* built);
+#define FAIRLY fairly::test::binary("fairly", FAIRLY_BIN)
+#define FAIRLYD fairly::test::binary("fairlyd", FAIRLYD_BIN)
+
 /// A fresh directory, removed with its contents at scope exit.
 class temp_dir {
 public:
