@@ -72,6 +72,7 @@ void commit_worker::process(std::deque<job>& batch) {
         // The commit (or BEGIN) failed: nothing in this round is stored, so
         // no request may be acknowledged as done.
         const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
+        handler_.forget_cached_state();
         replies.clear();
         for (const job& request : batch) {
             json parsed = json::parse(request.line, nullptr, false);

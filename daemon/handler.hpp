@@ -41,6 +41,10 @@ public:
     /// Answers a parsed request (see handle_line).
     json handle(const json& request, const caller& who);
 
+    /// Drops what the handler remembers of the database (the household's
+    /// zone): called when a commit failed, so nothing uncommitted is trusted.
+    void forget_cached_state() { household_.reset(); }
+
 private:
     struct household_info {
         std::string tz;
