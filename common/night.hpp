@@ -1,0 +1,44 @@
+#pragma once
+/// The household's night: a window of local wall-clock time (default
+/// 22:00-06:00) in which care counts extra and sleep is lost. The minutes of
+/// an event inside the window are counted in real elapsed time, so an event
+/// on a DST change night is measured as it was lived.
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+namespace fairly {
+
+struct night_window {
+    std::chrono::minutes start{22 * 60}; ///< local time of day the night begins (0..1439)
+    std::chrono::minutes end{6 * 60};    ///< local time of day it ends; before start = crosses midnight
+    double multiplier = 1.5;             ///< weight of a night minute for kinds it applies to
+};
+
+/// One night's window in real time: [begin, end).
+struct night_interval {
+    std::chrono::sys_seconds begin;
+    std::chrono::sys_seconds end;
+};
+
+/// The night windows (in the household zone `zone`) that overlap [from, to),
+/// in order. A window's local ends are resolved like any local time: an
+/// ambiguous one (clocks back) is the earlier instant, a nonexistent one
+/// (clocks forward) is moved forward by the gap.
+std::vector<night_interval> night_intervals(std::chrono::sys_seconds from, std::chrono::sys_seconds to, const night_window& window,
+                                            std::string_view zone);
+
+/// Seconds of [start, end) that fall inside the household's night windows.
+std::chrono::seconds night_seconds(std::chrono::sys_seconds start, std::chrono::sys_seconds end, const night_window& window,
+                                   std::string_view zone);
+
+/// Points of one event: per occurrence + hours x per hour, where the hours
+/// inside the night window count `window.multiplier` times when the kind's
+/// night rule applies.
+double event_points(double points, double points_per_hour, bool night_applies, std::chrono::seconds length,
+                    std::chrono::seconds night_length, double multiplier);
+
+/// "22:00" -> 1320 minutes; throws input_error(field) on anything else.
+std::chrono::minutes parse_time_of_day(std::string_view text, std::string_view field);
+
+} // namespace fairly
