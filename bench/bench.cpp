@@ -324,9 +324,13 @@ std::string mebibytes(double kib) { return format("%.1f MiB", kib / 1024.0); }
 
 /// 12345.6 -> "12,346/s"
 std::string rate(double per_second) {
-    std::string digits = std::to_string(static_cast<long long>(std::llround(per_second)));
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-    return digits + "/s";
+    const std::string digits = std::to_string(static_cast<long long>(std::llround(per_second)));
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+        grouped += digits[i];
+    }
+    return grouped + "/s";
 }
 
 std::string met(bool yes) { return yes ? "yes" : "**no**"; }
@@ -335,16 +339,21 @@ struct table_row {
     std::string measure, median, p99, target, met;
 };
 
+/// Columns are counted in characters, not bytes: "≤", "×" and "—" are one each.
+std::size_t display_width(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 void print_table(const std::vector<table_row>& rows) {
     std::array<std::size_t, 5> width{7, 6, 3, 6, 4};
     auto cells = [](const table_row& row) { return std::array<const std::string*, 5>{&row.measure, &row.median, &row.p99, &row.target, &row.met}; };
     for (const table_row& row : rows) {
         const auto c = cells(row);
-        for (std::size_t i = 0; i < c.size(); ++i) width[i] = std::max(width[i], c[i]->size());
+        for (std::size_t i = 0; i < c.size(); ++i) width[i] = std::max(width[i], display_width(*c[i]));
     }
     auto line = [&](const std::array<const std::string*, 5>& c) {
         std::cout << '|';
-        for (std::size_t i = 0; i < c.size(); ++i) std::cout << ' ' << *c[i] << std::string(width[i] - c[i]->size(), ' ') << " |";
+        for (std::size_t i = 0; i < c.size(); ++i) std::cout << ' ' << *c[i] << std::string(width[i] - display_width(*c[i]), ' ') << " |";
         std::cout << '\n';
     };
     const table_row heading{"measure", "median", "p99", "target", "met?"};

@@ -1,0 +1,59 @@
+#pragma once
+/// Reading request params with errors that name the field, and the shapes of
+/// rows the handler returns. Shared by the handler's method files.
+#include "errors.hpp"
+#include "protocol.hpp"
+#include "store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fairly::daemon {
+
+using json = nlohmann::json;
+
+/// A start may be a little ahead of the reference (clocks of two machines, a
+/// typo of a minute); more than this is refused as "in the future".
+inline constexpr std::chrono::seconds future_tolerance{5 * 60};
+inline constexpr std::chrono::seconds longest_event{7 * 24 * 3600};
+inline constexpr std::size_t longest_note = 2000;
+
+/// Throws invalid_params "field: message" with {"field": field} as data.
+[[noreturn]] void bad_param(std::string_view field, const std::string& message);
+
+/// The value of `field`, or nullptr when absent or null.
+const json* find(const json& params, const char* field);
+std::optional<std::string> optional_string(const json& params, const char* field);
+std::string required_string(const json& params, const char* field);
+std::optional<std::int64_t> optional_integer(const json& params, const char* field);
+std::optional<double> optional_number(const json& params, const char* field);
+bool optional_bool(const json& params, const char* field);
+
+/// Converts a parser's input_error into the JSON-RPC error naming the field.
+template <typename F> auto checked_input(F&& parse) {
+    try {
+        return parse();
+    } catch (const input_error& e) {
+        throw rpc::rpc_error(rpc::error_code::invalid_params, e.what(), json{{"field", e.field}});
+    }
+}
+
+std::string role_param(const json& params, std::string fallback);
+std::optional<std::string> note_param(const json& params, const char* field = "note");
+std::string source_param(const json& params);
+/// The client-made UUID, lower-cased; required.
+std::string uuid_param(const json& params);
+
+/// The columns event_row() reads, ending with the FROM clause; add WHERE ...
+extern const std::string_view event_columns;
+json event_row(const store::statement& row, std::string_view tz);
+
+/// "alex, sam": the first column of every row of `sql`.
+std::string list_names(store::database& db, std::string_view sql);
+
+} // namespace fairly::daemon
