@@ -104,6 +104,20 @@ json request_handler::dispatch(std::string_view method, const json& params, cons
         {"event.void", &request_handler::event_void},
         {"event.edit", &request_handler::event_edit},
         {"kinds.list", &request_handler::kinds_list},
+        {"kind.add", &request_handler::kind_add},
+        {"kind.edit", &request_handler::kind_edit},
+        {"kind.history", &request_handler::kind_history},
+        {"night.get", &request_handler::night_get},
+        {"night.set", &request_handler::night_set},
+        {"moved.log", &request_handler::moved_log},
+        {"moved.list", &request_handler::moved_list},
+        {"turn.take", &request_handler::turn_take},
+        {"turn.whose", &request_handler::turn_whose},
+        {"thanks.give", &request_handler::thanks_give},
+        {"thanks.list", &request_handler::thanks_list},
+        {"events.pending", &request_handler::events_pending},
+        {"event.confirm", &request_handler::event_confirm},
+        {"event.dispute", &request_handler::event_dispute},
     };
     auto found = methods.find(method);
     if (found == methods.end()) {
@@ -594,9 +608,10 @@ json request_handler::event_void(const json& params, const caller& who) {
     query->bind(1, *id);
     if (!query->step()) throw rpc_error(error_code::not_found, "id: no event #" + std::to_string(*id), json{{"field", "id"}});
     const std::string status = query->text(2);
-    if (binding && *binding != query->int64(0) && query->optional_int64(1) != binding) {
-        throw rpc_error(error_code::permission_denied, "event #" + std::to_string(*id) + " is " + query->text(3) +
-                                                           "'s and was logged by them; only they can void it");
+    if (binding && query->optional_int64(1) != binding) {
+        throw rpc_error(error_code::permission_denied,
+                        "event #" + std::to_string(*id) + " was logged by someone else; only they (or an admin) can void it" +
+                            (*binding == query->int64(0) ? "; if it is wrong, `fairly dispute " + std::to_string(*id) + " REASON`" : ""));
     }
     if (status == "voided") {
         // A retried void (same reason, same person) is answered as done.
@@ -624,7 +639,7 @@ json request_handler::event_edit(const json& params, const caller& who) {
     }
     std::int64_t member = 0, kind = 0, start_utc = 0;
     std::optional<std::int64_t> end_utc, logged_by;
-    std::string role, note, status, member_name;
+    std::string role, note, status, owner_name;
     {
         store::statement_use query(db_.cached(
             "SELECT e.member_id, e.kind_id, e.start_utc, e.end_utc, e.role, e.note, e.status, e.logged_by_member_id, m.name "
@@ -639,11 +654,12 @@ json request_handler::event_edit(const json& params, const caller& who) {
         note = query->text(5);
         status = query->text(6);
         logged_by = query->optional_int64(7);
-        member_name = query->text(8);
+        owner_name = query->text(8);
     }
-    if (binding && *binding != member && logged_by != binding) {
+    if (binding && logged_by != binding) {
         throw rpc_error(error_code::permission_denied,
-                        "event #" + std::to_string(*id) + " is " + member_name + "'s and was logged by them; only they can correct it");
+                        "event #" + std::to_string(*id) + " (" + owner_name +
+                            "'s) was logged by someone else; only they (or an admin) can correct it");
     }
     if (status != "active") {
         throw rpc_error(error_code::conflict, "event #" + std::to_string(*id) + " is " + status + "; only an active event can be corrected");

@@ -62,6 +62,22 @@ private:
     json event_void(const json& params, const caller& who);
     json event_edit(const json& params, const caller& who);
     json kinds_list(const json& params, const caller& who);
+    // The household's vocabulary (vocabulary.cpp).
+    json kind_add(const json& params, const caller& who);
+    json kind_edit(const json& params, const caller& who);
+    json kind_history(const json& params, const caller& who);
+    json night_get(const json& params, const caller& who);
+    json night_set(const json& params, const caller& who);
+    json moved_log(const json& params, const caller& who);
+    json moved_list(const json& params, const caller& who);
+    json turn_take(const json& params, const caller& who);
+    json turn_whose(const json& params, const caller& who);
+    json thanks_give(const json& params, const caller& who);
+    json thanks_list(const json& params, const caller& who);
+    json events_pending(const json& params, const caller& who);
+    json event_review(const json& params, const caller& who, std::string_view verdict);
+    json event_confirm(const json& params, const caller& who) { return event_review(params, who, "confirmed"); }
+    json event_dispute(const json& params, const caller& who) { return event_review(params, who, "disputed"); }
 
     const household_info& household();
     /// The member the caller's uid is bound to, if any.
@@ -71,6 +87,13 @@ private:
     std::optional<std::int64_t> require_access(const caller& who);
     /// The member an event is for: `member` > binding > `default_member` > sole member.
     std::int64_t subject_member(const json& params, std::optional<std::int64_t> binding);
+    /// Who the caller is for actions that are theirs alone (confirming,
+    /// thanking): binding > `member` > `default_member` > sole member.
+    std::int64_t acting_member(const json& params, std::optional<std::int64_t> binding);
+    std::string member_name(std::int64_t id);
+    /// Records a change of a weight or setting in the change log.
+    void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
+                    const caller& who, std::optional<std::int64_t> binding);
     std::int64_t member_id(std::string_view name, std::string_view field);
     std::int64_t kind_id(std::string_view name);
     std::chrono::sys_seconds reference_time(const json& params);

@@ -99,7 +99,9 @@ std::string uuid_param(const json& params) {
 const std::string_view event_columns =
     "SELECT e.id, e.uuid, m.name, k.name, k.category, e.start_utc, e.end_utc, k.default_seconds, e.role, e.note, "
     "e.status, e.supersedes, lb.name, e.logged_by_uid, e.source, e.created_at, e.void_reason, "
-    "(SELECT s.id FROM event s WHERE s.supersedes = e.id), e.member_id, e.logged_by_member_id "
+    "(SELECT s.id FROM event s WHERE s.supersedes = e.id), e.member_id, e.logged_by_member_id, "
+    "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), "
+    "(SELECT r.reason FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1) "
     "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
     "LEFT JOIN member lb ON lb.id = e.logged_by_member_id ";
 
@@ -129,6 +131,8 @@ json event_row(const store::statement& row, std::string_view tz) {
         {"created_at", format_iso_utc(sys_seconds{seconds{row.int64(15)}})},
         {"void_reason", row.is_null(16) ? json(nullptr) : json(row.text(16))},
         {"superseded_by", row.is_null(17) ? json(nullptr) : json(row.int64(17))},
+        {"review", row.is_null(20) ? json(nullptr) : json(row.text(20))},
+        {"dispute_reason", row.is_null(20) || row.text(20) != "disputed" ? json(nullptr) : json(row.text(21))},
     };
     return event;
 }
