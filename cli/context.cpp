@@ -8,6 +8,7 @@
 #include <date/date.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace fairly::cli {
@@ -82,6 +83,12 @@ std::string short_local(std::string_view local_iso) {
     static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const auto weekday = date::weekday{date::sys_days{ymd}}.c_encoding();
     return std::string(weekdays[weekday]) + " " + std::to_string(day) + " " + months[month - 1] + " " + std::string(local_iso.substr(11, 5));
+}
+
+std::string number_text(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10g", std::round(value * 100) / 100);
+    return text;
 }
 
 std::string length_text(double minutes) {

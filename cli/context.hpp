@@ -62,6 +62,9 @@ private:
 /// daemon formatted it, shown without a time-zone database.
 std::string short_local(std::string_view local_iso);
 
+/// 1.5 -> "1.5", 2 -> "2": weights and shares as people write them.
+std::string number_text(double value);
+
 /// "35m", "1h20m" from minutes.
 std::string length_text(double minutes);
 

@@ -28,6 +28,12 @@ int main(int argc, char** argv) {
         setup_edit(app, ctx);
         setup_status(app, ctx);
         setup_kinds(app, ctx);
+        setup_kind(app, ctx);
+        setup_night(app, ctx);
+        setup_moved(app, ctx);
+        setup_turn(app, ctx);
+        setup_thanks(app, ctx);
+        setup_review(app, ctx);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {

@@ -15,42 +15,78 @@
 //
 // An ordinary night crosses midnight; the window of local date D ends on D+1.
 //
-//   London   21:00   22:00   23:00   00:00   01:00   ...   05:00   06:00   07:00
-//   ---------+-------+-------+-------+-------+--- ... ---+-------+-------+----
-//   night            [==============================================)
-//   23:00-01:00              [===============)                       120 min
-//   21:00-23:00      [=======|=======)                                60 min
-//   05:00-07:00                                        [=====|=======)   60 min
+//   London      21:00   22:00   23:00   00:00   01:00    ...    05:00   06:00   07:00
+//   --------------+-------+-------+-------+-------+----- ... -----+-------+-------+----
+//   night                 [============================= ... =============)
+//   23:00-01:00                   [===============)                                    120 night min
+//   21:00-23:00   [-------========)                                                     60 night min
+//   05:00-07:00                                                   [=======--------)     60 night min
 //
 // Clocks go back, Sun 2026-10-25 at 01:00 UTC: 01:00-01:59 local happens twice,
 // so the night of Sat 24th lasts nine hours.
 //
-//   UTC      21:00   23:30   00:00   00:30   01:00   01:30   ...   03:30   06:00
-//   ---------+-------+-------+-------+-------+-------+-- ... --+-------+----
-//   London   22:00   00:30   01:00   01:30 | 01:00   01:30   ...   03:30   06:00
-//            <------- BST, +01:00 -------> | <-------- GMT, +00:00 ---------->
-//   night    [============================================================)  9 h
-//   00:30-03:30      [=========================================)            4 h, all night
+//   UTC      21:00   23:30   00:00   00:30   01:00   01:30  ...    03:30   06:00
+//   ---------+-------+-------+-------+-------+-------+---- ... ----+-------+---
+//   London   22:00   00:30   01:00   01:30 | 01:00   01:30  ...    03:30   06:00
+//            <------- BST, +01:00 -------> | <---------- GMT, +00:00 ---------->
+//   night    [=============================================================)  9 h
+//   00:30-03:30      [=============================================)          4 h, all night
 //
 // Clocks go forward, Sun 2026-03-29 at 01:00 UTC: 01:00-01:59 local never
 // happens, so the night of Sat 28th lasts seven hours.
 //
 //   UTC      22:00   00:30   01:00   01:30   02:30   05:00
-//   ---------+-------+-------+-------+-------+-------+----
+//   ---------+-------+-------+-------+-------+-------+---
 //   London   22:00   00:30 | 02:00   02:30   03:30   06:00
-//            <--- GMT ---> | <------ BST, +01:00 ------->
-//   night    [=========================================)    7 h
-//   00:30-03:30      [=========================)            2 h, all night
-//   A window 22:00-01:30 ends in the gap: moved forward by it, at 02:30 BST (01:30Z).
+//            <--- GMT ---> | <------- BST, +01:00 ------->
+//   night    [=======================================)  7 h
+//   00:30-03:30      [=======================)          2 h, all night
+//
+// A window that does not cross midnight, 01:00-05:00: the window of date D
+// ends on D itself, so the window of the day before an event can matter only
+// for windows that do cross it.
+//
+//   London       22:00   00:00   01:00   03:00   05:00   06:00
+//   -------------+-------+-------+-------+-------+-------+----
+//   night                        [===============)
+//   00:00-03:00          [-------========)                       120 min
+//   22:00-02:00  [---------------====)                            60 min
+//
+// An event spanning two nights (GMT, so local = UTC) counts both:
+//
+//   Fri 20:00  22:00          Sat 06:00        22:00          Sun 06:00  08:00
+//   [----------[==== 480 =====)----------------[==== 480 =====)----------)
+//
+// A 30-hour sick day from Mon 00:00 to Tue 06:00 cannot hold two whole nights
+// (8 on + 16 off + 8 on is 32 hours): it holds the end of Sunday's and all of
+// Monday's.
+//
+//   Sun 22:00   Mon 00:00     06:00                22:00          Tue 06:00
+//   [===========[==== 360 ====)--------------------[==== 480 =====)
 //
 // Local ends are resolved as resolve_time() resolves any local time (zone.cpp):
 // an ambiguous one is the earlier instant, a nonexistent one is moved forward
-// by the gap. Moving forward is the one rule that can make a window end after
-// the next begins (window 02:00-01:30 on 2026-03-29: the night of the 28th ends
-// at 02:30 BST, the next begins at 02:00 BST), so a window begins no earlier
-// than the one before ended, and a minute is never counted twice. The same
-// rule can leave a window with nothing in it (01:30-02:00 on 2026-03-29): the
-// wall clock never showed those times that day, so that day has no night.
+// by the gap. A window 22:00-01:30 on 2026-03-29 ends in the gap, so at 02:30 BST:
+//
+//   UTC      22:00   00:30   01:00   01:30
+//   ---------+-------+-------+-------+----
+//   London   22:00   00:30 | 02:00   02:30
+//   night    [=======================)     3 h 30 min of real time
+//
+// Moving forward is the one rule that can make a window end after the next
+// begins. Window 02:00-01:30 on 2026-03-29: the night of the 28th ends at
+// 02:30 BST, the next would begin at 02:00 BST. So a window begins no earlier
+// than the one before ended, and no minute is counted twice:
+//
+//   UTC      00:30   01:00   01:30   02:00
+//   ---------+-------+-------+-------+----
+//   London   00:30 | 02:00   02:30   03:00
+//   28th     ================)                 ends at 02:30 BST (moved forward)
+//   29th                     [=================  begins there, not at 02:00 BST
+//
+// The same rule can leave a window with nothing in it (01:30-02:00 on
+// 2026-03-29): the wall clock never showed those times that day, so that day
+// has no night.
 
 namespace fairly {
 namespace {

@@ -24,11 +24,17 @@ struct night_interval {
 /// The night windows (in the household zone `zone`) that overlap [from, to),
 /// in order. A window's local ends are resolved like any local time: an
 /// ambiguous one (clocks back) is the earlier instant, a nonexistent one
-/// (clocks forward) is moved forward by the gap.
+/// (clocks forward) is moved forward by the gap. The windows do not overlap:
+/// one whose end was moved forward past the next one's start is followed by a
+/// window beginning where it ended, and a window the clocks skip entirely is
+/// left out. A window with start == end is no night: nothing is returned.
+/// Throws input_error("tz") for an unknown zone and input_error("night") for a
+/// window whose start or end is not a time of day from 00:00 to 23:59.
 std::vector<night_interval> night_intervals(std::chrono::sys_seconds from, std::chrono::sys_seconds to, const night_window& window,
                                             std::string_view zone);
 
-/// Seconds of [start, end) that fall inside the household's night windows.
+/// Seconds of [start, end) that fall inside the household's night windows
+/// (0 when end <= start); throws as night_intervals() does.
 std::chrono::seconds night_seconds(std::chrono::sys_seconds start, std::chrono::sys_seconds end, const night_window& window,
                                    std::string_view zone);
 

@@ -1,6 +1,7 @@
 #pragma once
 /// Every `fairly` command registers itself with one setup_x(); main() calls them.
 #include "../context.hpp"
+#include "time_expr.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,12 @@ void setup_void(CLI::App& app, context& ctx);
 void setup_edit(CLI::App& app, context& ctx);
 void setup_status(CLI::App& app, context& ctx);
 void setup_kinds(CLI::App& app, context& ctx);
+void setup_kind(CLI::App& app, context& ctx);    // kind add, edit, history
+void setup_night(CLI::App& app, context& ctx);
+void setup_moved(CLI::App& app, context& ctx);
+void setup_turn(CLI::App& app, context& ctx);    // turn, whose-turn
+void setup_thanks(CLI::App& app, context& ctx);
+void setup_review(CLI::App& app, context& ctx);  // pending, confirm, dispute
 
 /// Checks a time expression or a length here, before anything is sent or
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
