@@ -1,4 +1,5 @@
 #include "night.hpp"
+#include "zone_detail.hpp"
 
 #include "errors.hpp"
 
@@ -97,37 +98,7 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-static_assert(std::is_same_v<date::sys_seconds, std::chrono::sys_seconds>);
-
-const date::time_zone& find_zone(std::string_view name) {
-    try {
-        return *date::locate_zone(name);
-    } catch (const std::exception&) {
-        std::string message = "tz: \"";
-        message += name;
-        message += "\" is not a time zone of the system tz database; use a name like Europe/London "
-                   "or America/New_York (`timedatectl list-timezones` lists them)";
-        throw input_error("tz", message);
-    }
-}
-
-// As in zone.cpp: a local calendar day is carried as a sys_days counting days
-// in the local calendar; only local_at() turns it into a date::local_seconds.
-date::local_seconds local_at(sys_days local_day, seconds since_midnight) {
-    return date::local_seconds{(local_day + since_midnight).time_since_epoch()};
-}
-
-sys_days local_day_of(const date::time_zone& zone, sys_seconds t) {
-    return sys_days{date::floor<date::days>(zone.to_local(t)).time_since_epoch()};
-}
-
-/// The instant a local wall time names, by resolve_time()'s rules: the earlier
-/// of two when the clocks went back, moved forward by the gap when the clocks
-/// went forward. local_info.first is the period in force up to this wall time,
-/// whose offset gives both (see from_local in zone.cpp).
-sys_seconds from_local(const date::time_zone& zone, date::local_seconds local) {
-    return sys_seconds{local.time_since_epoch() - zone.get_info(local).first.offset};
-}
+using namespace zone_detail;
 
 void check_window(const night_window& window) {
     const auto in_a_day = [](minutes m) { return m >= minutes{0} && m < days{1}; };

@@ -1,4 +1,5 @@
 #include "zone.hpp"
+#include "zone_detail.hpp"
 
 #include "errors.hpp"
 
@@ -42,54 +43,7 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-// date 3.0 is built on std::chrono::system_clock, so its instants are ours and
-// pass between the two libraries without conversion.
-static_assert(std::is_same_v<date::sys_seconds, std::chrono::sys_seconds>);
-
-const date::time_zone* lookup_zone(std::string_view name) noexcept {
-    try {
-        return date::locate_zone(name);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
-const date::time_zone& find_zone(std::string_view name) {
-    const date::time_zone* zone = lookup_zone(name);
-    if (zone == nullptr) {
-        std::string message = "tz: \"";
-        message += name;
-        message += "\" is not a time zone of the system tz database; use a name like Europe/London "
-                   "or America/New_York (`timedatectl list-timezones` lists them)";
-        throw input_error("tz", message);
-    }
-    return *zone;
-}
-
-// A local calendar day is carried as a sys_days counting days in the local
-// calendar; only local_at() turns it into a date::local_seconds.
-date::local_seconds local_at(sys_days local_day, seconds since_midnight) {
-    return date::local_seconds{(local_day + since_midnight).time_since_epoch()};
-}
-
-sys_days local_day_of(const date::time_zone& zone, sys_seconds t) {
-    const auto local = zone.to_local(t);
-    return sys_days{date::floor<date::days>(local).time_since_epoch()};
-}
-
-/// The instant a local wall time names: the earlier of two when the clocks
-/// went back, moved forward by the gap when the clocks went forward.
-sys_seconds from_local(const date::time_zone& zone, date::local_seconds local) {
-    // local_info.first is the period in force up to this wall time, which gives
-    // all three answers with one subtraction:
-    //  - unique: the only period;
-    //  - ambiguous: the period before the clocks went back; its larger offset
-    //    gives the earlier instant (what date::choose::earliest would pick);
-    //  - nonexistent: the period before the gap; its smaller offset moves the
-    //    time forward by the gap (date::zoned_time would throw instead).
-    const date::local_info info = zone.get_info(local);
-    return sys_seconds{local.time_since_epoch() - info.first.offset};
-}
+using namespace zone_detail;
 
 /// The first instant of a local day: midnight, or the end of the gap when the
 /// clocks went forward across midnight (midnight itself never happened). Every
@@ -233,5 +187,59 @@ sys_seconds local_day_start(sys_seconds t, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);
     return start_of_local_day(zone, local_day_of(zone, t));
 }
+
+
+namespace zone_detail {
+
+using std::chrono::seconds;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+const date::time_zone* lookup_zone(std::string_view name) noexcept {
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+const date::time_zone& find_zone(std::string_view name) {
+    const date::time_zone* zone = lookup_zone(name);
+    if (zone == nullptr) {
+        std::string message = "tz: \"";
+        message += name;
+        message += "\" is not a time zone of the system tz database; use a name like Europe/London "
+                   "or America/New_York (`timedatectl list-timezones` lists them)";
+        throw input_error("tz", message);
+    }
+    return *zone;
+}
+
+// A local calendar day is carried as a sys_days counting days in the local
+// calendar; only local_at() turns it into a date::local_seconds.
+date::local_seconds local_at(sys_days local_day, seconds since_midnight) {
+    return date::local_seconds{(local_day + since_midnight).time_since_epoch()};
+}
+
+sys_days local_day_of(const date::time_zone& zone, sys_seconds t) {
+    const auto local = zone.to_local(t);
+    return sys_days{date::floor<date::days>(local).time_since_epoch()};
+}
+
+/// The instant a local wall time names: the earlier of two when the clocks
+/// went back, moved forward by the gap when the clocks went forward.
+sys_seconds from_local(const date::time_zone& zone, date::local_seconds local) {
+    // local_info.first is the period in force up to this wall time, which gives
+    // all three answers with one subtraction:
+    //  - unique: the only period;
+    //  - ambiguous: the period before the clocks went back; its larger offset
+    //    gives the earlier instant (what date::choose::earliest would pick);
+    //  - nonexistent: the period before the gap; its smaller offset moves the
+    //    time forward by the gap (date::zoned_time would throw instead).
+    const date::local_info info = zone.get_info(local);
+    return sys_seconds{local.time_since_epoch() - info.first.offset};
+}
+
+} // namespace zone_detail
 
 } // namespace fairly
