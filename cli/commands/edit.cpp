@@ -50,6 +50,7 @@ void setup_edit(CLI::App& app, context& ctx) {
     command->add_option("--note", options->note, "the corrected note");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did");
     command->add_flag("--json", options->json_output, "print the new event as JSON");
+    command->footer("Example: fairly edit 42 --for 50m\n");
     command->callback([options, &ctx] { run_edit(*options, ctx); });
 }
 

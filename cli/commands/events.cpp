@@ -51,6 +51,7 @@ void run_events(const events_options& options, context& ctx) {
         if (event.value("logged_for_other", false) && event["logged_by"].is_string()) {
             note += (note.empty() ? "" : " ") + std::string("(logged by ") + event["logged_by"].get<std::string>() + ")";
         }
+        if (event["review"] == "disputed") note = "DISPUTED: " + event.value("dispute_reason", "") + (note.empty() ? "" : " | " + note);
         if (event.value("status", "active") != "active") {
             note = event.value("status", "") + (event["void_reason"].is_string() ? ": " + event["void_reason"].get<std::string>() : "") +
                    (note.empty() ? "" : " | " + note);
@@ -74,6 +75,7 @@ void setup_events(CLI::App& app, context& ctx) {
     command->add_option("--kind", options->kind, "only this kind");
     command->add_flag("--all", options->all, "include voided and superseded events");
     command->add_flag("--json", options->json_output, "print the events as JSON");
+    command->footer("Example: fairly events --since monday --member sam --kind night-feed\n");
     command->callback([options, &ctx] { run_events(*options, ctx); });
 }
 

@@ -61,6 +61,7 @@ void setup_init(CLI::App& app, context& ctx) {
     command->add_option("--split", options->split, "the agreed split, e.g. alex=60,sam=40 (default: equal)");
     command->add_option("--week-start", options->week_start, "the day a household week starts")->capture_default_str();
     command->add_flag("--json", options->json_output, "print the result as JSON");
+    command->footer("Example: fairly init --member alex --member sam --tz Europe/London --split alex=50,sam=50\n");
     command->callback([options, &ctx] { run_init(*options, ctx); });
 }
 

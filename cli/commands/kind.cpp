@@ -82,21 +82,21 @@ void setup_kind(CLI::App& app, context& ctx) {
     CLI::App* add_command = group->add_subcommand("add", "Add a kind to the catalogue");
     add_command->add_option("name", add->name, "the kind's name, one word")->required();
     add_weight_options(add_command, *add);
-    add_command->footer("Example: fairly kind add swimming-lessons --category logistics --points 1 --per-hour 2 --default-for 45m");
+    add_command->footer("Example: fairly kind add swimming-lessons --category logistics --points 1 --per-hour 2 --default-for 45m\n");
     add_command->callback([add, &ctx] { run_kind_add(*add, ctx); });
 
     auto edit = std::make_shared<kind_options>();
     CLI::App* edit_command = group->add_subcommand("edit", "Change a kind's category or weights (who and when is kept)");
     edit_command->add_option("name", edit->name, "the kind")->required();
     add_weight_options(edit_command, *edit);
-    edit_command->footer("Example: fairly kind edit night-feed --per-hour 3");
+    edit_command->footer("Example: fairly kind edit night-feed --per-hour 3\n");
     edit_command->callback([edit, &ctx] { run_kind_edit(*edit, ctx); });
 
     auto history = std::make_shared<kind_options>();
     CLI::App* history_command = group->add_subcommand("history", "Who changed which weight, and when");
     history_command->add_option("name", history->name, "only this kind (or night)");
     history_command->add_flag("--json", history->json_output, "print the changes as JSON");
-    history_command->footer("Example: fairly kind history night-feed");
+    history_command->footer("Example: fairly kind history night-feed\n");
     history_command->callback([history, &ctx] { run_kind_history(*history, ctx); });
 }
 

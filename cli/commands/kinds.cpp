@@ -31,6 +31,7 @@ void setup_kinds(CLI::App& app, context& ctx) {
     auto options = std::make_shared<kinds_options>();
     CLI::App* command = app.add_subcommand("kinds", "List the kinds of task the household logs, with their weights");
     command->add_flag("--json", options->json_output, "print the catalogue as JSON");
+    command->footer("Example: fairly kinds --json\n");
     command->callback([options, &ctx] { run_kinds(*options, ctx); });
 }
 

@@ -48,6 +48,7 @@ void setup_log(CLI::App& app, context& ctx) {
     command->add_option("--member", options->member, "who did it (default: you, or FAIRLY_MEMBER)");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did (default)");
     command->add_flag("--json", options->json_output, "print the stored event as JSON");
+    command->footer("Example: fairly log night-feed --at 03:10 --for 35m --note \"teething\"\n");
     command->callback([options, &ctx] { run_log(*options, ctx); });
 }
 

@@ -36,6 +36,7 @@ void setup_member(CLI::App& app, context& ctx) {
     add->add_option("--unix-user", options->unix_user, "the Unix user (name or uid) who acts as this member");
     add->add_option("--share", options->share, "agreed share in percent, for a new member");
     add->add_flag("--json", options->json_output, "print the result as JSON");
+    add->footer("Example: fairly member add sam --unix-user sam\n");
     add->callback([options, &ctx] { run_member_add(*options, ctx); });
 }
 

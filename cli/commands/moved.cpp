@@ -45,7 +45,7 @@ void setup_moved(CLI::App& app, context& ctx) {
     command->add_option("--note", options->note, "a few words");
     command->add_option("--member", options->member, "whose meeting it was (default: you)");
     command->add_flag("--json", options->json_output, "print the record as JSON");
-    command->footer("Example: fairly moved \"management meeting\" --for school-run --impact missed --at \"tue 09:00\"");
+    command->footer("Example: fairly moved \"management meeting\" --for school-run --impact missed --at \"tue 09:00\"\n");
     command->callback([options, &ctx] { run_moved(*options, ctx); });
 }
 

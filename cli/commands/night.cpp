@@ -31,7 +31,7 @@ void setup_night(CLI::App& app, context& ctx) {
     command->add_option("--to", options->to, "when it ends (e.g. 06:00)");
     command->add_option("--multiplier", options->multiplier, "weight of a night minute (1 to 10)");
     command->add_flag("--json", options->json_output, "print the setting as JSON");
-    command->footer("Example: fairly night --from 22:00 --to 06:00 --multiplier 1.5");
+    command->footer("Example: fairly night --from 22:00 --to 06:00 --multiplier 1.5\n");
     command->callback([options, &ctx] { run_night(*options, ctx); });
 }
 

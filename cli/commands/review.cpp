@@ -44,7 +44,7 @@ void setup_review(CLI::App& app, context& ctx) {
     CLI::App* pending_command = app.add_subcommand("pending", "What others logged for you, waiting for a confirm or a dispute");
     pending_command->add_option("--member", pending->member, "for whom (default: you)");
     pending_command->add_flag("--json", pending->json_output, "print the events as JSON");
-    pending_command->footer("Example: fairly pending");
+    pending_command->footer("Example: fairly pending\n");
     pending_command->callback([pending, &ctx] { run_pending(*pending, ctx); });
 
     auto confirm = std::make_shared<review_options>();
@@ -52,7 +52,7 @@ void setup_review(CLI::App& app, context& ctx) {
     confirm_command->add_option("id", confirm->id, "the event's number")->required();
     confirm_command->add_option("--member", confirm->member, "who you are, when not bound to a member");
     confirm_command->add_flag("--json", confirm->json_output, "print the event as JSON");
-    confirm_command->footer("Example: fairly confirm 42");
+    confirm_command->footer("Example: fairly confirm 42\n");
     confirm_command->callback([confirm, &ctx] { run_review(*confirm, ctx, "event.confirm"); });
 
     auto dispute = std::make_shared<review_options>();
@@ -61,7 +61,7 @@ void setup_review(CLI::App& app, context& ctx) {
     dispute_command->add_option("reason", dispute->reason, "what is wrong")->required();
     dispute_command->add_option("--member", dispute->member, "who you are, when not bound to a member");
     dispute_command->add_flag("--json", dispute->json_output, "print the event as JSON");
-    dispute_command->footer("Example: fairly dispute 42 \"that was me, not you\"");
+    dispute_command->footer("Example: fairly dispute 42 \"that was me, not you\"\n");
     dispute_command->callback([dispute, &ctx] { run_review(*dispute, ctx, "event.dispute"); });
 }
 

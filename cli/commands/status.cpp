@@ -35,6 +35,7 @@ void setup_status(CLI::App& app, context& ctx) {
     auto options = std::make_shared<status_options>();
     CLI::App* command = app.add_subcommand("status", "Show the daemon's version, database and event count");
     command->add_flag("--json", options->json_output, "print the status as JSON");
+    command->footer("Example: fairly status --json\n");
     command->callback([options, &ctx] { run_status(*options, ctx); });
 }
 

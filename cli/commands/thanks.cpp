@@ -46,7 +46,7 @@ void setup_thanks(CLI::App& app, context& ctx) {
     command->add_option("--from", options->from, "who is thanking (default: you)");
     command->add_option("--since", options->since, "when listing: from when");
     command->add_flag("--json", options->json_output, "print as JSON");
-    command->footer("Example: fairly thanks sam \"got up twice so I could sleep\"");
+    command->footer("Example: fairly thanks sam \"got up twice so I could sleep\"\n");
     command->callback([options, &ctx] { run_thanks(*options, ctx); });
 }
 

@@ -64,6 +64,7 @@ void setup_timer(CLI::App& app, context& ctx) {
     start_command->add_option("--member", start->member, "who is doing it (default: you)");
     start_command->add_option("--role", start->role, "noticed | planned | decided | followed-up | did (default)");
     start_command->add_flag("--json", start->json_output, "print the timer as JSON");
+    start_command->footer("Example: fairly start night-feed --note \"teething\"\n");
     start_command->callback([start, &ctx] { run_start(*start, ctx); });
 
     auto stop = std::make_shared<stop_options>();
@@ -73,6 +74,7 @@ void setup_timer(CLI::App& app, context& ctx) {
     stop_command->add_option("--note", stop->note, "a note to add");
     stop_command->add_option("--member", stop->member, "whose timer (default: you)");
     stop_command->add_flag("--json", stop->json_output, "print the logged event as JSON");
+    stop_command->footer("Example: fairly stop night-feed\n");
     stop_command->callback([stop, &ctx] { run_stop(*stop, ctx); });
 }
 

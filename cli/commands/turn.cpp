@@ -53,7 +53,7 @@ void setup_turn(CLI::App& app, context& ctx) {
     turn->add_option("--note", take->note, "a few words");
     turn->add_option("--member", take->member, "whose turn it was (default: you)");
     turn->add_flag("--json", take->json_output, "print the turn as JSON");
-    turn->footer("Example: fairly turn lie-in");
+    turn->footer("Example: fairly turn lie-in\n");
     turn->callback([take, &ctx] { run_turn(*take, ctx); });
 
     auto whose = std::make_shared<turn_options>();
@@ -61,7 +61,7 @@ void setup_turn(CLI::App& app, context& ctx) {
     whose_turn->add_option("thing", whose->thing, "the contested thing")->required();
     whose_turn->add_option("--last", whose->last, "how many recent turns to weigh")->capture_default_str()->check(CLI::Range(1, 10000));
     whose_turn->add_flag("--json", whose->json_output, "print the answer as JSON");
-    whose_turn->footer("Example: fairly whose-turn lie-in");
+    whose_turn->footer("Example: fairly whose-turn lie-in\n");
     whose_turn->callback([whose, &ctx] { run_whose_turn(*whose, ctx); });
 }
 

@@ -30,6 +30,7 @@ void setup_void(CLI::App& app, context& ctx) {
     command->add_option("id", options->id, "the event's number (see `fairly events`)")->required();
     command->add_option("--reason", options->reason, "why, e.g. \"logged twice\"")->required();
     command->add_flag("--json", options->json_output, "print the voided event as JSON");
+    command->footer("Example: fairly void 42 --reason \"logged twice\"\n");
     command->callback([options, &ctx] { run_void(*options, ctx); });
 }
 
