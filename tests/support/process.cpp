@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -234,6 +235,40 @@ bool raw_socket::closed_by_peer(std::chrono::milliseconds timeout) {
         if (n == 0) return true;
         if (n < 0) return errno == ECONNRESET;
     }
+}
+
+unix_user::unix_user(const std::string& tag) : name_("fy" + std::to_string(::getpid()) + tag) {
+    // useradd takes a lock on /etc/passwd; tests running at once may meet it.
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        auto made = run("/usr/sbin/useradd", {"--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", name_});
+        if (made.exit_code == 0) break;
+        if (made.exit_code == 9) run("/usr/sbin/userdel", {name_}); // left over from a killed run
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const passwd* entry = ::getpwnam(name_.c_str());
+    if (!entry) throw std::runtime_error("could not create the test user " + name_);
+    uid_ = entry->pw_uid;
+}
+
+unix_user::~unix_user() {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        if (run("/usr/sbin/userdel", {name_}).exit_code != 10) break; // 10: passwd file busy
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+std::filesystem::path unix_user::home(const std::filesystem::path& parent) const {
+    auto path = parent / name_;
+    std::filesystem::create_directories(path);
+    if (::chown(path.c_str(), uid_, uid_) != 0) throw std::runtime_error("chown failed for " + path.string());
+    return path;
+}
+
+void open_to_others(const std::filesystem::path& dir, const std::filesystem::path& socket) {
+    using std::filesystem::perms;
+    std::filesystem::permissions(dir, perms::owner_all | perms::group_exec | perms::others_exec);
+    std::filesystem::permissions(socket.parent_path(), perms::owner_all | perms::group_exec | perms::others_exec);
+    std::filesystem::permissions(socket, perms::owner_read | perms::owner_write | perms::others_read | perms::others_write);
 }
 
 std::map<std::string, std::string> cli_env(const std::filesystem::path& dir, const std::filesystem::path& socket) {

@@ -103,6 +103,28 @@ private:
     std::string buffer_;
 };
 
+/// A Unix user made for one test (needs root) and removed at scope exit.
+class unix_user {
+public:
+    /// `tag` keeps names apart between tests running at once.
+    explicit unix_user(const std::string& tag);
+    ~unix_user();
+    unix_user(const unix_user&) = delete;
+    unix_user& operator=(const unix_user&) = delete;
+    const std::string& name() const { return name_; }
+    uid_t uid() const { return uid_; }
+    /// A state directory of this user's own, under `parent`.
+    std::filesystem::path home(const std::filesystem::path& parent) const;
+
+private:
+    std::string name_;
+    uid_t uid_ = 0;
+};
+
+/// Opens `dir` (and every directory up to the socket) to other users, as the
+/// `fairly` group does in production, so test users can reach the daemon.
+void open_to_others(const std::filesystem::path& dir, const std::filesystem::path& socket);
+
 /// The environment every test gives `fairly`: its own state directory (so the
 /// spool is the test's), the daemon's socket, and fixed zone and clock.
 std::map<std::string, std::string> cli_env(const std::filesystem::path& dir, const std::filesystem::path& socket);
