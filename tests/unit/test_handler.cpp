@@ -250,3 +250,27 @@ TEST_CASE_METHOD(handler_fixture, "init checks the split and refuses a second in
     CHECK(status["kinds"].get<int>() >= 14);
     CHECK(error_code(call("init", {{"members", {"alex"}}, {"tz", "Europe/London"}})) == -32003);
 }
+
+TEST_CASE_METHOD(handler_fixture, "whose-turn with three members weighs the agreed split, then who waited longest", "[handler][turns]") {
+    ok("init", {{"members", {"alex", "sam", "kim"}}, {"tz", "Europe/London"}, {"split", {{"alex", 50}, {"sam", 25}, {"kim", 25}}}});
+    auto take = [&](const char* member, const char* at) {
+        ok("turn.take", {{"uuid", fairly::make_uuid()}, {"thing", "lie-in"}, {"member", member}, {"at", at}});
+    };
+    // No turns yet: alex, agreed the most, is furthest below their share.
+    CHECK(ok("turn.whose", {{"thing", "lie-in"}})["next"] == "alex");
+    take("alex", "2026-11-16 08:00");
+    take("sam", "2026-11-17 08:00");
+    take("kim", "2026-11-18 08:00");
+    take("alex", "2026-11-19 08:00");
+    // 2/1/1 of 4 is exactly 50/25/25: a tie, and sam's last turn is longest ago.
+    json tie = ok("turn.whose", {{"thing", "lie-in"}});
+    CHECK(tie["next"] == "sam");
+    CHECK(tie["reason"] == "sam: 1 of the last 4 lie-ins, agreed 25%, and their last turn is longest ago -> sam's turn");
+    take("sam", "2026-11-20 08:00");
+    // 2/2/1 of 5: kim is at 20% against 25%, alex at 40% against 50% (10 below).
+    CHECK(ok("turn.whose", {{"thing", "lie-in"}})["next"] == "alex");
+    // Only the last N turns count when asked.
+    CHECK(ok("turn.whose", {{"thing", "lie-in"}, {"last", 1}})["next"] == "alex");
+    // Other things keep their own count.
+    CHECK(ok("turn.whose", {{"thing", "gym-slot"}})["turns"] == 0);
+}
