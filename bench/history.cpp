@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <string_view>
 
@@ -352,6 +353,8 @@ std::vector<planned_event> synthetic_load(const history_settings& settings, std:
                                        window_start + minutes{roll.between(0, span_minutes - length)}, minutes{length},
                                        std::move(role), std::move(note)});
     }
+    // In time order, as a household logs (and a spool or an import replays).
+    std::stable_sort(events.begin(), events.end(), [](const planned_event& a, const planned_event& b) { return a.start < b.start; });
     return events;
 }
 

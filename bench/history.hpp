@@ -39,8 +39,9 @@ struct history_settings {
 /// events. Throws fairly::input_error("tz") for an unknown zone.
 std::vector<planned_event> household_history(const history_settings& settings);
 
-/// Exactly `count` events of mixed kinds and members, spread over the
-/// `weeks` before `end`: load for the benchmark, not a story.
+/// Exactly `count` events of mixed kinds and members, spread evenly at random
+/// over the `weeks` before `end` and sorted by start: load for the
+/// benchmark, not a story.
 std::vector<planned_event> synthetic_load(const history_settings& settings, std::size_t count);
 
 } // namespace fairly::bench
