@@ -17,9 +17,9 @@ namespace fairly::daemon {
 
 class commit_worker {
 public:
-    /// Receives the reply line (empty for a notification). Called on the worker
-    /// thread: hand it to the connection's own executor.
-    using reply_fn = std::function<void(std::string reply)>;
+    /// Receives the reply (null for a notification). Called on the worker
+    /// thread: hand it to the connection's own executor, which serialises it.
+    using reply_fn = std::function<void(json reply)>;
 
     commit_worker(store::database& db, request_handler& handler, std::size_t max_batch = 4096);
     ~commit_worker();
@@ -27,7 +27,9 @@ public:
     commit_worker& operator=(const commit_worker&) = delete;
 
     void start();
-    void submit(std::string line, caller who, reply_fn done);
+    /// Queues a request parsed by the connection (discarded JSON: a parse
+    /// error in its place, so replies keep the order of the requests).
+    void submit(json request, caller who, reply_fn done);
     /// Answers everything already queued, then ends the thread.
     void stop();
 
@@ -36,7 +38,7 @@ public:
 
 private:
     struct job {
-        std::string line;
+        json request;
         caller who;
         reply_fn done;
     };

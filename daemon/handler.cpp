@@ -194,7 +194,7 @@ sys_seconds request_handler::reference_time(const json& params) {
     return settings_.clock();
 }
 
-json request_handler::event_json(std::int64_t event_id) {
+json request_handler::event_by_id(std::int64_t event_id) {
     store::statement_use query(db_.cached(std::string(event_columns) + "WHERE e.id = ?"));
     query->bind(1, event_id);
     if (!query->step()) throw rpc_error(error_code::not_found, "no event #" + std::to_string(event_id));
@@ -205,7 +205,7 @@ json request_handler::find_event_by_uuid(std::string_view uuid) {
     store::statement_use query(db_.cached("SELECT id FROM event WHERE uuid = ?"));
     query->bind(1, uuid);
     if (!query->step()) return nullptr;
-    return event_json(query->int64(0));
+    return event_by_id(query->int64(0));
 }
 
 // ---------------------------------------------------------------- methods
@@ -419,16 +419,41 @@ json request_handler::event_log(const json& params, const caller& who) {
         if (auto name = optional_string(params, "default_member")) logged_by = member_id(*name, "FAIRLY_MEMBER");
         else logged_by = member;
     }
-    std::optional<std::int64_t> end_value;
-    if (span.end) end_value = span.end->time_since_epoch().count();
-    store::statement_use insert(db_.cached(
-        "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, logged_by_member_id, logged_by_uid, source, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, uuid).bind(2, member).bind(3, kind).bind(4, span.start.time_since_epoch().count()).bind(5, end_value)
-        .bind(6, role_param(params, "did")).bind(7, note_param(params).value_or("")).bind(8, logged_by).bind(9, who.uid)
-        .bind(10, source_param(params)).bind(11, settings_.clock().time_since_epoch().count());
-    insert->step();
-    return json{{"event", event_json(db_.last_insert_rowid())}, {"duplicate", false}};
+    event_record event;
+    event.uuid = uuid;
+    event.member_id = member;
+    event.start_utc = span.start.time_since_epoch().count();
+    if (span.end) event.end_utc = span.end->time_since_epoch().count();
+    event.role = role_param(params, "did");
+    event.note = note_param(params).value_or("");
+    event.logged_by_member_id = logged_by;
+    event.logged_by_uid = who.uid;
+    event.source = source_param(params);
+    event.created_at = settings_.clock().time_since_epoch().count();
+    {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, logged_by_member_id, logged_by_uid, source, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, uuid).bind(2, member).bind(3, kind).bind(4, event.start_utc).bind(5, event.end_utc).bind(6, event.role)
+            .bind(7, event.note).bind(8, logged_by).bind(9, who.uid).bind(10, event.source).bind(11, event.created_at);
+        insert->step();
+    }
+    event.id = db_.last_insert_rowid();
+    // The reply is built from what is in hand rather than read back: this is
+    // the hot path of every `fairly log`.
+    {
+        store::statement_use query(db_.cached(
+            "SELECT k.name, k.category, k.default_seconds, m.name, lb.name FROM kind k, member m LEFT JOIN member lb ON lb.id = ?3 "
+            "WHERE k.id = ?1 AND m.id = ?2"));
+        query->bind(1, kind).bind(2, member).bind(3, logged_by);
+        query->step();
+        event.kind = query->text(0);
+        event.category = query->text(1);
+        event.default_seconds = query->int64(2);
+        event.member = query->text(3);
+        event.logged_by = query->optional_text(4);
+    }
+    return json{{"event", event_json(event, tz)}, {"duplicate", false}};
 }
 
 json request_handler::timer_start(const json& params, const caller& who) {
@@ -544,7 +569,7 @@ json request_handler::timer_stop(const json& params, const caller& who) {
     const std::int64_t event_id = db_.last_insert_rowid();
     store::statement_use remove(db_.cached("DELETE FROM timer WHERE id = ?"));
     remove->bind(1, timer_id).step();
-    return json{{"event", event_json(event_id)}, {"duplicate", false}};
+    return json{{"event", event_by_id(event_id)}, {"duplicate", false}};
 }
 
 json request_handler::events_list(const json& params, const caller& who) {
@@ -615,7 +640,7 @@ json request_handler::event_void(const json& params, const caller& who) {
     }
     if (status == "voided") {
         // A retried void (same reason, same person) is answered as done.
-        if (query->optional_text(4) == reason && query->optional_int64(5) == who.uid) return json{{"event", event_json(*id)}, {"duplicate", true}};
+        if (query->optional_text(4) == reason && query->optional_int64(5) == who.uid) return json{{"event", event_by_id(*id)}, {"duplicate", true}};
         throw rpc_error(error_code::conflict, "event #" + std::to_string(*id) + " is already voided: " + query->text(4));
     }
     if (status == "superseded") {
@@ -624,7 +649,7 @@ json request_handler::event_void(const json& params, const caller& who) {
     store::statement_use update(db_.cached(
         "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
     update->bind(1, *reason).bind(2, who.uid).bind(3, settings_.clock().time_since_epoch().count()).bind(4, *id).step();
-    return json{{"event", event_json(*id)}, {"duplicate", false}};
+    return json{{"event", event_by_id(*id)}, {"duplicate", false}};
 }
 
 json request_handler::event_edit(const json& params, const caller& who) {
@@ -704,7 +729,7 @@ json request_handler::event_edit(const json& params, const caller& who) {
         .bind(6, role).bind(7, note).bind(8, *id).bind(9, editor).bind(10, who.uid).bind(11, source_param(params))
         .bind(12, settings_.clock().time_since_epoch().count());
     insert->step();
-    return json{{"event", event_json(db_.last_insert_rowid())}, {"duplicate", false}};
+    return json{{"event", event_by_id(db_.last_insert_rowid())}, {"duplicate", false}};
 }
 
 json request_handler::kinds_list(const json&, const caller& who) {

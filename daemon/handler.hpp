@@ -97,7 +97,7 @@ private:
     std::int64_t member_id(std::string_view name, std::string_view field);
     std::int64_t kind_id(std::string_view name);
     std::chrono::sys_seconds reference_time(const json& params);
-    json event_json(std::int64_t event_id);
+    json event_by_id(std::int64_t event_id);
     json find_event_by_uuid(std::string_view uuid);
 
     store::database& db_;

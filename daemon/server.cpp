@@ -118,26 +118,27 @@ private:
                     co_return;
                 }
                 if (line.find_first_not_of(" \t") == std::string::npos) continue;
-                submit(std::move(line));
-                line.clear();
+                submit(line);
             }
         }
         reading_done_ = true;
         writer_wakeup_.notify();
     }
 
-    void submit(std::string line) {
+    void submit(const std::string& line) {
         ++in_flight_;
         auto self = shared_from_this();
         auto executor = socket_.get_executor();
-        worker_.submit(std::move(line), peer_, [self, executor](std::string reply) {
-            asio::post(executor, [self, reply = std::move(reply)]() mutable { self->delivered(std::move(reply)); });
+        // Parsing here, and serialising the reply when it comes back, keeps
+        // the database thread for the database.
+        worker_.submit(json::parse(line, nullptr, false), peer_, [self, executor](json reply) {
+            asio::post(executor, [self, reply = std::move(reply)]() { self->delivered(reply); });
         });
     }
 
-    void delivered(std::string reply) {
+    void delivered(const json& reply) {
         --in_flight_;
-        if (!reply.empty() && !closed_) enqueue(std::move(reply));
+        if (!reply.is_null() && !closed_) enqueue(rpc::to_line(reply));
         reader_wakeup_.notify();
         writer_wakeup_.notify();
     }

@@ -90,6 +90,7 @@ database::database(const std::string& path) : path_(path) {
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA foreign_keys=ON");
+        exec("PRAGMA cache_size=-4096"); // 4 MiB: the event indexes of a few years stay in memory
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -123,18 +124,25 @@ statement& database::cached(std::string_view sql) {
 std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int database::changes() const { return sqlite3_changes(db_); }
 
-transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+void database::run_cached(std::string_view sql) {
+    statement_use use(cached(sql));
+    use->step();
+}
+
+transaction::transaction(database& db) : db_(db) { db_.run_cached("BEGIN IMMEDIATE"); }
 
 transaction::~transaction() {
     if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void transaction::commit() {
-    db_.exec("COMMIT");
+    db_.run_cached("COMMIT");
     open_ = false;
 }
 
-savepoint::savepoint(database& db) : db_(db) { db_.exec("SAVEPOINT request"); }
+// One savepoint per request in the group commit: the statements are prepared
+// once and reused, since every request pays for them.
+savepoint::savepoint(database& db) : db_(db) { db_.run_cached("SAVEPOINT request"); }
 
 savepoint::~savepoint() {
     if (open_) {
@@ -144,14 +152,29 @@ savepoint::~savepoint() {
 }
 
 void savepoint::release() {
-    db_.exec("RELEASE request");
+    db_.run_cached("RELEASE request");
     open_ = false;
 }
 
 void savepoint::rollback() {
-    db_.exec("ROLLBACK TO request");
-    db_.exec("RELEASE request");
+    db_.run_cached("ROLLBACK TO request");
+    db_.run_cached("RELEASE request");
     open_ = false;
+}
+
+int database::wal_hook(void* self, sqlite3*, const char*, int frames) {
+    static_cast<database*>(self)->wal_frames_ = frames;
+    return SQLITE_OK;
+}
+
+void database::manage_checkpoints() {
+    exec("PRAGMA wal_autocheckpoint=0");
+    sqlite3_wal_hook(db_, &database::wal_hook, this);
+}
+
+void database::checkpoint() {
+    sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_frames_ = 0;
 }
 
 } // namespace fairly::store

@@ -74,6 +74,15 @@ public:
     /// A statement prepared once per connection and reused; reset on return.
     statement& cached(std::string_view sql);
 
+    /// Runs a cached statement that returns no rows (BEGIN, SAVEPOINT, ...).
+    void run_cached(std::string_view sql);
+
+    /// Turns off SQLite's checkpoint-on-commit: the caller checkpoints with
+    /// checkpoint() when it has a moment, watching wal_frames().
+    void manage_checkpoints();
+    int wal_frames() const { return wal_frames_; }
+    void checkpoint();
+
     std::int64_t last_insert_rowid() const;
     int changes() const;
     const std::string& path() const { return path_; }
@@ -83,6 +92,8 @@ private:
     std::string path_;
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    int wal_frames_ = 0;
+    static int wal_hook(void* self, sqlite3* db, const char* name, int frames);
 };
 
 /// Resets a cached statement when the scope ends, even on error.

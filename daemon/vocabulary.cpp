@@ -506,14 +506,14 @@ json request_handler::event_review(const json& params, const caller& who, std::s
         store::statement_use latest(db_.cached("SELECT verdict, reason FROM event_review WHERE event_id = ? ORDER BY id DESC LIMIT 1"));
         latest->bind(1, *id);
         if (latest->step() && latest->text(0) == verdict && latest->text(1) == reason) {
-            return json{{"event", event_json(*id)}, {"duplicate", true}};
+            return json{{"event", event_by_id(*id)}, {"duplicate", true}};
         }
     }
     store::statement_use insert(db_.cached(
         "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
     insert->bind(1, *id).bind(2, me).bind(3, verdict).bind(4, reason).bind(5, who.uid).bind(6, settings_.clock().time_since_epoch().count());
     insert->step();
-    return json{{"event", event_json(*id)}, {"duplicate", false}};
+    return json{{"event", event_by_id(*id)}, {"duplicate", false}};
 }
 
 } // namespace fairly::daemon
