@@ -96,7 +96,11 @@ void commit_worker::process(std::deque<job>& batch) {
         ++commits_;
         requests_ += batch.size();
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(replies[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        std::string line = replies[i].is_null() ? std::string() : rpc::to_line(replies[i]);
+        replies[i] = nullptr;
+        batch[i].done(std::move(line), std::move(batch[i].request));
+    }
 }
 
 } // namespace fairly::daemon

@@ -17,9 +17,11 @@ namespace fairly::daemon {
 
 class commit_worker {
 public:
-    /// Receives the reply (null for a notification). Called on the worker
-    /// thread: hand it to the connection's own executor, which serialises it.
-    using reply_fn = std::function<void(json reply)>;
+    /// Receives the reply line (empty for a notification) and the request
+    /// back. Called on the worker thread: hand both to the connection's own
+    /// executor. The request goes back to be freed on the thread that made
+    /// it; malloc's per-thread caches then recycle its memory.
+    using reply_fn = std::function<void(std::string reply, json request)>;
 
     commit_worker(store::database& db, request_handler& handler, std::size_t max_batch = 4096);
     ~commit_worker();

@@ -72,20 +72,22 @@ json request_handler::handle(const json& request, const caller& who) {
         reply = rpc::make_result(id, std::move(result));
     } catch (const rpc_error& e) {
         request_scope.rollback();
+        forget_cached_state();
         reply = rpc::make_error(id, e.code, e.what(), e.data);
     } catch (const input_error& e) {
         request_scope.rollback();
+        forget_cached_state();
         reply = rpc::make_error(id, error_code::invalid_params, e.what(), json{{"field", e.field}});
     } catch (const store::storage_error& e) {
         request_scope.rollback();
-        household_.reset();
+        forget_cached_state();
         reply = e.is_constraint()
                     ? rpc::make_error(id, error_code::conflict, std::string("refused by the record's rules: ") + e.what())
                     : rpc::make_error(id, error_code::storage_error,
                                       std::string("the database could not store this; nothing was changed: ") + e.what());
     } catch (const std::exception& e) {
         request_scope.rollback();
-        household_.reset();
+        forget_cached_state();
         reply = rpc::make_error(id, error_code::internal_error, std::string("internal error: ") + e.what());
     }
     return notification ? json(nullptr) : reply;
@@ -128,10 +130,30 @@ json request_handler::dispatch(std::string_view method, const json& params, cons
 
 bool request_handler::privileged(const caller& who) const { return who.uid == 0 || who.uid == settings_.daemon_uid; }
 
+const request_handler::directory& request_handler::names() {
+    if (!directory_) {
+        directory loaded;
+        {
+            store::statement_use query(db_.cached("SELECT id, name, unix_uid FROM member ORDER BY id"));
+            while (query->step()) {
+                loaded.members.emplace_back(query->int64(0), query->text(1));
+                if (!query->is_null(2)) loaded.bindings.emplace(query->int64(2), query->int64(0));
+            }
+        }
+        {
+            store::statement_use query(db_.cached("SELECT id, name, category, default_seconds FROM kind"));
+            while (query->step()) {
+                loaded.kinds.emplace(query->text(1), kind_entry{query->int64(0), query->text(1), query->text(2), query->int64(3)});
+            }
+        }
+        directory_ = std::move(loaded);
+    }
+    return *directory_;
+}
+
 std::optional<std::int64_t> request_handler::bound_member(const caller& who) {
-    store::statement_use query(db_.cached("SELECT id FROM member WHERE unix_uid = ?"));
-    query->bind(1, who.uid);
-    if (query->step()) return query->int64(0);
+    const auto& bindings = names().bindings;
+    if (auto found = bindings.find(who.uid); found != bindings.end()) return found->second;
     return std::nullopt;
 }
 
@@ -158,32 +180,44 @@ const request_handler::household_info& request_handler::household() {
     return *household_;
 }
 
+std::string request_handler::member_list() {
+    std::string list;
+    for (const auto& [id, name] : names().members) list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
 std::int64_t request_handler::member_id(std::string_view name, std::string_view field) {
-    store::statement_use query(db_.cached("SELECT id FROM member WHERE name = ?"));
-    query->bind(1, name);
-    if (query->step()) return query->int64(0);
+    for (const auto& [id, member] : names().members) {
+        if (member == name) return id;
+    }
     throw rpc_error(error_code::not_found,
-                    std::string(field) + ": no member named \"" + std::string(name) + "\"; members are " +
-                        list_names(db_, "SELECT name FROM member ORDER BY id"),
+                    std::string(field) + ": no member named \"" + std::string(name) + "\"; members are " + member_list(),
                     json{{"field", field}});
 }
 
-std::int64_t request_handler::kind_id(std::string_view name) {
-    store::statement_use query(db_.cached("SELECT id FROM kind WHERE name = ?"));
-    query->bind(1, name);
-    if (query->step()) return query->int64(0);
+std::string request_handler::member_name(std::int64_t id) {
+    for (const auto& [member_id, name] : names().members) {
+        if (member_id == id) return name;
+    }
+    return std::string();
+}
+
+const request_handler::kind_entry& request_handler::kind_named(std::string_view name) {
+    const auto& kinds = names().kinds;
+    if (auto found = kinds.find(std::string(name)); found != kinds.end()) return found->second;
     throw rpc_error(error_code::not_found,
                     "kind: no kind named \"" + std::string(name) + "\"; see `fairly kinds` for the catalogue",
                     json{{"field", "kind"}});
 }
 
+std::int64_t request_handler::kind_id(std::string_view name) { return kind_named(name).id; }
+
 std::int64_t request_handler::subject_member(const json& params, std::optional<std::int64_t> binding) {
     if (auto name = optional_string(params, "member")) return member_id(*name, "member");
     if (binding) return *binding;
     if (auto name = optional_string(params, "default_member")) return member_id(*name, "FAIRLY_MEMBER");
-    store::statement_use query(db_.cached("SELECT id, (SELECT count(*) FROM member) FROM member LIMIT 1"));
-    if (query->step() && query->int64(1) == 1) return query->int64(0);
-    bad_param("member", "say who this is for: --member NAME (" + list_names(db_, "SELECT name FROM member ORDER BY id") +
+    if (names().members.size() == 1) return names().members.front().first;
+    bad_param("member", "say who this is for: --member NAME (" + member_list() +
                             "), or set FAIRLY_MEMBER, or bind your Unix user with `fairly member add NAME --unix-user USER`");
 }
 
@@ -314,7 +348,7 @@ json request_handler::init(const json& params, const caller& who) {
             .bind(5, static_cast<std::int64_t>(std::chrono::duration_cast<seconds>(kind.default_length).count()))
             .bind(6, kind.night_applies ? 1 : 0).bind(7, now).step();
     }
-    household_.reset();
+    forget_cached_state();
     return status(params, who);
 }
 
@@ -363,6 +397,7 @@ json request_handler::member_add(const json& params, const caller& who) {
         store::statement_use bind(db_.cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
         bind->bind(1, *uid).bind(2, name).step();
     }
+    forget_cached_state();
     store::statement_use query(db_.cached("SELECT name, unix_uid, agreed_share FROM member WHERE name = ?"));
     query->bind(1, name);
     query->step();
@@ -389,7 +424,8 @@ json request_handler::event_log(const json& params, const caller& who) {
     }
     const std::string& tz = household().tz;
     const std::int64_t member = subject_member(params, binding);
-    const std::int64_t kind = kind_id(required_string(params, "kind"));
+    const std::string kind_name = required_string(params, "kind");
+    const std::int64_t kind = kind_id(kind_name);
     const sys_seconds reference = reference_time(params);
 
     auto at = optional_string(params, "at");
@@ -441,18 +477,12 @@ json request_handler::event_log(const json& params, const caller& who) {
     event.id = db_.last_insert_rowid();
     // The reply is built from what is in hand rather than read back: this is
     // the hot path of every `fairly log`.
-    {
-        store::statement_use query(db_.cached(
-            "SELECT k.name, k.category, k.default_seconds, m.name, lb.name FROM kind k, member m LEFT JOIN member lb ON lb.id = ?3 "
-            "WHERE k.id = ?1 AND m.id = ?2"));
-        query->bind(1, kind).bind(2, member).bind(3, logged_by);
-        query->step();
-        event.kind = query->text(0);
-        event.category = query->text(1);
-        event.default_seconds = query->int64(2);
-        event.member = query->text(3);
-        event.logged_by = query->optional_text(4);
-    }
+    const kind_entry& kind_details = kind_named(kind_name);
+    event.kind = kind_details.name;
+    event.category = kind_details.category;
+    event.default_seconds = kind_details.default_seconds;
+    event.member = member_name(member);
+    if (logged_by) event.logged_by = member_name(*logged_by);
     return json{{"event", event_json(event, tz)}, {"duplicate", false}};
 }
 

@@ -12,6 +12,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace fairly::daemon {
 
@@ -43,13 +46,33 @@ public:
 
     /// Drops what the handler remembers of the database (the household's
     /// zone): called when a commit failed, so nothing uncommitted is trusted.
-    void forget_cached_state() { household_.reset(); }
+    void forget_cached_state() {
+        household_.reset();
+        directory_.reset();
+    }
 
 private:
     struct household_info {
         std::string tz;
         int week_start = 1;
     };
+    struct kind_entry {
+        std::int64_t id = 0;
+        std::string name;
+        std::string category;
+        std::int64_t default_seconds = 0;
+    };
+    /// Members, bindings and kinds: small, read by every request, changed
+    /// rarely. Loaded from the database on first use and dropped whenever a
+    /// request changes them or fails, so it never holds uncommitted names.
+    struct directory {
+        std::vector<std::pair<std::int64_t, std::string>> members; ///< id, name
+        std::unordered_map<std::int64_t, std::int64_t> bindings;  ///< uid -> member id
+        std::unordered_map<std::string, kind_entry> kinds;        ///< by name
+    };
+    const directory& names();
+    const kind_entry& kind_named(std::string_view name);
+    std::string member_list();
 
     json dispatch(std::string_view method, const json& params, const caller& who);
     json status(const json& params, const caller& who);
@@ -103,6 +126,7 @@ private:
     store::database& db_;
     handler_settings settings_;
     std::optional<household_info> household_;
+    std::optional<directory> directory_;
 };
 
 } // namespace fairly::daemon

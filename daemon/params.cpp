@@ -162,11 +162,5 @@ json event_row(const store::statement& row, std::string_view tz) {
     return event_json(e, tz);
 }
 
-std::string list_names(store::database& db, std::string_view sql) {
-    store::statement_use query(db.cached(sql));
-    std::string names;
-    while (query->step()) names += (names.empty() ? "" : ", ") + query->text(0);
-    return names;
-}
 
 } // namespace fairly::daemon

@@ -82,7 +82,4 @@ json event_json(const event_record& event, std::string_view tz);
 extern const std::string_view event_columns;
 json event_row(const store::statement& row, std::string_view tz);
 
-/// "alex, sam": the first column of every row of `sql`.
-std::string list_names(store::database& db, std::string_view sql);
-
 } // namespace fairly::daemon

@@ -129,16 +129,17 @@ private:
         ++in_flight_;
         auto self = shared_from_this();
         auto executor = socket_.get_executor();
-        // Parsing here, and serialising the reply when it comes back, keeps
-        // the database thread for the database.
-        worker_.submit(json::parse(line, nullptr, false), peer_, [self, executor](json reply) {
-            asio::post(executor, [self, reply = std::move(reply)]() { self->delivered(reply); });
+        // Parsing here keeps the database thread for the database.
+        worker_.submit(json::parse(line, nullptr, false), peer_, [self, executor](std::string reply, json request) {
+            asio::post(executor, [self, reply = std::move(reply), request = std::move(request)]() mutable {
+                self->delivered(std::move(reply));
+            });
         });
     }
 
-    void delivered(const json& reply) {
+    void delivered(std::string reply) {
         --in_flight_;
-        if (!reply.is_null() && !closed_) enqueue(rpc::to_line(reply));
+        if (!reply.empty() && !closed_) enqueue(std::move(reply));
         reader_wakeup_.notify();
         writer_wakeup_.notify();
     }

@@ -65,15 +65,8 @@ std::int64_t request_handler::acting_member(const json& params, std::optional<st
     if (binding) return *binding;
     if (auto name = optional_string(params, "member")) return member_id(*name, "member");
     if (auto name = optional_string(params, "default_member")) return member_id(*name, "FAIRLY_MEMBER");
-    store::statement_use query(db_.cached("SELECT id, (SELECT count(*) FROM member) FROM member LIMIT 1"));
-    if (query->step() && query->int64(1) == 1) return query->int64(0);
+    if (names().members.size() == 1) return names().members.front().first;
     bad_param("member", "say who you are: --member NAME or FAIRLY_MEMBER (or bind your Unix user to a member)");
-}
-
-std::string request_handler::member_name(std::int64_t id) {
-    store::statement_use query(db_.cached("SELECT name FROM member WHERE id = ?"));
-    query->bind(1, id);
-    return query->step() ? query->text(0) : std::string();
 }
 
 void request_handler::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
@@ -115,6 +108,7 @@ json request_handler::kind_add(const json& params, const caller& who) {
     query->step();
     json kind = kind_row(*query);
     log_change("kind", name, nullptr, kind, who, binding);
+    forget_cached_state();
     return json{{"kind", kind}};
 }
 
@@ -148,6 +142,7 @@ json request_handler::kind_edit(const json& params, const caller& who) {
     query->step();
     json after = kind_row(*query);
     if (after != before) log_change("kind", name, before, after, who, binding);
+    forget_cached_state();
     return json{{"kind", after}, {"before", before}, {"changed", after != before}};
 }
 
