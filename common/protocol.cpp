@@ -17,7 +17,13 @@ json make_error(const json& id, error_code code, std::string_view message, const
 }
 
 std::string to_line(const json& message) {
-    std::string line = message.dump(-1, ' ', false, json::error_handler_t::replace);
+    // Serialise into a buffer sized for a typical reply at once: growing it
+    // by doubling makes malloc consolidate its free lists on every reply.
+    std::string line;
+    line.reserve(1024);
+    nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char, std::string>(line), ' ',
+                                              json::error_handler_t::replace);
+    writer.dump(message, false, false, 0);
     line.push_back('\n');
     return line;
 }

@@ -58,74 +58,84 @@ json request_handler::handle(const json& request, const caller& who) {
     if (version == request.end() || *version != "2.0" || method == request.end() || !method->is_string()) {
         return rpc::make_error(id, error_code::invalid_request, "invalid request: needs \"jsonrpc\":\"2.0\" and a method name");
     }
-    json params = json::object();
+    static const json no_params = json::object();
+    const json* params = &no_params;
     if (auto it = request.find("params"); it != request.end() && !it->is_null()) {
         if (!it->is_object()) return rpc::make_error(id, error_code::invalid_params, "params: expected an object");
-        params = *it;
+        params = &*it;
     }
 
+    const method_entry* entry = find_method(method->get_ref<const std::string&>());
+    if (!entry) {
+        return notification ? json(nullptr)
+                            : rpc::make_error(id, error_code::method_not_found,
+                                              "unknown method \"" + method->get<std::string>() + "\"");
+    }
+
+    // A request that writes more than once runs in a savepoint, so a failure
+    // half-way leaves no trace in the shared group commit. One that only reads,
+    // or checks everything before its single write, needs none: SQLite undoes
+    // a failed statement by itself, and the savepoint's journal is a real cost
+    // on the ingest path.
+    std::optional<store::savepoint> request_scope;
+    if (entry->writes_more_than_once) request_scope.emplace(db_);
     json reply;
-    store::savepoint request_scope(db_);
     try {
-        json result = dispatch(method->get<std::string>(), params, who);
-        request_scope.release();
+        json result = (this->*entry->run)(*params, who);
+        if (request_scope) request_scope->release();
         reply = rpc::make_result(id, std::move(result));
-    } catch (const rpc_error& e) {
-        request_scope.rollback();
+    } catch (const std::exception& failure) {
+        if (request_scope) request_scope->rollback();
         forget_cached_state();
-        reply = rpc::make_error(id, e.code, e.what(), e.data);
-    } catch (const input_error& e) {
-        request_scope.rollback();
-        forget_cached_state();
-        reply = rpc::make_error(id, error_code::invalid_params, e.what(), json{{"field", e.field}});
-    } catch (const store::storage_error& e) {
-        request_scope.rollback();
-        forget_cached_state();
-        reply = e.is_constraint()
-                    ? rpc::make_error(id, error_code::conflict, std::string("refused by the record's rules: ") + e.what())
-                    : rpc::make_error(id, error_code::storage_error,
-                                      std::string("the database could not store this; nothing was changed: ") + e.what());
-    } catch (const std::exception& e) {
-        request_scope.rollback();
-        forget_cached_state();
-        reply = rpc::make_error(id, error_code::internal_error, std::string("internal error: ") + e.what());
+        reply = error_reply(id, failure);
     }
     return notification ? json(nullptr) : reply;
 }
 
-json request_handler::dispatch(std::string_view method, const json& params, const caller& who) {
-    using method_fn = json (request_handler::*)(const json&, const caller&);
-    static const std::map<std::string_view, method_fn> methods{
-        {"status", &request_handler::status},
-        {"init", &request_handler::init},
-        {"member.add", &request_handler::member_add},
-        {"event.log", &request_handler::event_log},
-        {"timer.start", &request_handler::timer_start},
-        {"timer.stop", &request_handler::timer_stop},
-        {"events.list", &request_handler::events_list},
-        {"event.void", &request_handler::event_void},
-        {"event.edit", &request_handler::event_edit},
-        {"kinds.list", &request_handler::kinds_list},
-        {"kind.add", &request_handler::kind_add},
-        {"kind.edit", &request_handler::kind_edit},
-        {"kind.history", &request_handler::kind_history},
-        {"night.get", &request_handler::night_get},
-        {"night.set", &request_handler::night_set},
-        {"moved.log", &request_handler::moved_log},
-        {"moved.list", &request_handler::moved_list},
-        {"turn.take", &request_handler::turn_take},
-        {"turn.whose", &request_handler::turn_whose},
-        {"thanks.give", &request_handler::thanks_give},
-        {"thanks.list", &request_handler::thanks_list},
-        {"events.pending", &request_handler::events_pending},
-        {"event.confirm", &request_handler::event_confirm},
-        {"event.dispute", &request_handler::event_dispute},
+json request_handler::error_reply(const json& id, const std::exception& failure) {
+    if (const auto* e = dynamic_cast<const rpc_error*>(&failure)) return rpc::make_error(id, e->code, e->what(), e->data);
+    if (const auto* e = dynamic_cast<const input_error*>(&failure)) {
+        return rpc::make_error(id, error_code::invalid_params, e->what(), json{{"field", e->field}});
+    }
+    if (const auto* e = dynamic_cast<const store::storage_error*>(&failure)) {
+        return e->is_constraint()
+                   ? rpc::make_error(id, error_code::conflict, std::string("refused by the record's rules: ") + e->what())
+                   : rpc::make_error(id, error_code::storage_error,
+                                     std::string("the database could not store this; nothing was changed: ") + e->what());
+    }
+    return rpc::make_error(id, error_code::internal_error, std::string("internal error: ") + failure.what());
+}
+
+const request_handler::method_entry* request_handler::find_method(std::string_view method) {
+    static const std::map<std::string_view, method_entry> methods{
+        // name                  handler                                  writes more than once
+        {"status", {&request_handler::status, false}},
+        {"init", {&request_handler::init, true}},
+        {"member.add", {&request_handler::member_add, true}},
+        {"event.log", {&request_handler::event_log, false}},
+        {"timer.start", {&request_handler::timer_start, true}},
+        {"timer.stop", {&request_handler::timer_stop, true}},
+        {"events.list", {&request_handler::events_list, false}},
+        {"event.void", {&request_handler::event_void, false}},
+        {"event.edit", {&request_handler::event_edit, true}},
+        {"kinds.list", {&request_handler::kinds_list, false}},
+        {"kind.add", {&request_handler::kind_add, true}},
+        {"kind.edit", {&request_handler::kind_edit, true}},
+        {"kind.history", {&request_handler::kind_history, false}},
+        {"night.get", {&request_handler::night_get, false}},
+        {"night.set", {&request_handler::night_set, true}},
+        {"moved.log", {&request_handler::moved_log, false}},
+        {"moved.list", {&request_handler::moved_list, false}},
+        {"turn.take", {&request_handler::turn_take, false}},
+        {"turn.whose", {&request_handler::turn_whose, false}},
+        {"thanks.give", {&request_handler::thanks_give, false}},
+        {"thanks.list", {&request_handler::thanks_list, false}},
+        {"events.pending", {&request_handler::events_pending, false}},
+        {"event.confirm", {&request_handler::event_confirm, false}},
+        {"event.dispute", {&request_handler::event_dispute, false}},
     };
     auto found = methods.find(method);
-    if (found == methods.end()) {
-        throw rpc_error(error_code::method_not_found, "unknown method \"" + std::string(method) + "\"");
-    }
-    return (this->*found->second)(params, who);
+    return found == methods.end() ? nullptr : &found->second;
 }
 
 bool request_handler::privileged(const caller& who) const { return who.uid == 0 || who.uid == settings_.daemon_uid; }

@@ -74,7 +74,13 @@ private:
     const kind_entry& kind_named(std::string_view name);
     std::string member_list();
 
-    json dispatch(std::string_view method, const json& params, const caller& who);
+    using method_fn = json (request_handler::*)(const json&, const caller&);
+    struct method_entry {
+        method_fn run;
+        bool writes_more_than_once; ///< runs in its own savepoint
+    };
+    static const method_entry* find_method(std::string_view method);
+    static json error_reply(const json& id, const std::exception& failure);
     json status(const json& params, const caller& who);
     json init(const json& params, const caller& who);
     json member_add(const json& params, const caller& who);

@@ -1,5 +1,7 @@
 -- fairly schema 1: the household, its members, its kinds and its events.
 -- Instants are UTC seconds since the epoch; local time is applied on output.
+-- CHECKs list allowed words with OR, not IN (...): SQLite builds a temporary
+-- b-tree for an IN list on every insert, which was a tenth of ingest time.
 
 CREATE TABLE household (
     id                 INTEGER PRIMARY KEY CHECK (id = 1),
@@ -23,7 +25,7 @@ CREATE TABLE kind (
     id              INTEGER PRIMARY KEY,
     name            TEXT    NOT NULL UNIQUE,
     category        TEXT    NOT NULL
-                    CHECK (category IN ('care', 'household', 'logistics', 'thinking', 'career', 'protected')),
+                    CHECK (category = 'care' OR category = 'household' OR category = 'logistics' OR category = 'thinking' OR category = 'career' OR category = 'protected'),
     points          REAL    NOT NULL DEFAULT 0 CHECK (points >= 0),
     points_per_hour REAL    NOT NULL DEFAULT 0 CHECK (points_per_hour >= 0),
     default_seconds INTEGER NOT NULL DEFAULT 0 CHECK (default_seconds >= 0),
@@ -39,9 +41,9 @@ CREATE TABLE event (
     start_utc           INTEGER NOT NULL,
     end_utc             INTEGER,                     -- NULL: an instant, counted with its kind's default length
     role                TEXT    NOT NULL DEFAULT 'did'
-                        CHECK (role IN ('noticed', 'planned', 'decided', 'followed-up', 'did')),
+                        CHECK (role = 'noticed' OR role = 'planned' OR role = 'decided' OR role = 'followed-up' OR role = 'did'),
     note                TEXT    NOT NULL DEFAULT '',
-    status              TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'voided', 'superseded')),
+    status              TEXT    NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'voided' OR status = 'superseded'),
     supersedes          INTEGER REFERENCES event(id),
     logged_by_member_id INTEGER REFERENCES member(id), -- NULL when root or the daemon's user logged it unbound
     logged_by_uid       INTEGER NOT NULL,              -- from the socket's peer credentials, never the request

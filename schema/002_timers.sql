@@ -8,7 +8,7 @@ CREATE TABLE timer (
     kind_id        INTEGER NOT NULL REFERENCES kind(id),
     start_utc      INTEGER NOT NULL,
     role           TEXT    NOT NULL DEFAULT 'did'
-                   CHECK (role IN ('noticed', 'planned', 'decided', 'followed-up', 'did')),
+                   CHECK (role = 'noticed' OR role = 'planned' OR role = 'decided' OR role = 'followed-up' OR role = 'did'),
     note           TEXT    NOT NULL DEFAULT '',
     started_by_uid INTEGER NOT NULL,
     created_at     INTEGER NOT NULL,

@@ -4,7 +4,7 @@
 
 CREATE TABLE change_log (
     id                   INTEGER PRIMARY KEY,
-    subject              TEXT    NOT NULL CHECK (subject IN ('kind', 'night')),
+    subject              TEXT    NOT NULL CHECK (subject = 'kind' OR subject = 'night'),
     subject_name         TEXT    NOT NULL,
     old_value            TEXT,             -- JSON; NULL when the thing was created
     new_value            TEXT    NOT NULL, -- JSON
@@ -21,7 +21,7 @@ CREATE TABLE meeting_moved (
     what                TEXT    NOT NULL,
     for_kind_id         INTEGER REFERENCES kind(id),             -- for which care task
     for_event_id        INTEGER REFERENCES event(id),
-    impact              TEXT    NOT NULL CHECK (impact IN ('minor', 'major', 'missed')),
+    impact              TEXT    NOT NULL CHECK (impact = 'minor' OR impact = 'major' OR impact = 'missed'),
     at_utc              INTEGER NOT NULL,
     note                TEXT    NOT NULL DEFAULT '',
     logged_by_member_id INTEGER REFERENCES member(id),
@@ -62,7 +62,7 @@ CREATE TABLE event_review (
     id              INTEGER PRIMARY KEY,
     event_id        INTEGER NOT NULL REFERENCES event(id),
     member_id       INTEGER NOT NULL REFERENCES member(id),
-    verdict         TEXT    NOT NULL CHECK (verdict IN ('confirmed', 'disputed')),
+    verdict         TEXT    NOT NULL CHECK (verdict = 'confirmed' OR verdict = 'disputed'),
     reason          TEXT    NOT NULL DEFAULT '',
     reviewed_by_uid INTEGER NOT NULL,
     created_at      INTEGER NOT NULL
