@@ -72,6 +72,7 @@ json event_log_params(const planned_event& event, const std::string& reference_t
         {"for", length_text(event.length)},
         {"source", "sample"},
         {"reference_time", reference_time},
+        {"brief", true},
     };
     if (!event.note.empty()) params["note"] = event.note;
     if (!event.role.empty()) params["role"] = event.role;

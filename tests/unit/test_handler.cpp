@@ -274,3 +274,16 @@ TEST_CASE_METHOD(handler_fixture, "whose-turn with three members weighs the agre
     // Other things keep their own count.
     CHECK(ok("turn.whose", {{"thing", "gym-slot"}})["turns"] == 0);
 }
+
+TEST_CASE_METHOD(handler_fixture, "a brief event.log reply carries the id and still never duplicates", "[handler]") {
+    set_up_household();
+    const std::string uuid = fairly::make_uuid();
+    json first = ok("event.log", {{"uuid", uuid}, {"kind", "cooking"}, {"member", "alex"}, {"brief", true}});
+    CHECK(first["duplicate"] == false);
+    CHECK(first["id"].is_number_integer());
+    CHECK_FALSE(first.contains("event"));
+    json again = ok("event.log", {{"uuid", uuid}, {"kind", "cooking"}, {"member", "alex"}, {"brief", true}});
+    CHECK(again["duplicate"] == true);
+    CHECK(again["id"] == first["id"]);
+    CHECK(count_events() == 1);
+}
