@@ -2,7 +2,10 @@
 // main() registers the commands and turns errors into exit codes, once.
 #include "commands/commands.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #ifndef FAIRLY_VERSION
 #define FAIRLY_VERSION "0.0.0"
@@ -19,21 +22,32 @@ int main(int argc, char** argv) {
         app.footer("Times: now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601.\n"
                    "Lengths: 35m, 1h20m, 1.5h. Environment: FAIRLY_SOCKET, FAIRLY_MEMBER, FAIRLY_NOW.\n"
                    "Exit codes: 0 ok, 64 usage, 65 refused input, 69 fairlyd not running, 74 not stored, 77 not allowed.");
-        setup_init(app, ctx);
-        setup_member(app, ctx);
-        setup_log(app, ctx);
-        setup_timer(app, ctx);
-        setup_events(app, ctx);
-        setup_void(app, ctx);
-        setup_edit(app, ctx);
-        setup_status(app, ctx);
-        setup_kinds(app, ctx);
-        setup_kind(app, ctx);
-        setup_night(app, ctx);
-        setup_moved(app, ctx);
-        setup_turn(app, ctx);
-        setup_thanks(app, ctx);
-        setup_review(app, ctx);
+        // Which setup registers which command. Building every command's
+        // options costs more than a log round trip to fairlyd, so when the
+        // first argument names a command only that one is set up; anything
+        // else (--help, a typo, a global option first) gets them all.
+        using setup_fn = void (*)(CLI::App&, context&);
+        static constexpr std::pair<std::string_view, setup_fn> commands[] = {
+            {"init", setup_init},       {"member", setup_member},    {"log", setup_log},          {"start", setup_timer},
+            {"stop", setup_timer},      {"events", setup_events},    {"void", setup_void},        {"edit", setup_edit},
+            {"status", setup_status},   {"kinds", setup_kinds},      {"kind", setup_kind},        {"night", setup_night},
+            {"moved", setup_moved},     {"turn", setup_turn},        {"whose-turn", setup_turn},  {"thanks", setup_thanks},
+            {"pending", setup_review},  {"confirm", setup_review},   {"dispute", setup_review},
+        };
+        setup_fn only = nullptr;
+        if (argc > 1) {
+            for (const auto& [name, setup] : commands) {
+                if (name == argv[1]) only = setup;
+            }
+        }
+        if (only) {
+            only(app, ctx);
+        } else {
+            for (std::size_t i = 0; i < std::size(commands); ++i) {
+                const bool seen = std::any_of(commands, commands + i, [&](const auto& c) { return c.second == commands[i].second; });
+                if (!seen) commands[i].second(app, ctx);
+            }
+        }
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
