@@ -1,6 +1,6 @@
 // fairlyd: owns the household's database and answers fairly over a Unix socket.
 // main() only wires the parts together and turns errors into exit codes.
-#include "commit_worker.hpp"
+#include "commit_queue.hpp"
 #include "handler.hpp"
 #include "migrations.hpp"
 #include "paths.hpp"
@@ -93,20 +93,18 @@ int main(int argc, char** argv) {
         const int schema = fairly::store::apply_migrations(db);
 
         fairly::daemon::request_handler handler(db, {static_cast<std::int64_t>(::getuid()), FAIRLY_VERSION, make_clock()});
-        fairly::daemon::commit_worker worker(db, handler);
+        fairly::daemon::commit_queue queue(db, handler);
         boost::asio::io_context io(1);
         fairly::daemon::server_options options;
         options.socket_path = socket;
         options.max_connections = max_connections;
         options.idle_timeout = std::chrono::seconds(idle_timeout);
-        fairly::daemon::server server(io, worker, options);
+        fairly::daemon::server server(io, queue, options);
         server.start();
-        worker.start();
         std::cerr << "fairlyd " FAIRLY_VERSION ": serving " << socket << " (database " << database << ", schema " << schema
                   << ")" << std::endl;
-        io.run();
-        worker.stop();
-        std::cerr << "fairlyd: stopped cleanly after " << worker.requests() << " requests in " << worker.commits()
+        server.run();
+        std::cerr << "fairlyd: stopped cleanly after " << queue.requests() << " requests in " << queue.commits()
                   << " commits" << std::endl;
         return 0;
     } catch (const std::exception& e) {

@@ -61,7 +61,7 @@ caller peer_of(stream_protocol::socket& socket) {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(stream_protocol::socket socket, commit_worker& worker, const server_options& options, std::function<void(session*)> on_close)
+    session(stream_protocol::socket socket, commit_queue& worker, const server_options& options, std::function<void(session*)> on_close)
         : socket_(std::move(socket)), worker_(worker), options_(options), on_close_(std::move(on_close)),
           splitter_(rpc::max_line_bytes), reader_wakeup_(socket_.get_executor()), writer_wakeup_(socket_.get_executor()),
           watchdog_(socket_.get_executor()), peer_(peer_of(socket_)), last_progress_(steady::now()) {}
@@ -127,14 +127,9 @@ private:
 
     void submit(const std::string& line) {
         ++in_flight_;
-        auto self = shared_from_this();
-        auto executor = socket_.get_executor();
-        // Parsing here keeps the database thread for the database.
-        worker_.submit(json::parse(line, nullptr, false), peer_, [self, executor](std::string reply, json request) {
-            asio::post(executor, [self, reply = std::move(reply), request = std::move(request)]() mutable {
-                self->delivered(std::move(reply));
-            });
-        });
+        // Same thread: the reply is handed over directly after its commit.
+        worker_.submit(json::parse(line, nullptr, false), peer_,
+                       [self = shared_from_this()](std::string reply) { self->delivered(std::move(reply)); });
     }
 
     void delivered(std::string reply) {
@@ -186,7 +181,7 @@ private:
     }
 
     stream_protocol::socket socket_;
-    commit_worker& worker_;
+    commit_queue& worker_;
     const server_options& options_;
     std::function<void(session*)> on_close_;
     line_splitter splitter_;
@@ -218,7 +213,7 @@ bool someone_listens(const std::filesystem::path& path) {
 } // namespace
 
 struct server::impl {
-    impl(asio::io_context& io_context, commit_worker& commit, server_options opts)
+    impl(asio::io_context& io_context, commit_queue& commit, server_options opts)
         : io(io_context), worker(commit), options(std::move(opts)), acceptor(io_context), signals(io_context, SIGINT, SIGTERM),
           grace(io_context) {}
 
@@ -313,7 +308,7 @@ struct server::impl {
     }
 
     asio::io_context& io;
-    commit_worker& worker;
+    commit_queue& worker;
     server_options options;
     stream_protocol::acceptor acceptor;
     asio::signal_set signals;
@@ -323,7 +318,7 @@ struct server::impl {
     bool bound = false;
 };
 
-server::server(asio::io_context& io, commit_worker& worker, server_options options)
+server::server(asio::io_context& io, commit_queue& worker, server_options options)
     : impl_(std::make_unique<impl>(io, worker, std::move(options))) {}
 
 server::~server() {
@@ -339,5 +334,25 @@ void server::start() {
 }
 
 void server::shutdown() { impl_->shutdown(); }
+
+void server::run() {
+    auto& io = impl_->io;
+    auto& queue = impl_->worker;
+    for (;;) {
+        if (queue.empty()) {
+            queue.maintain(true);
+            if (io.run_one() == 0) break; // nothing left to do: shut down
+        }
+        // Gather every request that is ready before committing them together.
+        io.poll();
+        if (!queue.empty()) {
+            queue.commit_round();
+            queue.maintain(false);
+        }
+        if (io.stopped()) break;
+    }
+    // Anything still queued (a request read as the loop ended) is answered.
+    while (!queue.empty()) queue.commit_round();
+}
 
 } // namespace fairly::daemon

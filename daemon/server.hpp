@@ -1,8 +1,8 @@
 #pragma once
 /// fairlyd's socket side: the acceptor (with its connection limit and signal
 /// handling) and one session per connection. They move bytes; the meaning of
-/// a request is the request_handler's, run by the commit_worker.
-#include "commit_worker.hpp"
+/// a request is the request_handler's, answered in rounds by the commit_queue.
+#include "commit_queue.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -29,15 +29,18 @@ struct socket_error : fairly::error {
 
 class server {
 public:
-    server(boost::asio::io_context& io, commit_worker& worker, server_options options);
+    server(boost::asio::io_context& io, commit_queue& queue, server_options options);
     ~server();
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
     /// Binds the socket (replacing a stale one, refusing a live one), starts
-    /// accepting and handles SIGTERM/SIGINT. Run the io_context afterwards;
-    /// it returns once a signal has stopped everything.
+    /// accepting and handles SIGTERM/SIGINT.
     void start();
+
+    /// Serves until a signal has stopped everything: reads requests, commits
+    /// them in rounds (see commit_queue), writes replies. One thread.
+    void run();
 
     /// Stops accepting, removes the socket, lets sessions send what they owe, closes them.
     void shutdown();

@@ -1,0 +1,64 @@
+#include "commit_queue.hpp"
+
+#include "protocol.hpp"
+
+#include <vector>
+
+namespace fairly::daemon {
+
+namespace {
+constexpr int checkpoint_when_idle = 1000; // WAL frames (pages)
+constexpr int checkpoint_anyway = 16000;
+} // namespace
+
+commit_queue::commit_queue(store::database& db, request_handler& handler, std::size_t max_round)
+    : db_(db), handler_(handler), max_round_(max_round) {
+    db_.manage_checkpoints();
+}
+
+void commit_queue::submit(json request, caller who, reply_fn done) {
+    queue_.push_back(job{std::move(request), who, std::move(done)});
+}
+
+void commit_queue::commit_round() {
+    std::vector<job> round;
+    round.reserve(std::min(queue_.size(), max_round_));
+    while (!queue_.empty() && round.size() < max_round_) {
+        round.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+    }
+    std::vector<json> replies;
+    replies.reserve(round.size());
+    try {
+        store::transaction tx(db_);
+        for (job& request : round) {
+            replies.push_back(request.request.is_discarded()
+                                  ? rpc::make_error(nullptr, rpc::error_code::parse_error,
+                                                    "parse error: a request is one JSON object on one line")
+                                  : handler_.handle(request.request, request.who));
+        }
+        tx.commit();
+    } catch (const std::exception& e) {
+        // The commit (or BEGIN) failed: nothing in this round is stored, so
+        // no request may be acknowledged as done.
+        const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
+        handler_.forget_cached_state();
+        replies.clear();
+        for (const job& request : round) {
+            const bool answered = request.request.is_object() && request.request.contains("id");
+            replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
+        }
+    }
+    ++commits_;
+    requests_ += round.size();
+    for (std::size_t i = 0; i < round.size(); ++i) {
+        round[i].done(replies[i].is_null() ? std::string() : rpc::to_line(replies[i]));
+    }
+}
+
+void commit_queue::maintain(bool idle) {
+    const int frames = db_.wal_frames();
+    if ((idle && frames >= checkpoint_when_idle) || frames >= checkpoint_anyway) db_.checkpoint();
+}
+
+} // namespace fairly::daemon

@@ -1,0 +1,58 @@
+#pragma once
+/// Group commit. Requests read from every connection wait here; each round
+/// takes all of them into one transaction and one durable COMMIT, then hands
+/// out the replies. A reply therefore always follows its commit to disk.
+///
+/// The server's loop runs a round whenever requests wait and nothing else is
+/// ready, on its one thread. While a round's fsync runs, new requests pile up
+/// in the sockets and make up the next round: the busier the household, the
+/// bigger the rounds. With no threads there are no hand-offs, which is most
+/// of the latency of a single `fairly log`.
+#include "handler.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+
+namespace fairly::daemon {
+
+class commit_queue {
+public:
+    /// Receives the reply line, or an empty string for a notification.
+    using reply_fn = std::function<void(std::string reply)>;
+
+    commit_queue(store::database& db, request_handler& handler, std::size_t max_round = 4096);
+
+    /// Queues a request parsed by the connection (discarded JSON: a parse
+    /// error is answered in its place, so replies keep the order of requests).
+    void submit(json request, caller who, reply_fn done);
+
+    bool empty() const { return queue_.empty(); }
+
+    /// Answers up to max_round queued requests in one transaction.
+    void commit_round();
+
+    /// Between rounds: checkpoints the WAL when it has grown (SQLite's own
+    /// checkpoint-on-commit is off, so no round waits for one).
+    void maintain(bool idle);
+
+    std::uint64_t commits() const { return commits_; }
+    std::uint64_t requests() const { return requests_; }
+
+private:
+    struct job {
+        json request;
+        caller who;
+        reply_fn done;
+    };
+
+    store::database& db_;
+    request_handler& handler_;
+    std::size_t max_round_;
+    std::deque<job> queue_;
+    std::uint64_t commits_ = 0;
+    std::uint64_t requests_ = 0;
+};
+
+} // namespace fairly::daemon
