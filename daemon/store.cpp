@@ -2,6 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
+
 namespace fairly::store {
 namespace {
 
@@ -160,6 +167,30 @@ void savepoint::rollback() {
     db_.run_cached("ROLLBACK TO request");
     db_.run_cached("RELEASE request");
     open_ = false;
+}
+
+void database::preallocate_wal(std::size_t bytes) {
+    if (path_ == ":memory:" || path_.empty()) return;
+    int persist = 1;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    const std::string wal = path_ + "-wal";
+    const int fd = ::open(wal.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return; // no WAL yet: nothing to grow
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && static_cast<std::size_t>(info.st_size) < bytes) {
+        // Zeros past the last valid frame fail SQLite's frame checksums, so
+        // recovery stops there: the padding is never mistaken for data.
+        const std::vector<char> zeros(1024 * 1024, 0);
+        std::size_t at = static_cast<std::size_t>(info.st_size);
+        bool ok = true;
+        while (ok && at < bytes) {
+            const std::size_t n = std::min(zeros.size(), bytes - at);
+            ok = ::pwrite(fd, zeros.data(), n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
+            at += n;
+        }
+        if (ok) ::fdatasync(fd);
+    }
+    ::close(fd);
 }
 
 int database::wal_hook(void* self, sqlite3*, const char*, int frames) {

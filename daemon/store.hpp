@@ -83,6 +83,12 @@ public:
     int wal_frames() const { return wal_frames_; }
     void checkpoint();
 
+    /// Grows the WAL file to `bytes` with written zeros and keeps it when the
+    /// database closes. SQLite then overwrites frames in place instead of
+    /// growing the file, and the fdatasync of a commit need not journal a new
+    /// file size: half the cost of each durable commit on ext4.
+    void preallocate_wal(std::size_t bytes);
+
     std::int64_t last_insert_rowid() const;
     int changes() const;
     const std::string& path() const { return path_; }
