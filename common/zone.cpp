@@ -183,6 +183,8 @@ std::string format_local_iso(sys_seconds t, std::string_view zone_name) {
     return out;
 }
 
+sys_days local_date_of(sys_seconds t, std::string_view zone_name) { return local_day_of(find_zone(zone_name), t); }
+
 sys_seconds local_day_start(sys_seconds t, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);
     return start_of_local_day(zone, local_day_of(zone, t));

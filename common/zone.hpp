@@ -39,6 +39,10 @@ std::string format_local(std::chrono::sys_seconds t, std::string_view zone);
 /// "2026-11-23T09:00:00+00:00" in the zone (ISO 8601 with the local offset).
 std::string format_local_iso(std::chrono::sys_seconds t, std::string_view zone);
 
+/// The local calendar date of `t` in the zone, carried as a sys_days (days
+/// since 1970-01-01 counted in the local calendar, not an instant).
+std::chrono::sys_days local_date_of(std::chrono::sys_seconds t, std::string_view zone);
+
 /// The instant the local day containing `t` begins.
 std::chrono::sys_seconds local_day_start(std::chrono::sys_seconds t, std::string_view zone);
 

@@ -112,11 +112,11 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"status", {&request_handler::status, false}},
         {"init", {&request_handler::init, true}},
         {"member.add", {&request_handler::member_add, true}},
-        {"event.log", {&request_handler::event_log, false}},
+        {"event.log", {&request_handler::event_log, true}},
         {"timer.start", {&request_handler::timer_start, true}},
         {"timer.stop", {&request_handler::timer_stop, true}},
         {"events.list", {&request_handler::events_list, false}},
-        {"event.void", {&request_handler::event_void, false}},
+        {"event.void", {&request_handler::event_void, true}},
         {"event.edit", {&request_handler::event_edit, true}},
         {"kinds.list", {&request_handler::kinds_list, false}},
         {"kind.add", {&request_handler::kind_add, true}},
@@ -131,8 +131,8 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"thanks.give", {&request_handler::thanks_give, false}},
         {"thanks.list", {&request_handler::thanks_list, false}},
         {"events.pending", {&request_handler::events_pending, false}},
-        {"event.confirm", {&request_handler::event_confirm, false}},
-        {"event.dispute", {&request_handler::event_dispute, false}},
+        {"event.confirm", {&request_handler::event_confirm, true}},
+        {"event.dispute", {&request_handler::event_dispute, true}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;
@@ -180,12 +180,22 @@ std::optional<std::int64_t> request_handler::require_access(const caller& who) {
 
 const request_handler::household_info& request_handler::household() {
     if (!household_) {
-        store::statement_use query(db_.cached("SELECT tz, week_start FROM household WHERE id = 1"));
+        store::statement_use query(db_.cached(
+            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, drift_threshold "
+            "FROM household WHERE id = 1"));
         if (!query->step()) {
             throw rpc_error(error_code::not_initialized,
                             "this household is not set up yet; run `fairly init --member NAME --member NAME --tz ZONE`");
         }
-        household_ = household_info{query->text(0), static_cast<int>(query->int64(1))};
+        household_info info;
+        info.tz = query->text(0);
+        info.week_start = static_cast<int>(query->int64(1));
+        info.load.tz = info.tz;
+        info.load.week_start = info.week_start;
+        info.load.night = night_window{std::chrono::minutes{query->int64(2)}, std::chrono::minutes{query->int64(3)}, query->real(4)};
+        info.drift.slack = query->real(5);
+        info.drift.threshold = query->real(6);
+        household_ = std::move(info);
     }
     return *household_;
 }
@@ -221,6 +231,30 @@ const request_handler::kind_entry& request_handler::kind_named(std::string_view 
 }
 
 std::int64_t request_handler::kind_id(std::string_view name) { return kind_named(name).id; }
+
+const request_handler::kind_entry& request_handler::kind_by_id(std::int64_t id) {
+    for (const auto& [name, kind] : names().kinds) {
+        if (kind.id == id) return kind;
+    }
+    throw rpc_error(error_code::internal_error, "kind #" + std::to_string(id) + " is missing from the catalogue");
+}
+
+bool request_handler::is_load_category(std::string_view category) {
+    return category == "care" || category == "household" || category == "logistics" || category == "thinking";
+}
+
+std::optional<load_event> request_handler::counted_event(std::int64_t id) {
+    store::statement_use query(db_.cached(
+        "SELECT e.member_id, e.kind_id, e.role <> 'did', e.start_utc, e.end_utc, e.status, "
+        "coalesce((SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), '') "
+        "FROM event e WHERE e.id = ?"));
+    query->bind(1, id);
+    if (!query->step() || query->text(5) != "active" || query->text(6) == "disputed") return std::nullopt;
+    const kind_entry& kind = kind_by_id(query->int64(1));
+    const std::int64_t start = query->int64(3);
+    return load_event{query->int64(0), query->int64(1), query->int64(2) != 0, is_load_category(kind.category), start,
+                      query->optional_int64(4).value_or(start + kind.default_seconds)};
+}
 
 std::int64_t request_handler::subject_member(const json& params, std::optional<std::int64_t> binding) {
     if (auto name = optional_string(params, "member")) return member_id(*name, "member");
@@ -492,6 +526,13 @@ json request_handler::event_log(const json& params, const caller& who) {
         insert->step();
     }
     event.id = db_.last_insert_rowid();
+    {
+        const kind_entry& counted_kind = kind_by_id(kind);
+        book_.add(household().load,
+                  load_event{member, kind, event.role != "did", is_load_category(counted_kind.category), event.start_utc,
+                             event.end_utc.value_or(event.start_utc + counted_kind.default_seconds)},
+                  +1);
+    }
     if (brief) return json{{"id", event.id}, {"duplicate", false}};
     // The reply is built from what is in hand rather than read back: this is
     // the hot path of every `fairly log`.
@@ -615,6 +656,7 @@ json request_handler::timer_stop(const json& params, const caller& who) {
         insert->step();
     }
     const std::int64_t event_id = db_.last_insert_rowid();
+    if (auto counted = counted_event(event_id)) book_.add(household().load, *counted, +1);
     store::statement_use remove(db_.cached("DELETE FROM timer WHERE id = ?"));
     remove->bind(1, timer_id).step();
     return json{{"event", event_by_id(event_id)}, {"duplicate", false}};
@@ -694,6 +736,7 @@ json request_handler::event_void(const json& params, const caller& who) {
     if (status == "superseded") {
         throw rpc_error(error_code::conflict, "event #" + std::to_string(*id) + " was corrected by a later event; void that one instead");
     }
+    if (auto counted = counted_event(*id)) book_.add(household().load, *counted, -1);
     store::statement_use update(db_.cached(
         "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
     update->bind(1, *reason).bind(2, who.uid).bind(3, settings_.clock().time_since_epoch().count()).bind(4, *id).step();
@@ -759,6 +802,7 @@ json request_handler::event_edit(const json& params, const caller& who) {
     if (end && *end - start > longest_event) bad_param(until ? "until" : "for", "an event lasts at most 7 days");
     if (at && start > reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
 
+    if (auto counted = counted_event(*id)) book_.add(household().load, *counted, -1);
     {
         store::statement_use supersede(db_.cached("UPDATE event SET status = 'superseded' WHERE id = ? AND status = 'active'"));
         supersede->bind(1, *id).step();
@@ -777,7 +821,9 @@ json request_handler::event_edit(const json& params, const caller& who) {
         .bind(6, role).bind(7, note).bind(8, *id).bind(9, editor).bind(10, who.uid).bind(11, source_param(params))
         .bind(12, settings_.clock().time_since_epoch().count());
     insert->step();
-    return json{{"event", event_by_id(db_.last_insert_rowid())}, {"duplicate", false}};
+    const std::int64_t new_id = db_.last_insert_rowid();
+    if (auto counted = counted_event(new_id)) book_.add(household().load, *counted, +1);
+    return json{{"event", event_by_id(new_id)}, {"duplicate", false}};
 }
 
 json request_handler::kinds_list(const json&, const caller& who) {

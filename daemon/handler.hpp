@@ -2,6 +2,8 @@
 /// The socket-free request handler: one JSON-RPC request line in, one reply
 /// line out. It owns the meaning of every method; the session and server only
 /// move bytes. Unit tests drive it on an in-memory database.
+#include "fairness.hpp"
+#include "load_book.hpp"
 #include "store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,6 +57,8 @@ private:
     struct household_info {
         std::string tz;
         int week_start = 1;
+        load_settings load;          ///< tz, week start, night window
+        drift_settings drift;
     };
     struct kind_entry {
         std::int64_t id = 0;
@@ -129,8 +133,14 @@ private:
     json event_by_id(std::int64_t event_id);
     json find_event_by_uuid(std::string_view uuid);
 
+    /// The facts of event `id` if it counts (active, not disputed).
+    std::optional<load_event> counted_event(std::int64_t id);
+    const kind_entry& kind_by_id(std::int64_t id);
+    static bool is_load_category(std::string_view category);
+
     store::database& db_;
     handler_settings settings_;
+    load_book book_{db_};
     std::optional<household_info> household_;
     std::optional<directory> directory_;
 };

@@ -143,6 +143,9 @@ json request_handler::kind_edit(const json& params, const caller& who) {
     json after = kind_row(*query);
     if (after != before) log_change("kind", name, before, after, who, binding);
     forget_cached_state();
+    // Points are weighed when a report is made; a new usual length or category
+    // changes what was counted, so the aggregates are counted anew.
+    if (after["default_minutes"] != before["default_minutes"] || after["category"] != before["category"]) book_.rebuild(household().load);
     return json{{"kind", after}, {"before", before}, {"changed", after != before}};
 }
 
@@ -200,7 +203,11 @@ json request_handler::night_set(const json& params, const caller& who) {
         update->bind(1, from).bind(2, to).bind(3, multiplier).step();
     }
     json after = night_get(params, who);
-    if (after != before) log_change("night", "night", before, after, who, binding);
+    if (after != before) {
+        log_change("night", "night", before, after, who, binding);
+        forget_cached_state();
+        book_.rebuild(household().load); // night minutes are counted anew with the new window
+    }
     return after;
 }
 
@@ -504,10 +511,17 @@ json request_handler::event_review(const json& params, const caller& who, std::s
             return json{{"event", event_by_id(*id)}, {"duplicate", true}};
         }
     }
-    store::statement_use insert(db_.cached(
-        "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, *id).bind(2, me).bind(3, verdict).bind(4, reason).bind(5, who.uid).bind(6, settings_.clock().time_since_epoch().count());
-    insert->step();
+    const auto counted_before = counted_event(*id);
+    {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, *id).bind(2, me).bind(3, verdict).bind(4, reason).bind(5, who.uid).bind(6, settings_.clock().time_since_epoch().count());
+        insert->step();
+    }
+    // A dispute takes the event out of every figure; a later confirmation puts it back.
+    const auto counted_after = counted_event(*id);
+    if (counted_before && !counted_after) book_.add(household().load, *counted_before, -1);
+    if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
     return json{{"event", event_by_id(*id)}, {"duplicate", false}};
 }
 

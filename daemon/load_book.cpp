@@ -1,0 +1,141 @@
+#include "load_book.hpp"
+
+#include "zone.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace fairly::daemon {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+namespace {
+
+constexpr std::int64_t day_seconds = 24 * 3600;
+
+/// Counted events: active, and the latest review (if any) is not a dispute.
+constexpr std::string_view counted_events =
+    "SELECT e.member_id, e.kind_id, e.role <> 'did', "
+    "(k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking'), "
+    "e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) "
+    "FROM event e JOIN kind k ON k.id = e.kind_id "
+    "WHERE e.status = 'active' "
+    "AND coalesce((SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), '') <> 'disputed' ";
+
+std::int64_t local_day(sys_seconds t, const std::string& tz) { return local_date_of(t, tz).time_since_epoch().count(); }
+
+} // namespace
+
+std::int64_t week_day_of(sys_seconds t, const load_settings& settings) {
+    const std::int64_t day = local_day(t, settings.tz);
+    const std::int64_t weekday = ((day % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday (4)
+    return day - ((weekday - settings.week_start + 7) % 7);
+}
+
+std::int64_t longest_free(std::int64_t begin, std::int64_t end, std::vector<std::pair<std::int64_t, std::int64_t>> busy) {
+    std::sort(busy.begin(), busy.end());
+    std::int64_t longest = 0, free_from = begin;
+    for (const auto& [from, to] : busy) {
+        if (to <= free_from) continue;
+        if (from >= end) break;
+        longest = std::max(longest, std::max<std::int64_t>(from, free_from) - free_from);
+        free_from = std::max(free_from, std::min(to, end));
+    }
+    return std::max(longest, end - free_from > 0 ? end - free_from : 0);
+}
+
+void load_book::add(const load_settings& settings, const load_event& event, int sign) {
+    const sys_seconds start{seconds{event.start_utc}}, end{seconds{event.end_utc}};
+    const std::int64_t night = night_seconds(start, end, settings.night, settings.tz).count();
+    store::statement_use upsert(db_.cached(
+        "INSERT INTO load_week (week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (week_day, member_id, kind_id, thinking) DO UPDATE SET events = events + ?5, seconds = seconds + ?6, "
+        "night_seconds = night_seconds + ?7, wakeups = wakeups + ?8"));
+    upsert->bind(1, week_day_of(start, settings)).bind(2, event.member_id).bind(3, event.kind_id).bind(4, event.thinking ? 1 : 0)
+        .bind(5, sign).bind(6, sign * (event.end_utc - event.start_utc)).bind(7, sign * night)
+        .bind(8, night > 0 && event.load ? sign : 0);
+    upsert->step();
+    if (event.load && night > 0) {
+        for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
+            refresh_rest(settings, event.member_id, window);
+        }
+    }
+}
+
+void load_book::refresh_rest(const load_settings& settings, std::int64_t member_id, const night_interval& night) {
+    const std::int64_t begin = night.begin.time_since_epoch().count(), end = night.end.time_since_epoch().count();
+    std::vector<std::pair<std::int64_t, std::int64_t>> busy;
+    {
+        store::statement_use query(db_.cached(
+            std::string(counted_events) +
+            "AND (k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking') "
+            "AND e.member_id = ?1 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 604800"));
+        query->bind(1, member_id).bind(2, begin).bind(3, end);
+        while (query->step()) {
+            if (query->int64(5) > begin) busy.emplace_back(query->int64(4), query->int64(5));
+        }
+    }
+    const std::int64_t night_day = local_day(night.begin, settings.tz);
+    if (busy.empty()) {
+        store::statement_use remove(db_.cached("DELETE FROM rest_night WHERE night_day = ? AND member_id = ?"));
+        remove->bind(1, night_day).bind(2, member_id).step();
+        return;
+    }
+    store::statement_use upsert(db_.cached(
+        "INSERT INTO rest_night (night_day, member_id, longest_seconds) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (night_day, member_id) DO UPDATE SET longest_seconds = ?3"));
+    upsert->bind(1, night_day).bind(2, member_id).bind(3, longest_free(begin, end, std::move(busy))).step();
+}
+
+void load_book::rebuild(const load_settings& settings) {
+    db_.exec("DELETE FROM load_week; DELETE FROM rest_night;");
+    struct totals {
+        std::int64_t events = 0, seconds = 0, night = 0, wakeups = 0;
+    };
+    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, int>, totals> weeks;
+    // (member, night begin) -> night end and the load that touched it
+    std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>> nights;
+    {
+        store::statement query(db_.handle(), std::string(counted_events) + "ORDER BY e.start_utc");
+        while (query.step()) {
+            const load_event event{query.int64(0), query.int64(1), query.int64(2) != 0, query.int64(3) != 0, query.int64(4), query.int64(5)};
+            const sys_seconds start{seconds{event.start_utc}}, end{seconds{event.end_utc}};
+            const std::int64_t night = night_seconds(start, end, settings.night, settings.tz).count();
+            totals& row = weeks[{week_day_of(start, settings), event.member_id, event.kind_id, event.thinking ? 1 : 0}];
+            row.events += 1;
+            row.seconds += event.end_utc - event.start_utc;
+            row.night += night;
+            row.wakeups += night > 0 && event.load ? 1 : 0;
+            if (event.load && night > 0) {
+                for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
+                    auto& entry = nights[{event.member_id, window.begin.time_since_epoch().count()}];
+                    entry.first = window.end.time_since_epoch().count();
+                    entry.second.emplace_back(event.start_utc, event.end_utc);
+                }
+            }
+        }
+    }
+    {
+        store::statement insert(db_.handle(),
+                                "INSERT INTO load_week (week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto& [key, row] : weeks) {
+            insert.bind(1, std::get<0>(key)).bind(2, std::get<1>(key)).bind(3, std::get<2>(key)).bind(4, std::get<3>(key))
+                .bind(5, row.events).bind(6, row.seconds).bind(7, row.night).bind(8, row.wakeups);
+            insert.step();
+            insert.reset();
+        }
+    }
+    store::statement insert(db_.handle(), "INSERT INTO rest_night (night_day, member_id, longest_seconds) VALUES (?, ?, ?)");
+    for (auto& [key, entry] : nights) {
+        insert.bind(1, local_day(sys_seconds{seconds{key.second}}, settings.tz)).bind(2, key.first)
+            .bind(3, longest_free(key.second, entry.first, std::move(entry.second)));
+        insert.step();
+        insert.reset();
+    }
+}
+
+} // namespace fairly::daemon
