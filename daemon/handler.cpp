@@ -133,6 +133,9 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"events.pending", {&request_handler::events_pending, false}},
         {"event.confirm", {&request_handler::event_confirm, true}},
         {"event.dispute", {&request_handler::event_dispute, true}},
+        {"report", {&request_handler::report, false}},
+        {"balance", {&request_handler::balance, false}},
+        {"drift.set", {&request_handler::drift_set, false}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;

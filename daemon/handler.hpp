@@ -95,6 +95,10 @@ private:
     json event_void(const json& params, const caller& who);
     json event_edit(const json& params, const caller& who);
     json kinds_list(const json& params, const caller& who);
+    // The weekly report and the balance (report.cpp).
+    json report(const json& params, const caller& who);
+    json balance(const json& params, const caller& who);
+    json drift_set(const json& params, const caller& who);
     // The household's vocabulary (vocabulary.cpp).
     json kind_add(const json& params, const caller& who);
     json kind_edit(const json& params, const caller& who);

@@ -105,6 +105,11 @@ const std::string_view event_columns =
     "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
     "LEFT JOIN member lb ON lb.id = e.logged_by_member_id ";
 
+std::string clock_text(std::int64_t minutes) {
+    const auto two_digits = [](std::int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+    return two_digits(minutes / 60) + ":" + two_digits(minutes % 60);
+}
+
 json event_json(const event_record& e, std::string_view tz) {
     const sys_seconds start{seconds{e.start_utc}};
     const seconds length = e.end_utc ? seconds{*e.end_utc - e.start_utc} : seconds{e.default_seconds};

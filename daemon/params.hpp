@@ -49,6 +49,9 @@ std::string source_param(const json& params);
 /// The client-made UUID, lower-cased; required.
 std::string uuid_param(const json& params);
 
+/// 1320 -> "22:00".
+std::string clock_text(std::int64_t minutes_of_day);
+
 /// An event as the record holds it, with the names it refers to.
 struct event_record {
     std::int64_t id = 0;

@@ -22,11 +22,6 @@ using std::chrono::sys_seconds;
 
 namespace {
 
-std::string clock_text(std::int64_t minutes) {
-    const auto two_digits = [](std::int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
-    return two_digits(minutes / 60) + ":" + two_digits(minutes % 60);
-}
-
 json kind_row(store::statement& row) {
     return json{{"name", row.text(0)},
                 {"category", row.text(1)},

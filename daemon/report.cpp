@@ -1,0 +1,443 @@
+// The weekly report: validate the period, read the aggregates (and the raw
+// events of partial edge weeks), build one report object as JSON. Renderers
+// (text, CSV, Markdown, HTML) live with the CLI and read only this object.
+#include "handler.hpp"
+
+#include "catalogue.hpp"
+#include "fairness.hpp"
+#include "night.hpp"
+#include "params.hpp"
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace fairly::daemon {
+
+using rpc::error_code;
+using rpc::rpc_error;
+using std::chrono::seconds;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+namespace {
+
+constexpr int default_trend_weeks = 8;
+constexpr int longest_report_weeks = 52 * 50;
+
+/// "2026-W46": the ISO week of the household week starting on local day
+/// `week_day` (its Thursday's ISO week when the household week starts Monday).
+std::string iso_week_label(std::int64_t week_day) {
+    const sys_days day{std::chrono::days{week_day + 3}};
+    const unsigned iso_weekday = std::chrono::weekday{day}.iso_encoding(); // Mon 1 .. Sun 7
+    const sys_days thursday = day + std::chrono::days{4 - static_cast<int>(iso_weekday)};
+    const std::chrono::year_month_day thursday_date{thursday};
+    const sys_days january_first{thursday_date.year() / std::chrono::January / 1};
+    const int week = static_cast<int>((thursday - january_first).count() / 7) + 1;
+    const int year = static_cast<int>(thursday_date.year());
+    return std::to_string(year) + "-W" + (week < 10 ? "0" : "") + std::to_string(week);
+}
+
+std::string date_text(std::int64_t day) {
+    const std::chrono::year_month_day date{sys_days{std::chrono::days{day}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()));
+    return text;
+}
+
+/// The instant local day `day` begins.
+sys_seconds day_start(std::int64_t day, const std::string& tz) {
+    time_expr midnight;
+    midnight.kind = time_expr::form::local_date;
+    midnight.date = std::chrono::year_month_day{sys_days{std::chrono::days{day}}};
+    return resolve_time(midnight, sys_seconds{}, tz);
+}
+
+struct kind_weights {
+    std::string name;
+    std::string category;
+    double points = 0;
+    double per_hour = 0;
+    bool night_applies = false;
+};
+
+/// Totals of one member (or one member in one week).
+struct load_totals {
+    double points = 0;
+    std::int64_t seconds = 0;         // load categories
+    std::int64_t night_seconds = 0;   // load categories
+    std::int64_t wakeups = 0;
+    std::int64_t events = 0;
+    double thinking_points = 0;
+    std::int64_t thinking_seconds = 0;
+    std::int64_t protected_seconds = 0;
+    std::map<std::string, double> category_points; // load category -> points
+};
+
+bool is_load(std::string_view category) {
+    return category == "care" || category == "household" || category == "logistics" || category == "thinking";
+}
+
+void add_row(load_totals& totals, const kind_weights& kind, bool thinking, std::int64_t events, std::int64_t secs,
+             std::int64_t night, std::int64_t wakeups, double multiplier) {
+    if (kind.category == "protected") {
+        totals.protected_seconds += secs;
+        return;
+    }
+    if (!is_load(kind.category)) return; // career costs are reported beside the load, never in it
+    const double points =
+        event_points(kind.points * static_cast<double>(events), kind.per_hour, kind.night_applies, seconds{secs}, seconds{night}, multiplier);
+    totals.points += points;
+    totals.seconds += secs;
+    totals.night_seconds += night;
+    totals.wakeups += wakeups;
+    totals.events += events;
+    totals.category_points[kind.category] += points;
+    if (thinking || kind.category == "thinking") {
+        totals.thinking_points += points;
+        totals.thinking_seconds += secs;
+    }
+}
+
+/// Rounds to the given step (0.01, 0.0001) so JSON shows 0.5216, not 0.52160000000000006.
+double round_to(double value, double step) {
+    const double scale = std::round(1.0 / step);
+    return std::round(value * scale) / scale;
+}
+
+} // namespace
+
+json request_handler::report(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    const std::string& tz = house.tz;
+    const sys_seconds reference = reference_time(params);
+    const std::int64_t this_week = week_day_of(reference, house.load);
+
+    // ---- validate: the period [from_day, to_day) in local days, and the trend weeks
+    std::int64_t from_day = this_week, to_day = this_week + 7;
+    int trend_weeks = default_trend_weeks;
+    auto week = optional_string(params, "week");
+    auto last = optional_string(params, "last");
+    auto from = optional_string(params, "from");
+    auto to = optional_string(params, "to");
+    if ((week ? 1 : 0) + (last ? 1 : 0) + (from || to ? 1 : 0) > 1) bad_param("week", "give one of --week, --last or --from/--to");
+    auto day_of = [&](const std::string& text, const char* field) {
+        return local_date_of(checked_input([&] { return resolve_time(parse_time_expr(text, field), reference, tz, field); }), tz)
+            .time_since_epoch()
+            .count();
+    };
+    std::int64_t trend_from = 0, trend_to = 0;
+    if (week) {
+        from_day = week_day_of(day_start(day_of(*week, "week"), tz), house.load);
+        to_day = from_day + 7;
+    } else if (last) {
+        std::string count = *last;
+        if (!count.empty() && (count.back() == 'w' || count.back() == 'W')) count.pop_back();
+        if (count.empty() || count.find_first_not_of("0123456789") != std::string::npos || count.size() > 4) {
+            bad_param("last", "a number of weeks, e.g. 12w");
+        }
+        const int weeks = std::stoi(count);
+        if (weeks < 1 || weeks > longest_report_weeks) bad_param("last", "from 1w to " + std::to_string(longest_report_weeks) + "w");
+        from_day = this_week - 7 * (weeks - 1);
+        to_day = this_week + 7;
+        trend_from = from_day;
+        trend_to = to_day;
+    } else if (from || to) {
+        if (!from || !to) bad_param(from ? "to" : "from", "give both --from and --to");
+        from_day = day_of(*from, "from");
+        to_day = day_of(*to, "to") + 1; // --to is the last day, inclusive
+        if (to_day <= from_day) bad_param("to", "the end " + date_text(to_day - 1) + " is before the start " + date_text(from_day));
+        if (to_day - from_day > 7 * longest_report_weeks) bad_param("to", "a report covers at most 50 years");
+        trend_from = week_day_of(day_start(from_day, tz), house.load);
+        trend_to = week_day_of(day_start(to_day - 1, tz), house.load) + 7;
+    }
+    if (trend_to == 0) {
+        if (auto weeks = optional_integer(params, "trend_weeks")) {
+            if (*weeks < 0 || *weeks > longest_report_weeks) bad_param("trend_weeks", "0 to " + std::to_string(longest_report_weeks));
+            trend_weeks = static_cast<int>(*weeks);
+        }
+        trend_from = from_day - 7 * trend_weeks;
+        trend_to = to_day;
+    }
+
+    // ---- query: members, weights, and the load by week
+    const auto& members = names().members;
+    std::vector<double> agreed;
+    {
+        store::statement_use query(db_.cached("SELECT agreed_share FROM member ORDER BY id"));
+        while (query->step()) agreed.push_back(query->real(0) / 100.0);
+    }
+    std::map<std::int64_t, std::size_t> member_index;
+    for (std::size_t i = 0; i < members.size(); ++i) member_index[members[i].first] = i;
+    std::map<std::int64_t, kind_weights> weights;
+    {
+        store::statement_use query(db_.cached("SELECT id, name, category, points, points_per_hour, night_applies FROM kind"));
+        while (query->step()) {
+            weights[query->int64(0)] = {query->text(1), query->text(2), query->real(3), query->real(4), query->int64(5) != 0};
+        }
+    }
+    const double multiplier = house.load.night.multiplier;
+
+    const std::int64_t first_week = std::min(trend_from, week_day_of(day_start(from_day, tz), house.load));
+    const std::int64_t last_week = std::max(trend_to, week_day_of(day_start(to_day - 1, tz), house.load) + 7);
+    // week -> per member totals, from the aggregates
+    std::map<std::int64_t, std::vector<load_totals>> by_week;
+    {
+        store::statement_use query(db_.cached(
+            "SELECT week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups FROM load_week "
+            "WHERE week_day >= ? AND week_day < ?"));
+        query->bind(1, first_week).bind(2, last_week);
+        while (query->step()) {
+            auto& week_totals = by_week[query->int64(0)];
+            week_totals.resize(members.size());
+            add_row(week_totals[member_index[query->int64(1)]], weights[query->int64(2)], query->int64(3) != 0, query->int64(4),
+                    query->int64(5), query->int64(6), query->int64(7), multiplier);
+        }
+    }
+
+    // The period: whole weeks from the aggregates; the part of a week cut by
+    // --from or --to from its events (an event belongs where it starts).
+    std::vector<load_totals> period(members.size());
+    auto merge = [](load_totals& into, const load_totals& add) {
+        into.points += add.points;
+        into.seconds += add.seconds;
+        into.night_seconds += add.night_seconds;
+        into.wakeups += add.wakeups;
+        into.events += add.events;
+        into.thinking_points += add.thinking_points;
+        into.thinking_seconds += add.thinking_seconds;
+        into.protected_seconds += add.protected_seconds;
+        for (const auto& [category, points] : add.category_points) into.category_points[category] += points;
+    };
+    const sys_seconds period_start = day_start(from_day, tz), period_end = day_start(to_day, tz);
+    for (std::int64_t w = week_day_of(period_start, house.load); w < to_day; w += 7) {
+        if (w >= from_day && w + 7 <= to_day) {
+            if (auto found = by_week.find(w); found != by_week.end()) {
+                for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], found->second[m]);
+            }
+            continue;
+        }
+        const sys_seconds cut_from = std::max(period_start, day_start(w, tz)), cut_to = std::min(period_end, day_start(w + 7, tz));
+        store::statement_use query(db_.cached(
+            "SELECT e.member_id, e.kind_id, e.role <> 'did', e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) "
+            "FROM event e JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' AND e.start_utc >= ? AND e.start_utc < ? "
+            "AND coalesce((SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), '') <> 'disputed'"));
+        query->bind(1, cut_from.time_since_epoch().count()).bind(2, cut_to.time_since_epoch().count());
+        while (query->step()) {
+            const std::int64_t start = query->int64(3), end = query->int64(4);
+            const std::int64_t night = night_seconds(sys_seconds{seconds{start}}, sys_seconds{seconds{end}}, house.load.night, tz).count();
+            const kind_weights& kind = weights[query->int64(1)];
+            add_row(period[member_index[query->int64(0)]], kind, query->int64(2) != 0, 1, end - start, night,
+                    night > 0 && is_load(kind.category) ? 1 : 0, multiplier);
+        }
+    }
+
+    // Rest: for each night of the period, each member's longest undisturbed
+    // stretch of the night window (a night without load is whole).
+    std::vector<std::vector<std::int64_t>> rest(members.size());
+    {
+        std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> disturbed;
+        store::statement_use query(db_.cached("SELECT night_day, member_id, longest_seconds FROM rest_night WHERE night_day >= ? AND night_day < ?"));
+        query->bind(1, from_day).bind(2, to_day);
+        while (query->step()) disturbed[{query->int64(0), query->int64(1)}] = query->int64(2);
+        const auto nights = night_intervals(period_start, period_end, house.load.night, tz);
+        for (const night_interval& night : nights) {
+            const std::int64_t day = local_date_of(night.begin, tz).time_since_epoch().count();
+            if (day < from_day || day >= to_day) continue;
+            const std::int64_t whole = (night.end - night.begin).count();
+            for (std::size_t m = 0; m < members.size(); ++m) {
+                auto found = disturbed.find({day, members[m].first});
+                rest[m].push_back(found == disturbed.end() ? whole : found->second);
+            }
+        }
+    }
+
+    // Meetings moved, turns, thanks, disputes in the period.
+    const std::int64_t from_utc = period_start.time_since_epoch().count(), to_utc = period_end.time_since_epoch().count();
+    std::vector<json> moved(members.size(), json::array());
+    {
+        store::statement_use query(db_.cached(
+            "SELECT mm.member_id, mm.what, k.name, mm.impact, mm.at_utc FROM meeting_moved mm LEFT JOIN kind k ON k.id = mm.for_kind_id "
+            "WHERE mm.at_utc >= ? AND mm.at_utc < ? ORDER BY mm.at_utc"));
+        query->bind(1, from_utc).bind(2, to_utc);
+        while (query->step()) {
+            moved[member_index[query->int64(0)]].push_back(
+                {{"what", query->text(1)}, {"for", query->optional_text(2) ? json(*query->optional_text(2)) : json(nullptr)},
+                 {"impact", query->text(3)}, {"at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)}});
+        }
+    }
+    std::vector<json> turns(members.size(), json::object());
+    {
+        store::statement_use query(db_.cached(
+            "SELECT member_id, thing, count(*) FROM turn WHERE at_utc >= ? AND at_utc < ? GROUP BY member_id, thing ORDER BY thing"));
+        query->bind(1, from_utc).bind(2, to_utc);
+        while (query->step()) turns[member_index[query->int64(0)]][query->text(1)] = query->int64(2);
+    }
+    std::vector<std::int64_t> thanks_given(members.size()), thanks_received(members.size());
+    std::vector<json> thanks_notes(members.size(), json::array());
+    {
+        store::statement_use query(db_.cached(
+            "SELECT t.from_member_id, t.to_member_id, f.name, t.note, t.at_utc FROM thanks t JOIN member f ON f.id = t.from_member_id "
+            "WHERE t.at_utc >= ? AND t.at_utc < ? ORDER BY t.at_utc DESC, t.id DESC"));
+        query->bind(1, from_utc).bind(2, to_utc);
+        while (query->step()) {
+            ++thanks_given[member_index[query->int64(0)]];
+            const std::size_t to_member = member_index[query->int64(1)];
+            ++thanks_received[to_member];
+            if (thanks_notes[to_member].size() < 3) {
+                thanks_notes[to_member].push_back({{"from", query->text(2)}, {"note", query->text(3)},
+                                                    {"at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)}});
+            }
+        }
+    }
+    json to_talk_about = json::array();
+    {
+        store::statement_use query(db_.cached(
+            std::string(event_columns) +
+            "WHERE e.status = 'active' AND e.start_utc >= ?1 AND e.start_utc < ?2 AND "
+            "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1) = 'disputed' ORDER BY e.start_utc"));
+        query->bind(1, from_utc).bind(2, to_utc);
+        while (query->step()) to_talk_about.push_back(event_row(*query, tz));
+    }
+
+    // ---- build: members, trend, drift
+    std::vector<double> points(members.size());
+    std::int64_t load_seconds = 0;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        points[m] = period[m].points;
+        load_seconds += period[m].seconds;
+    }
+    const std::vector<double> shares = shares_of(points);
+    const std::vector<double> balance = balance_hours(points, agreed, static_cast<double>(load_seconds) / 3600.0);
+    json member_rows = json::array();
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const load_totals& t = period[m];
+        std::vector<std::int64_t> nightly = rest[m];
+        std::sort(nightly.begin(), nightly.end());
+        json categories = json::object();
+        for (const auto& [category, category_points] : t.category_points) categories[category] = round_to(category_points, 0.01);
+        json moved_by_impact{{"minor", 0}, {"major", 0}, {"missed", 0}};
+        for (const json& item : moved[m]) moved_by_impact[item["impact"].get<std::string>()] = moved_by_impact[item["impact"].get<std::string>()].get<int>() + 1;
+        member_rows.push_back({
+            {"name", members[m].second},
+            {"share", round_to(shares[m], 0.0001)},
+            {"agreed_share", round_to(agreed[m], 0.0001)},
+            {"points", round_to(t.points, 0.01)},
+            {"hours", round_to(static_cast<double>(t.seconds) / 3600.0, 0.01)},
+            {"minutes", t.seconds / 60},
+            {"events", t.events},
+            {"balance_hours", round_to(balance[m], 0.01)},
+            {"points_by_category", std::move(categories)},
+            {"night_minutes", t.night_seconds / 60},
+            {"wakeups", t.wakeups},
+            {"longest_rest_minutes", nightly.empty() ? json(nullptr) : json(nightly[nightly.size() / 2] / 60)},
+            {"shortest_rest_minutes", nightly.empty() ? json(nullptr) : json(nightly.front() / 60)},
+            {"thinking_points", round_to(t.thinking_points, 0.01)},
+            {"thinking_hours", round_to(static_cast<double>(t.thinking_seconds) / 3600.0, 0.01)},
+            {"protected_hours", round_to(static_cast<double>(t.protected_seconds) / 3600.0, 0.01)},
+            {"meetings_moved", moved[m].size()},
+            {"meetings_moved_by_impact", std::move(moved_by_impact)},
+            {"meetings_moved_list", std::move(moved[m])},
+            {"turns", std::move(turns[m])},
+            {"thanks_given", thanks_given[m]},
+            {"thanks_received", thanks_received[m]},
+            {"thanks_notes", std::move(thanks_notes[m])},
+        });
+    }
+
+    std::vector<week_points> trend_points;
+    json trend = json::array();
+    for (std::int64_t w = trend_from; w < trend_to; w += 7) {
+        week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0)};
+        std::int64_t week_seconds = 0;
+        std::vector<std::int64_t> member_seconds(members.size(), 0);
+        if (auto found = by_week.find(w); found != by_week.end()) {
+            for (std::size_t m = 0; m < members.size(); ++m) {
+                entry.points[m] = found->second[m].points;
+                member_seconds[m] = found->second[m].seconds;
+                week_seconds += found->second[m].seconds;
+            }
+        }
+        const std::vector<double> week_shares = shares_of(entry.points);
+        const std::vector<double> week_balance = balance_hours(entry.points, agreed, static_cast<double>(week_seconds) / 3600.0);
+        json shares_json = json::object(), points_json = json::object(), balance_json = json::object(), hours_json = json::object();
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            shares_json[members[m].second] = round_to(week_shares[m], 0.0001);
+            points_json[members[m].second] = round_to(entry.points[m], 0.01);
+            balance_json[members[m].second] = round_to(week_balance[m], 0.01);
+            hours_json[members[m].second] = round_to(static_cast<double>(member_seconds[m]) / 3600.0, 0.01);
+        }
+        trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"shares", std::move(shares_json)}, {"points", std::move(points_json)},
+                         {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)}});
+        trend_points.push_back(std::move(entry));
+    }
+    const drift_finding drift = detect_drift(trend_points, agreed, house.drift);
+    json bands = json::array();
+    for (const band_finding& band : band_alerts(trend_points, agreed, house.drift)) {
+        bands.push_back({{"week", band.week}, {"member", members[band.member].second}, {"share", round_to(band.share, 0.0001)},
+                         {"agreed_share", round_to(band.agreed, 0.0001)}});
+    }
+
+    json weights_note = nullptr;
+    {
+        store::statement_use query(db_.cached(
+            "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
+            "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id DESC LIMIT 1"));
+        if (query->step()) {
+            weights_note = {{"name", query->text(0)}, {"by", query->text(1)},
+                            {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}};
+        }
+    }
+
+    return json{
+        {"period", {{"from", date_text(from_day)}, {"to", date_text(to_day - 1)}, {"tz", tz}, {"days", to_day - from_day},
+                    {"week", from_day == week_day_of(period_start, house.load) && to_day - from_day == 7 ? json(iso_week_label(from_day)) : json(nullptr)}}},
+        {"generated_at", format_local_iso(reference, tz)},
+        {"members", std::move(member_rows)},
+        {"load_hours", round_to(static_cast<double>(load_seconds) / 3600.0, 0.01)},
+        {"trend", std::move(trend)},
+        {"drift", {{"alert", drift.alert},
+                   {"member", drift.member ? json(members[*drift.member].second) : json(nullptr)},
+                   {"direction", drift.alert ? json(drift.direction) : json(nullptr)},
+                   {"since", drift.alert ? json(drift.since) : json(nullptr)},
+                   {"detected", drift.alert ? json(drift.detected) : json(nullptr)},
+                   {"excess", round_to(drift.excess, 0.0001)},
+                   {"slack", house.drift.slack},
+                   {"threshold", house.drift.threshold}}},
+        {"band_alerts", std::move(bands)},
+        {"to_talk_about", std::move(to_talk_about)},
+        {"night", {{"from", clock_text(house.load.night.start.count())},
+                   {"to", clock_text(house.load.night.end.count())},
+                   {"multiplier", multiplier}}},
+        {"weights", {{"in_force", "now"}, {"last_change", std::move(weights_note)}}},
+    };
+}
+
+json request_handler::balance(const json& params, const caller& who) {
+    json forwarded = params;
+    if (!forwarded.contains("last")) forwarded["last"] = "4w";
+    return report(forwarded, who);
+}
+
+json request_handler::drift_set(const json& params, const caller& who) {
+    require_access(who);
+    household();
+    auto slack = optional_number(params, "slack");
+    auto threshold = optional_number(params, "threshold");
+    if (slack && (*slack < 0 || *slack >= 1)) bad_param("slack", "a fraction of a share from 0 to 1 (e.g. 0.02 for 2 points)");
+    if (threshold && (*threshold <= 0 || *threshold >= 10)) bad_param("threshold", "a fraction above 0 (e.g. 0.06 for 6 points)");
+    if (slack || threshold) {
+        store::statement_use update(db_.cached(
+            "UPDATE household SET drift_slack = coalesce(?, drift_slack), drift_threshold = coalesce(?, drift_threshold) WHERE id = 1"));
+        update->bind(1, slack).bind(2, threshold).step();
+        forget_cached_state();
+    }
+    const household_info& house = household();
+    return json{{"slack", house.drift.slack}, {"threshold", house.drift.threshold}};
+}
+
+} // namespace fairly::daemon
