@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
             {"stop", setup_timer},      {"events", setup_events},    {"void", setup_void},        {"edit", setup_edit},
             {"status", setup_status},   {"kinds", setup_kinds},      {"kind", setup_kind},        {"night", setup_night},
             {"moved", setup_moved},     {"turn", setup_turn},        {"whose-turn", setup_turn},  {"thanks", setup_thanks},
-            {"pending", setup_review},  {"confirm", setup_review},   {"dispute", setup_review},
+            {"pending", setup_review},  {"confirm", setup_review},   {"dispute", setup_review},   {"report", setup_report},
+            {"balance", setup_report},  {"drift", setup_report},
         };
         setup_fn only = nullptr;
         if (argc > 1) {

@@ -22,6 +22,7 @@ void setup_moved(CLI::App& app, context& ctx);
 void setup_turn(CLI::App& app, context& ctx);    // turn, whose-turn
 void setup_thanks(CLI::App& app, context& ctx);
 void setup_review(CLI::App& app, context& ctx);  // pending, confirm, dispute
+void setup_report(CLI::App& app, context& ctx);  // report, balance, drift
 
 /// Checks a time expression or a length here, before anything is sent or
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
