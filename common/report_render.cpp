@@ -127,10 +127,13 @@ std::vector<std::string> observations(const json& report) {
             }
         }
         share_now = weeks > 0 ? share_sum / weeks : 0;
-        said.push_back("Since " + drift.value("since", "") + ", " + name + "'s share of the load has been " +
-                       drift.value("direction", "above") + " the agreed " + percent(agreed) + " (" + percent(share_now) + " on average over " +
-                       std::to_string(weeks) + (weeks == 1 ? " week" : " weeks") +
-                       "). No single week has to look bad for this to add up; it might be worth asking how it feels.");
+        std::string sentence = "Since " + drift.value("since", "") + ", " + name + "'s share of the load has been " +
+                               drift.value("direction", "above") + " the agreed " + percent(agreed) + " (" + percent(share_now) +
+                               " on average over " + std::to_string(weeks) + (weeks == 1 ? " week" : " weeks") + ")";
+        if (drift.value("detected", "") != drift.value("since", "")) {
+            sentence += "; it added up to a drift by " + drift.value("detected", "") + ", before any single week had to look bad";
+        }
+        said.push_back(sentence + ". It might be worth asking how it feels.");
     }
     for (const json& band : report.at("band_alerts")) {
         if (band.value("share", 0.0) < band.value("agreed_share", 0.0)) continue; // the same week, seen from the other side

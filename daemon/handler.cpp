@@ -739,10 +739,14 @@ json request_handler::event_void(const json& params, const caller& who) {
     if (status == "superseded") {
         throw rpc_error(error_code::conflict, "event #" + std::to_string(*id) + " was corrected by a later event; void that one instead");
     }
-    if (auto counted = counted_event(*id)) book_.add(household().load, *counted, -1);
-    store::statement_use update(db_.cached(
-        "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
-    update->bind(1, *reason).bind(2, who.uid).bind(3, settings_.clock().time_since_epoch().count()).bind(4, *id).step();
+    const auto counted = counted_event(*id);
+    {
+        store::statement_use update(db_.cached(
+            "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
+        update->bind(1, *reason).bind(2, who.uid).bind(3, settings_.clock().time_since_epoch().count()).bind(4, *id).step();
+    }
+    // Uncounted after the change, so the night's rest is computed without it.
+    if (counted) book_.add(household().load, *counted, -1);
     return json{{"event", event_by_id(*id)}, {"duplicate", false}};
 }
 
@@ -805,11 +809,12 @@ json request_handler::event_edit(const json& params, const caller& who) {
     if (end && *end - start > longest_event) bad_param(until ? "until" : "for", "an event lasts at most 7 days");
     if (at && start > reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
 
-    if (auto counted = counted_event(*id)) book_.add(household().load, *counted, -1);
+    const auto counted = counted_event(*id);
     {
         store::statement_use supersede(db_.cached("UPDATE event SET status = 'superseded' WHERE id = ? AND status = 'active'"));
         supersede->bind(1, *id).step();
     }
+    if (counted) book_.add(household().load, *counted, -1);
     std::optional<std::int64_t> end_value;
     if (end) end_value = end->time_since_epoch().count();
     std::optional<std::int64_t> editor = binding;
@@ -825,7 +830,7 @@ json request_handler::event_edit(const json& params, const caller& who) {
         .bind(12, settings_.clock().time_since_epoch().count());
     insert->step();
     const std::int64_t new_id = db_.last_insert_rowid();
-    if (auto counted = counted_event(new_id)) book_.add(household().load, *counted, +1);
+    if (auto now_counted = counted_event(new_id)) book_.add(household().load, *now_counted, +1);
     return json{{"event", event_by_id(new_id)}, {"duplicate", false}};
 }
 

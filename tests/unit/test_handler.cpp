@@ -287,3 +287,95 @@ TEST_CASE_METHOD(handler_fixture, "a brief event.log reply carries the id and st
     CHECK(again["id"] == first["id"]);
     CHECK(count_events() == 1);
 }
+
+TEST_CASE_METHOD(handler_fixture, "the report's aggregates kept at write time equal a rebuild from the events", "[handler][report]") {
+    set_up_household();
+    auto snapshot = [&] {
+        std::vector<std::string> rows;
+        fairly::store::statement weeks(db_.handle(), "SELECT week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups "
+                                                    "FROM load_week WHERE events <> 0 ORDER BY 1, 2, 3, 4");
+        while (weeks.step()) {
+            std::string row;
+            for (int c = 0; c < 8; ++c) row += std::to_string(weeks.int64(c)) + ",";
+            rows.push_back(row);
+        }
+        fairly::store::statement rest(db_.handle(), "SELECT night_day, member_id, longest_seconds FROM rest_night ORDER BY 1, 2");
+        while (rest.step()) rows.push_back("rest " + std::to_string(rest.int64(0)) + "," + std::to_string(rest.int64(1)) + "," + std::to_string(rest.int64(2)));
+        return rows;
+    };
+    // Nights, an instant, thinking work, a night across midnight, a void, an edit, a dispute and a confirmation.
+    json feed = log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "2026-11-20 23:40"}, {"for", "50m"}});
+    log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "2026-11-21 03:10"}, {"for", "20m"}});
+    json second = log({{"kind", "night-feed"}, {"member", "alex"}, {"at", "2026-11-22 02:00"}, {"for", "30m"}});
+    log({{"kind", "school-run"}, {"member", "alex"}, {"at", "2026-11-19 08:20"}});
+    log({{"kind", "appointment"}, {"member", "sam"}, {"role", "planned"}, {"at", "2026-11-18 12:00"}, {"for", "15m"}});
+    json bath = log({{"kind", "bath-time"}, {"member", "alex"}, {"at", "2026-11-18 19:00"}, {"for", "30m"}}, sams_uid);
+    json cooking = log({{"kind", "cooking"}, {"member", "sam"}, {"at", "2026-11-17 18:00"}, {"for", "1h"}});
+    ok("event.void", {{"id", second["id"]}, {"reason", "logged twice"}});
+    ok("event.edit", {{"id", feed["id"]}, {"uuid", fairly::make_uuid()}, {"for", "1h10m"}});
+    ok("event.dispute", {{"id", bath["id"]}, {"reason", "that was sam"}, {"member", "alex"}});
+    ok("event.dispute", {{"id", cooking["id"]}, {"reason", "no"}, {"member", "sam"}});
+    ok("event.confirm", {{"id", cooking["id"]}, {"member", "sam"}});
+    const auto incremental = snapshot();
+    REQUIRE_FALSE(incremental.empty());
+    // Changing the night and changing it back rebuilds everything from the events.
+    ok("night.set", {{"from", "21:00"}});
+    CHECK(snapshot() != incremental);
+    ok("night.set", {{"from", "22:00"}});
+    CHECK(snapshot() == incremental);
+}
+
+TEST_CASE_METHOD(handler_fixture, "the report follows the JSON contract", "[handler][report]") {
+    set_up_household();
+    log({{"kind", "night-feed"}, {"member", "sam"}, {"at", "2026-11-23 03:10"}, {"for", "35m"}});
+    log({{"kind", "cooking"}, {"member", "alex"}, {"at", "2026-11-23 08:00"}, {"for", "1h"}});
+    json report = ok("report", json::object());
+    CHECK(report["period"]["from"] == "2026-11-23");
+    CHECK(report["period"]["to"] == "2026-11-29");
+    CHECK(report["period"]["tz"] == "Europe/London");
+    REQUIRE(report["members"].size() == 2);
+    double share_sum = 0;
+    for (const json& member : report["members"]) {
+        for (const char* field : {"name", "share", "agreed_share", "points", "hours", "night_minutes", "wakeups", "meetings_moved", "thanks_received"}) {
+            INFO(field);
+            CHECK(member.contains(field));
+        }
+        share_sum += member["share"].get<double>();
+    }
+    CHECK(share_sum == Approx(1.0));
+    // 35 night minutes of a night-feed: 1 + 2 x 35/60 x 1.5 = 2.75 points.
+    CHECK(report["members"][1]["points"] == 2.75);
+    CHECK(report["members"][1]["night_minutes"] == 35);
+    CHECK(report["members"][1]["wakeups"] == 1);
+    REQUIRE(report["trend"].size() == 9);
+    CHECK(report["trend"][8]["week"] == "2026-W48");
+    CHECK(report["trend"][8]["shares"].contains("sam"));
+    CHECK(report["drift"].contains("alert"));
+    CHECK(report["drift"].contains("member"));
+    CHECK(report["drift"].contains("since"));
+    // A weight changed now applies to the past too, and the report says so.
+    ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}});
+    json after = ok("report", json::object());
+    CHECK(after["members"][1]["points"] == 4.5); // 1 + 4 x 35/60 x 1.5
+    CHECK(after["weights"]["last_change"]["name"] == "night-feed");
+}
+
+TEST_CASE_METHOD(handler_fixture, "report periods: a week, the last weeks, and exact dates", "[handler][report]") {
+    set_up_household();
+    log({{"kind", "cooking"}, {"member", "alex"}, {"at", "2026-11-10 18:00"}, {"for", "1h"}});
+    log({{"kind", "cooking"}, {"member", "sam"}, {"at", "2026-11-12 18:00"}, {"for", "1h"}});
+    json week = ok("report", {{"week", "2026-11-11"}});
+    CHECK(week["period"]["from"] == "2026-11-09");
+    CHECK(week["period"]["week"] == "2026-W46");
+    CHECK(week["members"][0]["hours"] == 1.0);
+    json last = ok("report", {{"last", "3w"}});
+    CHECK(last["period"]["from"] == "2026-11-09");
+    CHECK(last["trend"].size() == 3);
+    // A period that cuts a week is counted from the events themselves.
+    json cut = ok("report", {{"from", "2026-11-11"}, {"to", "2026-11-30"}});
+    CHECK(cut["members"][0]["hours"] == 0.0);
+    CHECK(cut["members"][1]["hours"] == 1.0);
+    CHECK(call("report", {{"week", "2026-11-11"}, {"last", "2w"}})["error"]["code"] == -32602);
+    CHECK(call("report", {{"last", "many"}})["error"]["data"]["field"] == "last");
+    CHECK(call("report", {{"from", "2026-11-11"}})["error"]["data"]["field"] == "to");
+}
