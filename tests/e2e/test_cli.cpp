@@ -5,6 +5,8 @@
 
 #include <signal.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -193,4 +195,33 @@ TEST_CASE("a uid bound to a member acts as that member, an unbound one is refuse
     json alexs = home.cli({"events", "--member", "alex", "--kind", "cooking", "--json"}).out_json();
     REQUIRE(alexs.size() == 1);
     CHECK(run(FAIRLY, {"void", std::to_string(alexs[0]["id"].get<int>()), "--reason", "x"}, as_nobody).exit_code == 77);
+}
+
+TEST_CASE("the HTML report is one self-contained page with its three charts", "[e2e][report]") {
+    household home;
+    REQUIRE(home.cli({"log", "night-feed", "--member", "sam", "--at", "03:10", "--for", "35m"}).exit_code == 0);
+    REQUIRE(home.cli({"log", "cooking", "--member", "alex", "--at", "08:00", "--for", "1h"}).exit_code == 0);
+    const auto page = home.dir.path() / "week.html";
+    auto written = home.cli({"report", "--last", "4w", "--format", "html", "-o", page.string()});
+    REQUIRE(written.exit_code == 0);
+    std::ifstream in(page);
+    const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
+    CHECK_THAT(html, Catch::Contains("name=\"viewport\""));
+    for (const char* chart : {"id=\"share-chart\"", "id=\"category-chart\"", "id=\"night-chart\""}) CHECK_THAT(html, Catch::Contains(chart));
+    CHECK_THAT(html, Catch::Contains("class=\"share\" data-member=\"alex\"") && Catch::Contains("class=\"share\" data-member=\"sam\""));
+    CHECK_THAT(html, Catch::Contains("class=\"agreed\""));
+    // Nothing is fetched: no scripts, stylesheets or images from elsewhere.
+    CHECK_THAT(html, !Catch::Contains("http://") && !Catch::Contains("https://") && !Catch::Contains("<script") && !Catch::Contains("<link"));
+    // Every element that opens closes.
+    auto count = [&](const std::string& text) {
+        std::size_t n = 0;
+        for (auto at = html.find(text); at != std::string::npos; at = html.find(text, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("<svg") == count("</svg>"));
+    CHECK(count("<table") == count("</table>"));
+    // The terminal report never ranks people.
+    auto text = home.cli({"report", "--last", "4w"});
+    for (const char* word : {"winner", "loser", "lazy", "rank"}) CHECK_THAT(text.out, !Catch::Contains(word, Catch::CaseSensitive::No));
 }
