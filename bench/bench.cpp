@@ -456,7 +456,10 @@ ingest_result measure_ingest(const bench_options& options, const ingest_case& lo
         std::this_thread::sleep_for(100ms);
         result.idle_rss.push_back(static_cast<double>(home.daemon.memory_kib()));
         const fs::path out = home.dir.path() / "sample.out";
+        // A household's density: the events spread over ten years (about 190
+        // a week for 100k), not crammed into the default eight weeks.
         prepared_command({options.paths.sample, "--socket", home.daemon.socket().string(), "--events", std::to_string(load.events),
+                          "--weeks", "520",
                           "--clients", std::to_string(load.clients), "--window", std::to_string(load.window), "--seed",
                           std::to_string(run + 1), "--quiet"},
                          home.env, out, home.dir.path() / "sample.err")

@@ -68,11 +68,16 @@ void load_book::add(const load_settings& settings, const load_event& event, int 
 void load_book::refresh_rest(const load_settings& settings, std::int64_t member_id, const night_interval& night) {
     const std::int64_t begin = night.begin.time_since_epoch().count(), end = night.end.time_since_epoch().count();
     std::vector<std::pair<std::int64_t, std::int64_t>> busy;
-    {
+    // What reaches into the night started at most a day before it (instants
+    // and ordinary events), or is one of the rare longer events, found through
+    // their own partial index; events last at most 7 days.
+    for (const char* started :
+         {"AND e.member_id = ?1 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 86400",
+          "AND e.member_id = ?1 AND e.end_utc IS NOT NULL AND e.end_utc - e.start_utc > 86400 "
+          "AND e.start_utc < ?2 - 86400 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 604800"}) {
         store::statement_use query(db_.cached(
             std::string(counted_events) +
-            "AND (k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking') "
-            "AND e.member_id = ?1 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 604800"));
+            "AND (k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking') " + started));
         query->bind(1, member_id).bind(2, begin).bind(3, end);
         while (query->step()) {
             if (query->int64(5) > begin) busy.emplace_back(query->int64(4), query->int64(5));

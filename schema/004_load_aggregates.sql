@@ -30,3 +30,8 @@ CREATE TABLE rest_night (
     PRIMARY KEY (night_day, member_id)
 ) STRICT, WITHOUT ROWID;
 
+
+-- Events longer than a day, for finding what reaches into a night from far
+-- back without scanning every event of the days before it.
+CREATE INDEX event_longer_than_a_day ON event(member_id, start_utc)
+    WHERE end_utc IS NOT NULL AND end_utc - start_utc > 86400;
