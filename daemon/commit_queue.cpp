@@ -37,12 +37,13 @@ void commit_queue::commit_round() {
                                                     "parse error: a request is one JSON object on one line")
                                   : handler_.handle(request.request, request.who));
         }
+        handler_.before_commit();
         tx.commit();
     } catch (const std::exception& e) {
         // The commit (or BEGIN) failed: nothing in this round is stored, so
         // no request may be acknowledged as done.
         const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
-        handler_.forget_cached_state();
+        handler_.commit_failed();
         replies.clear();
         for (const job& request : round) {
             const bool answered = request.request.is_object() && request.request.contains("id");

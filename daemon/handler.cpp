@@ -39,6 +39,7 @@ std::string request_handler::handle_line(std::string_view line, const caller& wh
                                             "parse error: a request is one JSON object on one line"));
     }
     json reply = handle(request, who);
+    before_commit(); // no commit queue here: each line is its own round
     return reply.is_null() ? std::string() : rpc::to_line(reply);
 }
 
@@ -79,6 +80,7 @@ json request_handler::handle(const json& request, const caller& who) {
     // on the ingest path.
     std::optional<store::savepoint> request_scope;
     if (entry->writes_more_than_once) request_scope.emplace(db_);
+    const std::size_t book_mark = book_.mark();
     json reply;
     try {
         json result = (this->*entry->run)(*params, who);
@@ -86,6 +88,7 @@ json request_handler::handle(const json& request, const caller& who) {
         reply = rpc::make_result(id, std::move(result));
     } catch (const std::exception& failure) {
         if (request_scope) request_scope->rollback();
+        book_.rollback_to(book_mark);
         forget_cached_state();
         reply = error_reply(id, failure);
     }
@@ -104,6 +107,10 @@ json request_handler::error_reply(const json& id, const std::exception& failure)
                                      std::string("the database could not store this; nothing was changed: ") + e->what());
     }
     return rpc::make_error(id, error_code::internal_error, std::string("internal error: ") + failure.what());
+}
+
+void request_handler::before_commit() {
+    if (book_.pending()) book_.flush(household().load);
 }
 
 const request_handler::method_entry* request_handler::find_method(std::string_view method) {

@@ -46,11 +46,20 @@ public:
     /// Answers a parsed request (see handle_line).
     json handle(const json& request, const caller& who);
 
+    /// Writes what the round's requests changed in the report's aggregates;
+    /// the commit queue calls it just before COMMIT.
+    void before_commit();
+
     /// Drops what the handler remembers of the database (the household's
-    /// zone): called when a commit failed, so nothing uncommitted is trusted.
+    /// zone, the names, pending aggregates): called when a request or a
+    /// commit failed, so nothing uncommitted is trusted.
     void forget_cached_state() {
         household_.reset();
         directory_.reset();
+    }
+    void commit_failed() {
+        forget_cached_state();
+        book_.discard();
     }
 
 private:

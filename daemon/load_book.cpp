@@ -49,19 +49,55 @@ std::int64_t longest_free(std::int64_t begin, std::int64_t end, std::vector<std:
 void load_book::add(const load_settings& settings, const load_event& event, int sign) {
     const sys_seconds start{seconds{event.start_utc}}, end{seconds{event.end_utc}};
     const std::int64_t night = night_seconds(start, end, settings.night, settings.tz).count();
+    changes_.push_back(change{week_day_of(start, settings), event.member_id, event.kind_id, event.thinking ? 1 : 0, sign,
+                              sign * (event.end_utc - event.start_utc), sign * night, night > 0 && event.load ? sign : 0});
+    if (event.load && night > 0) {
+        for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
+            change touched{};
+            touched.member_id = event.member_id;
+            touched.night_begin = window.begin.time_since_epoch().count();
+            touched.night_end = window.end.time_since_epoch().count();
+            changes_.push_back(touched);
+        }
+    }
+}
+
+void load_book::rollback_to(std::size_t mark) {
+    if (mark < changes_.size()) changes_.resize(mark);
+}
+
+void load_book::discard() { changes_.clear(); }
+
+void load_book::flush(const load_settings& settings) {
+    if (changes_.empty()) return;
+    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, int>, change> weeks;
+    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, bool> nights; // member, begin, end
+    for (const change& c : changes_) {
+        if (c.night_begin != 0) {
+            nights[{c.member_id, c.night_begin, c.night_end}] = true;
+            continue;
+        }
+        change& merged = weeks.try_emplace({c.week_day, c.member_id, c.kind_id, c.thinking}, change{c.week_day, c.member_id, c.kind_id, c.thinking, 0, 0, 0, 0}).first->second;
+        merged.events += c.events;
+        merged.seconds += c.seconds;
+        merged.night_seconds += c.night_seconds;
+        merged.wakeups += c.wakeups;
+    }
+    changes_.clear();
     store::statement_use upsert(db_.cached(
         "INSERT INTO load_week (week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (week_day, member_id, kind_id, thinking) DO UPDATE SET events = events + ?5, seconds = seconds + ?6, "
         "night_seconds = night_seconds + ?7, wakeups = wakeups + ?8"));
-    upsert->bind(1, week_day_of(start, settings)).bind(2, event.member_id).bind(3, event.kind_id).bind(4, event.thinking ? 1 : 0)
-        .bind(5, sign).bind(6, sign * (event.end_utc - event.start_utc)).bind(7, sign * night)
-        .bind(8, night > 0 && event.load ? sign : 0);
-    upsert->step();
-    if (event.load && night > 0) {
-        for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
-            refresh_rest(settings, event.member_id, window);
-        }
+    for (const auto& [key, c] : weeks) {
+        if (c.events == 0 && c.seconds == 0 && c.night_seconds == 0 && c.wakeups == 0) continue;
+        upsert->bind(1, c.week_day).bind(2, c.member_id).bind(3, c.kind_id).bind(4, c.thinking).bind(5, c.events).bind(6, c.seconds)
+            .bind(7, c.night_seconds).bind(8, c.wakeups);
+        upsert->step();
+        upsert->reset();
+    }
+    for (const auto& [key, unused] : nights) {
+        refresh_rest(settings, std::get<0>(key), night_interval{sys_seconds{seconds{std::get<1>(key)}}, sys_seconds{seconds{std::get<2>(key)}}});
     }
 }
 
@@ -96,6 +132,7 @@ void load_book::refresh_rest(const load_settings& settings, std::int64_t member_
 }
 
 void load_book::rebuild(const load_settings& settings) {
+    changes_.clear(); // the events already hold what was pending
     db_.exec("DELETE FROM load_week; DELETE FROM rest_night;");
     struct totals {
         std::int64_t events = 0, seconds = 0, night = 0, wakeups = 0;

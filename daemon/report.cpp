@@ -113,6 +113,7 @@ double round_to(double value, double step) {
 json request_handler::report(const json& params, const caller& who) {
     require_access(who);
     const household_info& house = household();
+    book_.flush(house.load); // what this round changed counts in the report too
     const std::string& tz = house.tz;
     const sys_seconds reference = reference_time(params);
     const std::int64_t this_week = week_day_of(reference, house.load);
@@ -298,8 +299,10 @@ json request_handler::report(const json& params, const caller& who) {
     {
         store::statement_use query(db_.cached(
             std::string(event_columns) +
-            "WHERE e.status = 'active' AND e.start_utc >= ?1 AND e.start_utc < ?2 AND "
-            "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1) = 'disputed' ORDER BY e.start_utc"));
+            // From the (few) reviews, not from every event of a long period.
+            "WHERE e.id IN (SELECT r.event_id FROM event_review r WHERE r.verdict = 'disputed' "
+            "AND r.id = (SELECT max(latest.id) FROM event_review latest WHERE latest.event_id = r.event_id)) "
+            "AND e.status = 'active' AND e.start_utc >= ?1 AND e.start_utc < ?2 ORDER BY e.start_utc"));
         query->bind(1, from_utc).bind(2, to_utc);
         while (query->step()) to_talk_about.push_back(event_row(*query, tz));
     }

@@ -35,3 +35,6 @@ CREATE TABLE rest_night (
 -- back without scanning every event of the days before it.
 CREATE INDEX event_longer_than_a_day ON event(member_id, start_utc)
     WHERE end_utc IS NOT NULL AND end_utc - start_utc > 86400;
+
+-- The report counts turns in a period.
+CREATE INDEX turn_by_time ON turn(at_utc);
