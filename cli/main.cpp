@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
             {"status", setup_status},   {"kinds", setup_kinds},      {"kind", setup_kind},        {"night", setup_night},
             {"moved", setup_moved},     {"turn", setup_turn},        {"whose-turn", setup_turn},  {"thanks", setup_thanks},
             {"pending", setup_review},  {"confirm", setup_review},   {"dispute", setup_review},   {"report", setup_report},
-            {"balance", setup_report},  {"drift", setup_report},
+            {"balance", setup_report},  {"drift", setup_report},    {"protect", setup_protect},  {"slot", setup_protect},
+            {"slots", setup_protect},   {"export-ics", setup_protect}, {"remind", setup_remind},
         };
         setup_fn only = nullptr;
         if (argc > 1) {

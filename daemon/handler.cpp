@@ -143,6 +143,14 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"report", {&request_handler::report, false}},
         {"balance", {&request_handler::balance, false}},
         {"drift.set", {&request_handler::drift_set, false}},
+        {"protect.set", {&request_handler::protect_set, false}},
+        {"protect.list", {&request_handler::protect_list, false}},
+        {"slot.add", {&request_handler::slot_add, false}},
+        {"slot.list", {&request_handler::slot_list, false}},
+        {"slot.remove", {&request_handler::slot_remove, false}},
+        {"slots.ics", {&request_handler::slots_ics, false}},
+        {"remind.check", {&request_handler::remind_check, false}},
+        {"remind.mark", {&request_handler::remind_mark, true}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;
@@ -358,6 +366,7 @@ json request_handler::init(const json& params, const caller& who) {
         if (!name.is_string() || !is_valid_name(name.get<std::string>())) {
             bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
         }
+        if (name.get<std::string>() == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
         if (std::find(names.begin(), names.end(), name.get<std::string>()) != names.end()) {
             bad_param("members", "\"" + name.get<std::string>() + "\" is named twice");
         }
@@ -414,6 +423,7 @@ json request_handler::member_add(const json& params, const caller& who) {
     }
     const std::string name = required_string(params, "name");
     if (!is_valid_name(name)) bad_param("name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (name == "couple") bad_param("name", "\"couple\" names the two of you together (protected time); choose another name");
 
     std::optional<std::int64_t> uid = optional_integer(params, "unix_uid");
     if (auto user = optional_string(params, "unix_user")) {

@@ -108,6 +108,15 @@ private:
     json report(const json& params, const caller& who);
     json balance(const json& params, const caller& who);
     json drift_set(const json& params, const caller& who);
+    // Protected time and reminders (protected.cpp).
+    json protect_set(const json& params, const caller& who);
+    json protect_list(const json& params, const caller& who);
+    json slot_add(const json& params, const caller& who);
+    json slot_list(const json& params, const caller& who);
+    json slot_remove(const json& params, const caller& who);
+    json slots_ics(const json& params, const caller& who);
+    json remind_check(const json& params, const caller& who);
+    json remind_mark(const json& params, const caller& who);
     // The household's vocabulary (vocabulary.cpp).
     json kind_add(const json& params, const caller& who);
     json kind_edit(const json& params, const caller& who);

@@ -10,7 +10,7 @@ struct log_options {
     std::string length;
     std::string until;
     std::string note;
-    std::string member;
+    std::vector<std::string> members;
     std::string role;
     bool json_output = false;
 };
@@ -21,15 +21,24 @@ void run_log(const log_options& options, context& ctx) {
     if (!options.length.empty()) check_length(options.length, "for"), params["for"] = options.length;
     if (!options.until.empty()) check_time(options.until, "until"), params["until"] = options.until;
     if (!options.note.empty()) params["note"] = options.note;
-    if (!options.member.empty()) params["member"] = options.member;
     if (!options.role.empty()) params["role"] = options.role;
-    auto result = ctx.write("event.log", params);
-    if (!result) return; // spooled; already said so
-    if (options.json_output) {
-        ctx.out << (*result)["event"].dump(2) << '\n';
-        return;
+    // Several members (couple time, a shared task): one event each, each
+    // with its own UUID, so each is its own entry in the record.
+    std::vector<std::string> members = options.members;
+    if (members.empty()) members.emplace_back();
+    json logged = json::array();
+    for (const std::string& member : members) {
+        json one = params;
+        if (!member.empty()) one["member"] = member;
+        auto result = ctx.write("event.log", one);
+        if (!result) continue; // spooled; already said so
+        if (options.json_output) {
+            logged.push_back((*result)["event"]);
+            continue;
+        }
+        ctx.out << ((*result).value("duplicate", false) ? "Already logged " : "Logged ") << describe_event((*result)["event"]) << '\n';
     }
-    ctx.out << ((*result).value("duplicate", false) ? "Already logged " : "Logged ") << describe_event((*result)["event"]) << '\n';
+    if (options.json_output && !logged.empty()) ctx.out << (logged.size() == 1 ? logged[0] : logged).dump(2) << '\n';
 }
 
 } // namespace
@@ -45,7 +54,7 @@ void setup_log(CLI::App& app, context& ctx) {
     auto* until = command->add_option("--until", options->until, "when it ended (instead of --for)");
     length->excludes(until);
     command->add_option("--note", options->note, "a few words to remember it by");
-    command->add_option("--member", options->member, "who did it (default: you, or FAIRLY_MEMBER)");
+    command->add_option("--member", options->members, "who did it (default: you, or FAIRLY_MEMBER); repeat for several");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did (default)");
     command->add_flag("--json", options->json_output, "print the stored event as JSON");
     command->footer("Example: fairly log night-feed --at 03:10 --for 35m --note \"teething\"\n");

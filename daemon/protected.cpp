@@ -1,0 +1,352 @@
+// Protected time: weekly goals, recurring slots, and the reminders that cron
+// asks for with `fairly remind`. Each reminder has a key; once the CLI has
+// delivered it, remind.mark stores the key and it is never given again.
+#include "handler.hpp"
+
+#include "calendar.hpp"
+#include "duration.hpp"
+#include "params.hpp"
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace fairly::daemon {
+
+using rpc::error_code;
+using rpc::rpc_error;
+using std::chrono::seconds;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+namespace {
+
+constexpr std::int64_t day = 24 * 3600;
+constexpr std::array<const char*, 7> weekday_names{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+
+std::string hours_text(std::int64_t secs) { return format_duration(seconds{secs}); }
+
+/// The instant local date `date_day` at `minute` begins (DST by resolve_time's rules).
+sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
+    time_expr at;
+    at.kind = time_expr::form::local_date_time;
+    at.date = std::chrono::year_month_day{sys_days{std::chrono::days{date_day}}};
+    at.time_of_day = std::chrono::minutes{minute};
+    return resolve_time(at, sys_seconds{}, tz);
+}
+
+std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }
+
+struct slot_row {
+    protected_slot slot;
+    std::optional<std::int64_t> member_id;
+};
+
+std::string possessive(const std::string& owner) {
+    if (owner == "couple") return "Your couple time";
+    std::string name = owner;
+    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name + "'s";
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- goals and slots
+
+namespace {
+
+/// "couple" or a member: the owner of a goal or slot.
+struct owner_ref {
+    std::optional<std::int64_t> member_id;
+    std::string name;
+};
+
+} // namespace
+
+json request_handler::protect_set(const json& params, const caller& who) {
+    require_access(who);
+    household();
+    const std::string owner = required_string(params, "who");
+    std::optional<std::int64_t> member;
+    if (owner != "couple") member = member_id(owner, "who");
+    const seconds weekly = checked_input([&] { return parse_duration(required_string(params, "weekly"), "weekly"); });
+    store::statement_use upsert(db_.cached(
+        "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
+    upsert->bind(1, member).bind(2, static_cast<std::int64_t>(weekly.count())).bind(3, who.uid).bind(4, settings_.clock().time_since_epoch().count());
+    upsert->step();
+    return protect_list(params, who);
+}
+
+json request_handler::protect_list(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    const sys_seconds now = reference_time(params);
+    const std::int64_t week = week_day_of(now, house.load);
+    const sys_seconds week_start = local_at(week, 0, house.tz), week_end = local_at(week + 7, 0, house.tz);
+    json goals = json::array();
+    store::statement_use query(db_.cached(
+        "SELECT g.member_id, m.name, g.weekly_seconds FROM protected_goal g LEFT JOIN member m ON m.id = g.member_id ORDER BY g.id"));
+    std::vector<std::tuple<std::optional<std::int64_t>, std::string, std::int64_t>> rows;
+    while (query->step()) rows.emplace_back(query->optional_int64(0), query->optional_text(1).value_or("couple"), query->int64(2));
+    for (const auto& [member, name, goal] : rows) {
+        // Kept so far this week: a member's own protected time (not couple
+        // time), or the couple's time together, an overlap counted once.
+        std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+        store::statement_use kept(db_.cached(
+            "SELECT e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds), k.name, e.member_id FROM event e "
+            "JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' AND k.category = 'protected' AND e.start_utc >= ? AND e.start_utc < ?"));
+        kept->bind(1, week_start.time_since_epoch().count()).bind(2, now.time_since_epoch().count() + 1);
+        while (kept->step()) {
+            const bool couple_time = kept->text(2) == "couple-time";
+            if (member ? (!couple_time && kept->int64(3) == *member) : couple_time) spans.emplace_back(kept->int64(0), kept->int64(1));
+        }
+        std::sort(spans.begin(), spans.end());
+        std::int64_t total = 0, covered_to = 0;
+        for (const auto& [from, to] : spans) {
+            const std::int64_t start = std::max(from, covered_to);
+            if (to > start) total += to - start;
+            covered_to = std::max(covered_to, to);
+        }
+        goals.push_back({{"who", name}, {"weekly_minutes", goal / 60}, {"kept_minutes", total / 60},
+                         {"week_from", format_local_iso(week_start, house.tz)}, {"week_to", format_local_iso(week_end, house.tz)}});
+    }
+    return json{{"goals", std::move(goals)}};
+}
+
+json request_handler::slot_add(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    const std::string owner = required_string(params, "who");
+    std::optional<std::int64_t> member;
+    if (owner != "couple") member = member_id(owner, "who");
+    const std::string when = required_string(params, "when");
+    const time_expr at = checked_input([&] { return parse_time_expr(when, "when"); });
+    if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("when", "a weekday and a time, e.g. \"sat 09:00\"");
+    const seconds length = checked_input([&] { return parse_duration(required_string(params, "for"), "for"); });
+    if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
+    const std::string label = optional_string(params, "label").value_or("protected time");
+    if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
+    store::statement_use insert(db_.cached(
+        "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, member).bind(2, label).bind(3, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(4, at.time_of_day.count())
+        .bind(5, static_cast<std::int64_t>(length.count())).bind(6, who.uid).bind(7, reference_time(params).time_since_epoch().count());
+    insert->step();
+    (void)house;
+    json slots = slot_list(params, who)["slots"];
+    return json{{"slot", slots.back()}};
+}
+
+json request_handler::slot_list(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    const sys_seconds now = reference_time(params);
+    const std::int64_t today = local_date_of(now, house.tz).time_since_epoch().count();
+    store::statement_use query(db_.cached(
+        "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at FROM protected_slot s "
+        "LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
+    json slots = json::array();
+    while (query->step()) {
+        const std::int64_t weekday = query->int64(3), minute = query->int64(4), length = query->int64(5);
+        // The next occurrence that has not ended.
+        std::int64_t date = today + ((weekday - weekday_of(today) + 7) % 7);
+        sys_seconds start = local_at(date, minute, house.tz);
+        if (start + seconds{length} <= now) start = local_at(date += 7, minute, house.tz);
+        slots.push_back({{"id", query->int64(0)}, {"who", query->text(1)}, {"label", query->text(2)}, {"weekday", weekday_names[static_cast<std::size_t>(weekday)]},
+                         {"time", clock_text(minute)}, {"minutes", length / 60}, {"next", format_local_iso(start, house.tz)}});
+    }
+    return json{{"slots", std::move(slots)}};
+}
+
+json request_handler::slot_remove(const json& params, const caller& who) {
+    require_access(who);
+    household();
+    const auto id = optional_integer(params, "id");
+    if (!id) bad_param("id", "is required (see `fairly slots`)");
+    store::statement_use update(db_.cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
+    update->bind(1, reference_time(params).time_since_epoch().count()).bind(2, *id).step();
+    if (db_.changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
+    return json{{"removed", *id}};
+}
+
+json request_handler::slots_ics(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    std::vector<protected_slot> slots;
+    store::statement_use query(db_.cached(
+        "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at FROM protected_slot s "
+        "LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
+    while (query->step()) {
+        slots.push_back(protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
+                                       std::chrono::minutes{query->int64(4)}, seconds{query->int64(5)}, sys_seconds{seconds{query->int64(6)}}});
+    }
+    std::int64_t created = 0;
+    {
+        store::statement_use household_row(db_.cached("SELECT created_at FROM household WHERE id = 1"));
+        household_row->step();
+        created = household_row->int64(0);
+    }
+    // The household's creation time keeps two households' UIDs apart.
+    const std::string domain = "household-" + std::to_string(created) + ".fairly";
+    return json{{"ics", slots_to_ics(slots, house.tz, domain, reference_time(params))}, {"slots", slots.size()}};
+}
+
+// ---------------------------------------------------------------- reminders
+
+json request_handler::remind_check(const json& params, const caller& who) {
+    require_access(who);
+    const household_info& house = household();
+    book_.flush(house.load);
+    const std::string& tz = house.tz;
+    const sys_seconds now = reference_time(params);
+    seconds within{2 * 3600};
+    if (auto text = optional_string(params, "within")) within = checked_input([&] { return parse_duration(*text, "within"); });
+    const std::int64_t today = local_date_of(now, tz).time_since_epoch().count();
+    const std::int64_t week = week_day_of(now, house.load);
+    const sys_seconds week_end = local_at(week + 7, 0, tz);
+    const std::int64_t now_utc = now.time_since_epoch().count();
+    json reminders = json::array();
+    auto add = [&](const std::string& key, const std::string& type, const std::string& owner, sys_seconds at, const std::string& text) {
+        store::statement_use sent(db_.cached("SELECT 1 FROM reminder_sent WHERE key = ?"));
+        sent->bind(1, key);
+        if (sent->step()) return;
+        reminders.push_back({{"key", key}, {"type", type}, {"who", owner}, {"at", format_local_iso(at, tz)}, {"text", text}});
+    };
+
+    // Slots: coming up within the window, or passed and eaten by load.
+    std::vector<slot_row> slots;
+    {
+        store::statement_use query(db_.cached(
+            "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at, s.member_id "
+            "FROM protected_slot s LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
+        while (query->step()) {
+            slots.push_back({protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
+                                            std::chrono::minutes{query->int64(4)}, seconds{query->int64(5)}, sys_seconds{seconds{query->int64(6)}}},
+                             query->optional_int64(7)});
+        }
+    }
+    std::map<std::int64_t, std::int64_t> slot_seconds_left; // owner (0: couple) -> slot time still to come this week
+    for (const slot_row& row : slots) {
+        const protected_slot& slot = row.slot;
+        // Occurrences from a week ago to a week ahead, in local time.
+        for (std::int64_t date = today - 7; date <= today + 7; ++date) {
+            if (weekday_of(date) != slot.weekday) continue;
+            const sys_seconds start = local_at(date, slot.start.count(), tz), end = start + slot.length;
+            const std::string when = std::string(weekday_names[slot.weekday]) + " " + clock_text(slot.start.count());
+            const std::string occurrence = std::to_string(slot.id) + ":" + format_local_iso(start, tz).substr(0, 10);
+            if (start > now && start <= week_end) slot_seconds_left[row.member_id.value_or(0)] += slot.length.count();
+            if (start > now && start - now <= within) {
+                add("slot:" + occurrence, "slot", slot.owner, start,
+                    possessive(slot.owner) + " " + slot.label + ", " + when + " - keep it clear.");
+            }
+            if (end <= now && end > now - seconds{7 * day} && start >= sys_seconds{seconds{slot.created.time_since_epoch()}}) {
+                // Eaten: its owner logged load over it, or no protected time in it.
+                std::vector<std::string> load_kinds;
+                bool protected_kept = false;
+                store::statement_use query(db_.cached(
+                    "SELECT k.name, k.category, e.member_id FROM event e JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' "
+                    "AND e.start_utc < ?2 AND coalesce(e.end_utc, e.start_utc + k.default_seconds) > ?1 AND e.start_utc >= ?1 - 86400"));
+                query->bind(1, start.time_since_epoch().count()).bind(2, end.time_since_epoch().count());
+                while (query->step()) {
+                    const bool mine = !row.member_id || query->int64(2) == *row.member_id;
+                    if (!mine) continue;
+                    const std::string category = query->text(1);
+                    if (category == "protected") {
+                        // A member's slot is kept by any protected time of theirs; the couple's by couple time.
+                        if (row.member_id || query->text(0) == "couple-time") protected_kept = true;
+                    }
+                    else if (category != "career" && std::find(load_kinds.begin(), load_kinds.end(), query->text(0)) == load_kinds.end())
+                        load_kinds.push_back(query->text(0));
+                }
+                if (!load_kinds.empty() || !protected_kept) {
+                    std::string because;
+                    if (!load_kinds.empty()) {
+                        for (const auto& kind : load_kinds) because += (because.empty() ? "" : ", ") + kind;
+                        because = (slot.owner == "couple" ? "load was logged during it: " : slot.owner + " logged ") + because +
+                                  (slot.owner == "couple" ? "" : " during it");
+                    } else {
+                        because = "no protected time was logged in it";
+                    }
+                    add("eaten:" + occurrence, "eaten", slot.owner, start,
+                        possessive(slot.owner) + " " + slot.label + " (" + when + ") was eaten: " + because + ".");
+                }
+            }
+        }
+    }
+
+    // Goals at risk: what is still to do needs more than twice the even pace
+    // over the days left, and the week's remaining slots do not cover it.
+    const double days_left = static_cast<double>((week_end - now).count()) / day;
+    const std::string week_label = format_local_iso(local_at(week, 0, tz), tz).substr(0, 10);
+    json goals = protect_list(params, who)["goals"];
+    for (const json& goal : goals) {
+        const std::string owner = goal["who"];
+        const double target = goal["weekly_minutes"].get<double>() * 60, kept = goal["kept_minutes"].get<double>() * 60;
+        const double remaining = target - kept;
+        std::int64_t owner_key = 0;
+        if (owner != "couple") owner_key = member_id(owner, "who");
+        const double planned = static_cast<double>(slot_seconds_left[owner_key]);
+        if (remaining > 0 && planned < remaining && remaining > 2 * days_left * target / 7) {
+            const int whole_days = static_cast<int>(std::floor(days_left));
+            add("goal:" + owner + ":" + week_label, "goal", owner, now,
+                possessive(owner) + " protected time is at risk this week: " + hours_text(static_cast<std::int64_t>(kept)) + " of " +
+                    hours_text(static_cast<std::int64_t>(target)) + " so far, " +
+                    (whole_days >= 1 ? std::to_string(whole_days) + (whole_days == 1 ? " day" : " days") : std::string("less than a day")) + " left.");
+        }
+    }
+
+    // Couple time not had yet this week, by the household's check time.
+    {
+        store::statement_use setting(db_.cached("SELECT couple_check_weekday, couple_check_minute FROM household WHERE id = 1"));
+        setting->step();
+        const std::int64_t check_weekday = setting->int64(0), check_minute = setting->int64(1);
+        const std::int64_t check_date = week + ((check_weekday - weekday_of(week) + 7) % 7);
+        const sys_seconds check_at = local_at(check_date, check_minute, tz);
+        bool couple_goal = false;
+        for (const json& goal : goals) {
+            if (goal["who"] == "couple") {
+                couple_goal = true;
+                if (now >= check_at && goal["kept_minutes"].get<std::int64_t>() == 0) {
+                    add("couple:" + week_label, "couple", "couple", check_at,
+                        "No couple time yet this week (the goal is " + hours_text(goal["weekly_minutes"].get<std::int64_t>() * 60) +
+                            "). Is there an evening for it before the week ends?");
+                }
+            }
+        }
+        (void)couple_goal;
+    }
+
+    // A drift alert from the report arithmetic, once per drift.
+    {
+        json report_params{{"reference_time", format_iso_utc(now)}};
+        const json weekly = report(report_params, who);
+        const json& drift = weekly["drift"];
+        if (drift.value("alert", false)) {
+            const std::string member = drift["member"];
+            add("drift:" + member + ":" + drift.value("direction", "") + ":" + drift.value("since", ""), "drift", member, now,
+                "Since " + drift.value("since", "") + ", " + member + "'s share of the load has been " + drift.value("direction", "") +
+                    " the agreed split. `fairly report` has the weeks; it might be worth talking about.");
+        }
+    }
+    (void)now_utc;
+    return json{{"reminders", std::move(reminders)}};
+}
+
+json request_handler::remind_mark(const json& params, const caller& who) {
+    require_access(who);
+    const json* given = find(params, "reminders");
+    if (!given || !given->is_array()) bad_param("reminders", "a list of {key, text}");
+    std::int64_t marked = 0;
+    for (const json& item : *given) {
+        if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) bad_param("reminders", "each needs a key");
+        store::statement_use insert(db_.cached("INSERT OR IGNORE INTO reminder_sent (key, text, sent_at) VALUES (?, ?, ?)"));
+        insert->bind(1, item["key"].get<std::string>()).bind(2, item.value("text", std::string())).bind(3, reference_time(params).time_since_epoch().count());
+        insert->step();
+        marked += db_.changes();
+    }
+    return json{{"marked", marked}};
+}
+
+} // namespace fairly::daemon

@@ -1,0 +1,151 @@
+// End to end: protected time and `fairly remind`, driven by FAIRLY_NOW.
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+using namespace fairly::test;
+
+namespace {
+
+struct protected_household {
+    temp_dir dir;
+    daemon_process daemon{dir.path()};
+
+    protected_household() {
+        REQUIRE(at("2026-10-01T12:00:00Z", {"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"}).exit_code == 0);
+    }
+    /// Runs fairly with the clock at `now`.
+    run_result at(const std::string& now, const std::vector<std::string>& args) {
+        return run_fairly(dir.path(), daemon.socket(), args, {{"FAIRLY_NOW", now}});
+    }
+};
+
+} // namespace
+
+TEST_CASE("remind is silent with nothing to say", "[e2e][remind]") {
+    protected_household home;
+    auto quiet = home.at("2026-11-23T10:00:00Z", {"remind"});
+    CHECK(quiet.exit_code == 0);
+    CHECK(quiet.out.empty());
+    CHECK(quiet.err.empty());
+}
+
+TEST_CASE("a slot keeps its local time across the clock change, and is reminded of once", "[e2e][remind][dst]") {
+    protected_household home;
+    REQUIRE(home.at("2026-10-20T12:00:00Z", {"slot", "add", "sam", "sat 09:00", "2h", "long run"}).exit_code == 0);
+    // Saturday 24 October, 08:30 BST (07:30Z): the run is at 09:00 BST.
+    auto before = home.at("2026-10-24T07:30:00Z", {"remind", "--json"});
+    REQUIRE(before.exit_code == 0);
+    json reminders = before.out_json();
+    REQUIRE(reminders.size() == 1);
+    CHECK(reminders[0]["type"] == "slot");
+    CHECK(reminders[0]["at"] == "2026-10-24T09:00:00+01:00");
+    CHECK_THAT(reminders[0]["text"].get<std::string>(), Catch::Contains("Sam's long run, Saturday 09:00"));
+    // The next run, ten minutes later, says nothing more about it.
+    CHECK(home.at("2026-10-24T07:40:00Z", {"remind"}).out.empty());
+    // Saturday 31 October, after the clocks went back: 09:00 GMT, still 09:00 local.
+    auto after = home.at("2026-10-31T08:30:00Z", {"remind"});
+    CHECK_THAT(after.out, Catch::Contains("Sam's long run, Saturday 09:00 - keep it clear."));
+    auto listed = home.at("2026-10-31T08:30:00Z", {"slots", "--json"}).out_json();
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["next"] == "2026-10-31T09:00:00+00:00");
+}
+
+TEST_CASE("a weekly goal is at risk on Friday but not on Monday", "[e2e][remind]") {
+    protected_household home;
+    REQUIRE(home.at("2026-11-23T08:00:00Z", {"protect", "sam", "--weekly", "3h"}).exit_code == 0);
+    CHECK(home.at("2026-11-23T10:00:00Z", {"remind"}).out.empty()); // Monday
+    auto friday = home.at("2026-11-27T12:00:00Z", {"remind"});
+    CHECK_THAT(friday.out, Catch::Contains("Sam's protected time is at risk this week: 0m of 3h so far, 2 days left."));
+    // With time kept it is not at risk.
+    protected_household kept;
+    REQUIRE(kept.at("2026-11-23T08:00:00Z", {"protect", "sam", "--weekly", "3h"}).exit_code == 0);
+    REQUIRE(kept.at("2026-11-26T20:00:00Z", {"log", "gym", "--member", "sam", "--at", "2026-11-26 18:00", "--for", "2h30m"}).exit_code == 0);
+    CHECK(kept.at("2026-11-27T12:00:00Z", {"remind"}).out.empty());
+    CHECK_THAT(kept.at("2026-11-27T12:00:00Z", {"protect"}).out, Catch::Contains("sam: 2h30m of 3h kept this week"));
+}
+
+TEST_CASE("a slot eaten by load is named once, one kept is not", "[e2e][remind]") {
+    protected_household home;
+    REQUIRE(home.at("2026-11-20T12:00:00Z", {"slot", "add", "sam", "sat 09:00", "2h", "long run"}).exit_code == 0);
+    REQUIRE(home.at("2026-11-20T12:00:00Z", {"slot", "add", "alex", "sat 14:00", "1h", "climbing"}).exit_code == 0);
+    REQUIRE(home.at("2026-11-21T11:00:00Z", {"log", "cooking", "--member", "sam", "--at", "2026-11-21 09:30", "--for", "45m"}).exit_code == 0);
+    REQUIRE(home.at("2026-11-21T16:00:00Z", {"log", "gym", "--member", "alex", "--at", "2026-11-21 14:00", "--for", "1h"}).exit_code == 0);
+    auto evening = home.at("2026-11-21T18:00:00Z", {"remind"});
+    CHECK_THAT(evening.out, Catch::Contains("Sam's long run (Saturday 09:00) was eaten: sam logged cooking during it."));
+    CHECK_THAT(evening.out, !Catch::Contains("climbing"));
+    CHECK(home.at("2026-11-21T18:10:00Z", {"remind"}).out.empty());
+}
+
+TEST_CASE("couple time not had by Thursday evening", "[e2e][remind]") {
+    protected_household home;
+    REQUIRE(home.at("2026-11-23T08:00:00Z", {"protect", "couple", "--weekly", "1h"}).exit_code == 0);
+    CHECK(home.at("2026-11-25T19:00:00Z", {"remind"}).out.empty()); // Wednesday
+    CHECK_THAT(home.at("2026-11-26T18:30:00Z", {"remind"}).out, Catch::Contains("No couple time yet this week"));
+    // Logged for both, it counts once.
+    protected_household together;
+    REQUIRE(together.at("2026-11-23T08:00:00Z", {"protect", "couple", "--weekly", "1h"}).exit_code == 0);
+    REQUIRE(together.at("2026-11-24T21:00:00Z", {"log", "couple-time", "--for", "45m", "--member", "alex", "--member", "sam"}).exit_code == 0);
+    CHECK(together.at("2026-11-26T18:30:00Z", {"remind"}).out.empty());
+    CHECK_THAT(together.at("2026-11-26T18:30:00Z", {"protect"}).out, Catch::Contains("couple: 45m of 1h kept this week"));
+}
+
+TEST_CASE("a dry run shows without recording, and an exec command hands over or retries", "[e2e][remind]") {
+    protected_household home;
+    REQUIRE(home.at("2026-11-23T08:00:00Z", {"slot", "add", "couple", "wed 20:30", "45m", "walk, no phones"}).exit_code == 0);
+    const std::string now = "2026-11-25T19:00:00Z"; // Wednesday 19:00
+    auto dry = home.at(now, {"remind", "--dry-run"});
+    CHECK_THAT(dry.out, Catch::Contains("Your couple time walk, no phones, Wednesday 20:30"));
+    CHECK(home.at(now, {"remind", "--dry-run"}).out == dry.out); // still there: nothing recorded
+
+    auto failing = home.at(now, {"remind", "--exec", "exit 3"});
+    CHECK(failing.exit_code == 75);
+    CHECK_THAT(failing.err, Catch::Contains("--exec failed (exit 3)") && Catch::Contains("tries again"));
+
+    const auto delivered = home.dir.path() / "delivered.txt";
+    auto handed = home.at(now, {"remind", "--exec", "cat > '" + delivered.string() + "'; echo \"$FAIRLY_REMINDER_TYPE $FAIRLY_REMINDER_WHO\" >> '" +
+                                                        delivered.string() + "'"});
+    CHECK(handed.exit_code == 0);
+    std::ifstream in(delivered);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(text, Catch::Contains("walk, no phones") && Catch::Contains("slot couple"));
+    CHECK(home.at(now, {"remind"}).out.empty()); // given once
+}
+
+TEST_CASE("the iCalendar export reads back in an independent parser, across the clock change", "[e2e][ics]") {
+    if (!std::filesystem::exists("/usr/bin/python3")) {
+        WARN("no /usr/bin/python3 with python3-icalendar: skipped");
+        return;
+    }
+    protected_household home;
+    REQUIRE(home.at("2026-10-20T12:00:00Z", {"slot", "add", "sam", "sat 09:00", "2h", "long run"}).exit_code == 0);
+    REQUIRE(home.at("2026-10-20T12:00:00Z", {"slot", "add", "couple", "wed 20:30", "45m", "walk, no phones"}).exit_code == 0);
+    const auto ics = home.dir.path() / "protected.ics";
+    auto exported = home.at("2026-10-21T12:00:00Z", {"export-ics", "-o", ics.string()});
+    REQUIRE(exported.exit_code == 0);
+    // The same slots, the same UIDs, on a later export.
+    auto again = home.at("2026-11-21T12:00:00Z", {"slots", "--ics"});
+    std::ifstream in(ics);
+    const std::string first((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* uid : {"UID:slot-1@", "UID:slot-2@"}) {
+        CHECK_THAT(first, Catch::Contains(uid));
+        CHECK_THAT(again.out, Catch::Contains(uid));
+    }
+    const std::string domain = first.substr(first.find("UID:slot-1@") + 11, first.find("\r\n", first.find("UID:slot-1@")) - first.find("UID:slot-1@") - 11);
+    const json expectations{
+        {"after", "2026-10-20T00:00:00+01:00"},
+        {"slots",
+         {{{"uid", "slot-1@" + domain}, {"summary", "sam: long run"},
+           {"next", {"2026-10-24T09:00:00+01:00", "2026-10-31T09:00:00+00:00", "2026-11-07T09:00:00+00:00"}}},
+          {{"uid", "slot-2@" + domain}, {"summary", "couple: walk, no phones"},
+           {"next", {"2026-10-21T20:30:00+01:00", "2026-10-28T20:30:00+00:00"}}}}},
+    };
+    const auto expected = home.dir.path() / "expect.json";
+    std::ofstream(expected) << expectations.dump();
+    auto checked = run("/usr/bin/python3", {FAIRLY_SOURCE_DIR "/tests/ics_check.py", ics.string(), expected.string()});
+    INFO(checked.out << checked.err);
+    CHECK(checked.exit_code == 0);
+}
