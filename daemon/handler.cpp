@@ -143,7 +143,7 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"report", {&request_handler::report, false}},
         {"balance", {&request_handler::balance, false}},
         {"drift.set", {&request_handler::drift_set, false}},
-        {"protect.set", {&request_handler::protect_set, false}},
+        {"protect.set", {&request_handler::protect_set, true}},
         {"protect.list", {&request_handler::protect_list, false}},
         {"slot.add", {&request_handler::slot_add, false}},
         {"slot.list", {&request_handler::slot_list, false}},

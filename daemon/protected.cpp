@@ -71,6 +71,13 @@ json request_handler::protect_set(const json& params, const caller& who) {
     const std::string owner = required_string(params, "who");
     std::optional<std::int64_t> member;
     if (owner != "couple") member = member_id(owner, "who");
+    if (auto check = optional_string(params, "remind_by")) {
+        if (owner != "couple") bad_param("remind_by", "only the couple's goal has a reminder time");
+        const time_expr at = checked_input([&] { return parse_time_expr(*check, "remind_by"); });
+        if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("remind_by", "a weekday and a time, e.g. \"thu 18:00\"");
+        store::statement_use update(db_.cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
+        update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
+    }
     const seconds weekly = checked_input([&] { return parse_duration(required_string(params, "weekly"), "weekly"); });
     store::statement_use upsert(db_.cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "

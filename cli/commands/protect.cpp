@@ -9,6 +9,7 @@ namespace {
 struct protect_options {
     std::string who;
     std::string weekly;
+    std::string remind_by;
     bool json_output = false;
 };
 
@@ -22,6 +23,7 @@ void run_protect(const protect_options& options, context& ctx) {
         check_length(options.weekly, "weekly");
         params["who"] = options.who;
         params["weekly"] = options.weekly;
+        if (!options.remind_by.empty()) params["remind_by"] = options.remind_by;
         goals = ctx.call("protect.set", params)["goals"];
     }
     if (options.json_output) return void(ctx.out << goals.dump(2) << '\n');
@@ -90,6 +92,7 @@ void setup_protect(CLI::App& app, context& ctx) {
     CLI::App* protect_command = app.add_subcommand("protect", "Set (or show) a weekly protected-time goal for a member or the couple");
     protect_command->add_option("who", protect->who, "a member, or couple");
     protect_command->add_option("--weekly", protect->weekly, "how much a week, e.g. 3h");
+    protect_command->add_option("--remind-by", protect->remind_by, "couple only: when to remind if no couple time yet (default \"thu 18:00\")");
     protect_command->add_flag("--json", protect->json_output, "print the goals as JSON");
     protect_command->footer("Example: fairly protect sam --weekly 3h; fairly protect couple --weekly 1h\n");
     protect_command->callback([protect, &ctx] { run_protect(*protect, ctx); });

@@ -149,3 +149,11 @@ TEST_CASE("the iCalendar export reads back in an independent parser, across the 
     INFO(checked.out << checked.err);
     CHECK(checked.exit_code == 0);
 }
+
+TEST_CASE("the couple's reminder time is the household's to choose", "[e2e][remind]") {
+    protected_household home;
+    REQUIRE(home.at("2026-11-23T08:00:00Z", {"protect", "couple", "--weekly", "1h", "--remind-by", "tue 20:00"}).exit_code == 0);
+    CHECK(home.at("2026-11-24T19:00:00Z", {"remind"}).out.empty());
+    CHECK_THAT(home.at("2026-11-24T20:30:00Z", {"remind"}).out, Catch::Contains("No couple time yet this week"));
+    CHECK(home.at("2026-11-23T08:00:00Z", {"protect", "sam", "--weekly", "1h", "--remind-by", "tue 20:00"}).exit_code == 65);
+}
