@@ -924,10 +924,10 @@ int run_bench(bench_options options) {
                  "posix_spawn and wait4, stdout to /dev/null, against the daemon that loaded the data ("
               << options.warmup << " warm-up rounds not counted); `fairly report` ran round-robin with /bin/true.\n"
               << "Then fairlyd is stopped and sqlite3 and timew work on a copy of its database file (one warm-up run not counted).\n\n"
-              << "- history spans: ";
-    for (const size_result& r : results) std::cout << size_label(r.events) << " " << r.first_day << " to " << r.last_day << "; ";
-    std::cout << "\n- SQL and reports agree: ";
-    for (const size_result& r : results) std::cout << size_label(r.events) << ": " << (r.sqlite_ok ? "" : "**NO** ") << r.sqlite_check << ". ";
+              << "- history spans:";
+    for (const size_result& r : results) std::cout << (&r == &smallest ? " " : "; ") << size_label(r.events) << " " << r.first_day << " to " << r.last_day;
+    std::cout << "\n- SQL against the JSON reports (events and minutes per member):";
+    for (const size_result& r : results) std::cout << (&r == &smallest ? " " : "; ") << size_label(r.events) << ": " << (r.sqlite_ok ? "" : "**NO**, ") << r.sqlite_check;
     std::cout << "\n- SQL: counted load only (active; care, household, logistics, thinking), as the report; "
                  "the all-history GROUP BY cuts weeks at UTC Mondays 604800 s apart (no zone lookups: cheaper than the report's local weeks).\n";
     if (options.timew) {

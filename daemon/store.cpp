@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,7 +178,10 @@ void database::preallocate_wal(std::size_t bytes) {
     const int fd = ::open(wal.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return; // no WAL yet: nothing to grow
     struct stat info {};
-    if (::fstat(fd, &info) == 0 && static_cast<std::size_t>(info.st_size) < bytes) {
+    struct statvfs disk {};
+    // Only with room to spare: padding must never be what fills the disk.
+    const bool roomy = ::fstatvfs(fd, &disk) == 0 && static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize) > 8.0 * static_cast<double>(bytes);
+    if (roomy && ::fstat(fd, &info) == 0 && static_cast<std::size_t>(info.st_size) < bytes) {
         // Zeros past the last valid frame fail SQLite's frame checksums, so
         // recovery stops there: the padding is never mistaken for data.
         const std::vector<char> zeros(1024 * 1024, 0);
