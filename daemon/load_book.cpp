@@ -13,7 +13,6 @@ using std::chrono::sys_seconds;
 
 namespace {
 
-constexpr std::int64_t day_seconds = 24 * 3600;
 
 /// Counted events: active, and the latest review (if any) is not a dispute.
 constexpr std::string_view counted_events =
