@@ -290,6 +290,13 @@ sys_seconds request_handler::reference_time(const json& params) {
     return settings_.clock();
 }
 
+std::optional<sys_seconds> request_handler::time_param(const json& params, const char* field, sys_seconds reference) {
+    auto text = optional_string(params, field);
+    if (!text) return std::nullopt;
+    const std::string& tz = household().tz;
+    return checked_input([&] { return resolve_time(parse_time_expr(*text, field), reference, tz, field); });
+}
+
 json request_handler::event_by_id(std::int64_t event_id) {
     store::statement_use query(db_.cached(std::string(event_columns) + "WHERE e.id = ?"));
     query->bind(1, event_id);

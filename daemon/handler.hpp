@@ -152,6 +152,8 @@ private:
     std::int64_t member_id(std::string_view name, std::string_view field);
     std::int64_t kind_id(std::string_view name);
     std::chrono::sys_seconds reference_time(const json& params);
+    /// The instant a time-expression param (`since`, `at`, ...) names in the household's zone, if given.
+    std::optional<std::chrono::sys_seconds> time_param(const json& params, const char* field, std::chrono::sys_seconds reference);
     json event_by_id(std::int64_t event_id);
     json find_event_by_uuid(std::string_view uuid);
 

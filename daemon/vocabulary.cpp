@@ -264,10 +264,7 @@ json request_handler::moved_list(const json& params, const caller& who) {
     require_access(who);
     const std::string& tz = household().tz;
     const sys_seconds reference = reference_time(params);
-    std::int64_t since = 0;
-    if (auto text = optional_string(params, "since")) {
-        since = checked_input([&] { return resolve_time(parse_time_expr(*text, "since"), reference, tz, "since"); }).time_since_epoch().count();
-    }
+    const std::int64_t since = time_param(params, "since", reference).value_or(sys_seconds{}).time_since_epoch().count();
     store::statement_use query(db_.cached(
         "SELECT mm.id, m.name, mm.what, k.name, mm.impact, mm.at_utc, mm.note FROM meeting_moved mm JOIN member m ON m.id = mm.member_id "
         "LEFT JOIN kind k ON k.id = mm.for_kind_id WHERE mm.at_utc >= ? ORDER BY mm.at_utc, mm.id"));
@@ -438,10 +435,7 @@ json request_handler::thanks_list(const json& params, const caller& who) {
     require_access(who);
     const std::string& tz = household().tz;
     const sys_seconds reference = reference_time(params);
-    std::int64_t since = 0;
-    if (auto text = optional_string(params, "since")) {
-        since = checked_input([&] { return resolve_time(parse_time_expr(*text, "since"), reference, tz, "since"); }).time_since_epoch().count();
-    }
+    const std::int64_t since = time_param(params, "since", reference).value_or(sys_seconds{}).time_since_epoch().count();
     std::optional<std::int64_t> member;
     if (auto name = optional_string(params, "member")) member = member_id(*name, "member");
     store::statement_use query(db_.cached(
