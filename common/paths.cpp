@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace fairly {
 namespace {
@@ -22,11 +23,19 @@ std::filesystem::path home_directory() {
 
 std::filesystem::path default_socket_path() {
     if (const char* socket = non_empty_env("FAIRLY_SOCKET")) return socket;
-    if (const char* runtime = non_empty_env("XDG_RUNTIME_DIR")) return std::filesystem::path(runtime) / "fairly" / "fairly.sock";
+    // A daemon in one's own session, else the system service's socket: the
+    // first that exists, so a member in a desktop session still finds the
+    // household's fairlyd under /run/fairly.
+    std::vector<std::filesystem::path> candidates;
+    if (const char* runtime = non_empty_env("XDG_RUNTIME_DIR")) candidates.push_back(std::filesystem::path(runtime) / "fairly" / "fairly.sock");
     std::filesystem::path user_runtime = "/run/user/" + std::to_string(::getuid());
     std::error_code ec;
-    if (std::filesystem::is_directory(user_runtime, ec)) return user_runtime / "fairly" / "fairly.sock";
-    return "/run/fairly/fairly.sock";
+    if (std::filesystem::is_directory(user_runtime, ec)) candidates.push_back(user_runtime / "fairly" / "fairly.sock");
+    candidates.emplace_back("/run/fairly/fairly.sock");
+    for (const auto& candidate : candidates) {
+        if (std::filesystem::exists(candidate, ec)) return candidate;
+    }
+    return candidates.front();
 }
 
 std::filesystem::path state_directory() {

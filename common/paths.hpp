@@ -5,9 +5,9 @@
 
 namespace fairly {
 
-/// $FAIRLY_SOCKET, else $XDG_RUNTIME_DIR/fairly/fairly.sock, else
-/// /run/user/<uid>/fairly/fairly.sock when that directory exists, else
-/// /run/fairly/fairly.sock (the system service's socket).
+/// $FAIRLY_SOCKET; else the first of $XDG_RUNTIME_DIR/fairly/fairly.sock,
+/// /run/user/<uid>/fairly/fairly.sock and /run/fairly/fairly.sock (the system
+/// service's) that exists; else the first of them.
 std::filesystem::path default_socket_path();
 
 /// $XDG_STATE_HOME/fairly/household.db, else ~/.local/state/fairly/household.db.
