@@ -184,7 +184,7 @@ void database::preallocate_wal(std::size_t bytes) {
     if (roomy && ::fstat(fd, &info) == 0 && static_cast<std::size_t>(info.st_size) < bytes) {
         // Zeros past the last valid frame fail SQLite's frame checksums, so
         // recovery stops there: the padding is never mistaken for data.
-        const std::vector<char> zeros(1024 * 1024, 0);
+        const std::vector<char> zeros(64 * 1024, 0);
         std::size_t at = static_cast<std::size_t>(info.st_size);
         bool ok = true;
         while (ok && at < bytes) {
