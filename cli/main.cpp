@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
             {"moved", setup_moved},     {"turn", setup_turn},        {"whose-turn", setup_turn},  {"thanks", setup_thanks},
             {"pending", setup_review},  {"confirm", setup_review},   {"dispute", setup_review},   {"report", setup_report},
             {"balance", setup_report},  {"drift", setup_report},    {"protect", setup_protect},  {"slot", setup_protect},
-            {"slots", setup_protect},   {"export-ics", setup_protect}, {"remind", setup_remind},
+            {"slots", setup_protect},   {"export-ics", setup_protect}, {"remind", setup_remind},   {"backup", setup_backup},
         };
         setup_fn only = nullptr;
         if (argc > 1) {

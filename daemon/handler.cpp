@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -109,6 +110,19 @@ json request_handler::error_reply(const json& id, const std::exception& failure)
     return rpc::make_error(id, error_code::internal_error, std::string("internal error: ") + failure.what());
 }
 
+json request_handler::backup(const json& params, const caller& who) {
+    require_access(who);
+    const std::string target = required_string(params, "path");
+    if (target.empty() || target.front() != '/') bad_param("path", "give an absolute path for the copy");
+    std::error_code ec;
+    if (std::filesystem::exists(target, ec)) bad_param("path", target + " exists; a backup never overwrites a file");
+    const auto parent = std::filesystem::path(target).parent_path();
+    if (!std::filesystem::is_directory(parent, ec)) bad_param("path", parent.string() + " is not a directory fairlyd can see");
+    if (db_.path() == ":memory:") throw rpc_error(error_code::conflict, "an in-memory household has no file to back up");
+    const int pages = store::backup_database(db_.path(), target);
+    return json{{"path", target}, {"pages", pages}, {"bytes", std::filesystem::file_size(target, ec)}};
+}
+
 void request_handler::before_commit() {
     if (book_.pending()) book_.flush(household().load);
 }
@@ -151,6 +165,7 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"slots.ics", {&request_handler::slots_ics, false}},
         {"remind.check", {&request_handler::remind_check, false}},
         {"remind.mark", {&request_handler::remind_mark, true}},
+        {"backup", {&request_handler::backup, false}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;

@@ -117,6 +117,7 @@ private:
     json slots_ics(const json& params, const caller& who);
     json remind_check(const json& params, const caller& who);
     json remind_mark(const json& params, const caller& who);
+    json backup(const json& params, const caller& who);
     // The household's vocabulary (vocabulary.cpp).
     json kind_add(const json& params, const caller& who);
     json kind_edit(const json& params, const caller& who);

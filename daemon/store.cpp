@@ -197,6 +197,39 @@ void database::preallocate_wal(std::size_t bytes) {
     ::close(fd);
 }
 
+int backup_database(const std::string& source, const std::string& target) {
+    sqlite3* from = nullptr;
+    sqlite3* to = nullptr;
+    auto close_both = [&] {
+        sqlite3_close(from);
+        sqlite3_close(to);
+    };
+    if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+        sqlite3_open_v2(target.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nullptr) != SQLITE_OK) {
+        const std::string message = std::string("cannot open for the backup: ") + (to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : "out of memory");
+        close_both();
+        throw storage_error(SQLITE_CANTOPEN, message);
+    }
+    sqlite3_backup* copy = sqlite3_backup_init(to, "main", from, "main");
+    if (!copy) {
+        const std::string message = std::string("cannot start the backup: ") + sqlite3_errmsg(to);
+        close_both();
+        throw storage_error(SQLITE_ERROR, message);
+    }
+    const int rc = sqlite3_backup_step(copy, -1);
+    const int pages = sqlite3_backup_pagecount(copy);
+    sqlite3_backup_finish(copy);
+    if (rc != SQLITE_DONE) {
+        const std::string message = std::string("the backup failed: ") + sqlite3_errstr(rc);
+        close_both();
+        throw storage_error(rc, message);
+    }
+    // The copy is a plain rollback-journal database: one file, ready to restore.
+    sqlite3_exec(to, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    close_both();
+    return pages;
+}
+
 int database::wal_hook(void* self, sqlite3*, const char*, int frames) {
     static_cast<database*>(self)->wal_frames_ = frames;
     return SQLITE_OK;

@@ -102,6 +102,12 @@ private:
     static int wal_hook(void* self, sqlite3* db, const char* name, int frames);
 };
 
+/// Copies the committed state of the database file `source` to a new file
+/// `target` with SQLite's online backup API, through a read-only connection
+/// of its own: writers on other connections never see it, and the copy is a
+/// consistent snapshot. Returns the number of pages copied.
+int backup_database(const std::string& source, const std::string& target);
+
 /// Resets a cached statement when the scope ends, even on error.
 class statement_use {
 public:
