@@ -183,6 +183,14 @@ std::string format_local_iso(sys_seconds t, std::string_view zone_name) {
     return out;
 }
 
+sys_seconds local_time_on(sys_days date, minutes time_of_day, std::string_view zone_name) {
+    time_expr at;
+    at.kind = time_expr::form::local_date_time;
+    at.date = std::chrono::year_month_day{date};
+    at.time_of_day = time_of_day;
+    return resolve_time(at, sys_seconds{}, zone_name);
+}
+
 sys_days local_date_of(sys_seconds t, std::string_view zone_name) { return local_day_of(find_zone(zone_name), t); }
 
 sys_seconds local_day_start(sys_seconds t, std::string_view zone_name) {

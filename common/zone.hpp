@@ -43,6 +43,10 @@ std::string format_local_iso(std::chrono::sys_seconds t, std::string_view zone);
 /// since 1970-01-01 counted in the local calendar, not an instant).
 std::chrono::sys_days local_date_of(std::chrono::sys_seconds t, std::string_view zone);
 
+/// The instant the local date `date` (a local_date_of()-style day count) reads
+/// `time_of_day` on the wall clock, by resolve_time()'s DST rules.
+std::chrono::sys_seconds local_time_on(std::chrono::sys_days date, std::chrono::minutes time_of_day, std::string_view zone);
+
 /// The instant the local day containing `t` begins.
 std::chrono::sys_seconds local_day_start(std::chrono::sys_seconds t, std::string_view zone);
 

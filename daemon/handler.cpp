@@ -248,6 +248,13 @@ std::int64_t request_handler::member_id(std::string_view name, std::string_view 
                     json{{"field", field}});
 }
 
+std::optional<std::int64_t> request_handler::logger(const json& params, std::optional<std::int64_t> binding,
+                                                    std::optional<std::int64_t> fallback) {
+    if (binding) return binding;
+    if (auto name = optional_string(params, "default_member")) return member_id(*name, "FAIRLY_MEMBER");
+    return fallback;
+}
+
 std::string request_handler::member_name(std::int64_t id) {
     for (const auto& [member_id, name] : names().members) {
         if (member_id == id) return name;
@@ -543,11 +550,7 @@ json request_handler::event_log(const json& params, const caller& who) {
         bad_param("at", format_local(span.start, tz) + " is in the future; log things that happened (or start a timer)");
     }
 
-    std::optional<std::int64_t> logged_by = binding;
-    if (!logged_by) {
-        if (auto name = optional_string(params, "default_member")) logged_by = member_id(*name, "FAIRLY_MEMBER");
-        else logged_by = member;
-    }
+    const std::optional<std::int64_t> logged_by = logger(params, binding, member);
     event_record event;
     event.uuid = uuid;
     event.member_id = member;
@@ -683,11 +686,7 @@ json request_handler::timer_stop(const json& params, const caller& who) {
     if (end - start > longest_event) bad_param("at", "a timer runs at most 7 days; void it or log the event with --at and --for");
     if (auto stop_note = note_param(params)) note = note.empty() ? *stop_note : note + "; " + *stop_note;
 
-    std::optional<std::int64_t> logged_by = binding;
-    if (!logged_by) {
-        if (auto name = optional_string(params, "default_member")) logged_by = member_id(*name, "FAIRLY_MEMBER");
-        else logged_by = member;
-    }
+    const std::optional<std::int64_t> logged_by = logger(params, binding, member);
     {
         store::statement_use insert(db_.cached(
             "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, logged_by_member_id, logged_by_uid, source, created_at) "
@@ -856,11 +855,7 @@ json request_handler::event_edit(const json& params, const caller& who) {
     if (counted) book_.add(household().load, *counted, -1);
     std::optional<std::int64_t> end_value;
     if (end) end_value = end->time_since_epoch().count();
-    std::optional<std::int64_t> editor = binding;
-    if (!editor) {
-        if (auto name = optional_string(params, "default_member")) editor = member_id(*name, "FAIRLY_MEMBER");
-        else editor = logged_by;
-    }
+    const std::optional<std::int64_t> editor = logger(params, binding, logged_by);
     store::statement_use insert(db_.cached(
         "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, supersedes, logged_by_member_id, logged_by_uid, source, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));

@@ -151,6 +151,9 @@ private:
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
                     const caller& who, std::optional<std::int64_t> binding);
     std::int64_t member_id(std::string_view name, std::string_view field);
+    /// Who is recorded as having logged a write: the caller's binding, else
+    /// FAIRLY_MEMBER (root or fairlyd's user acting for someone), else `fallback`.
+    std::optional<std::int64_t> logger(const json& params, std::optional<std::int64_t> binding, std::optional<std::int64_t> fallback);
     std::int64_t kind_id(std::string_view name);
     std::chrono::sys_seconds reference_time(const json& params);
     /// The instant a time-expression param (`since`, `at`, ...) names in the household's zone, if given.

@@ -28,13 +28,8 @@ constexpr std::array<const char*, 7> weekday_names{"Sunday", "Monday", "Tuesday"
 
 std::string hours_text(std::int64_t secs) { return format_duration(seconds{secs}); }
 
-/// The instant local date `date_day` at `minute` begins (DST by resolve_time's rules).
 sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
-    time_expr at;
-    at.kind = time_expr::form::local_date_time;
-    at.date = std::chrono::year_month_day{sys_days{std::chrono::days{date_day}}};
-    at.time_of_day = std::chrono::minutes{minute};
-    return resolve_time(at, sys_seconds{}, tz);
+    return local_time_on(sys_days{std::chrono::days{date_day}}, std::chrono::minutes{minute}, tz);
 }
 
 std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }

@@ -50,10 +50,7 @@ std::string date_text(std::int64_t day) {
 
 /// The instant local day `day` begins.
 sys_seconds day_start(std::int64_t day, const std::string& tz) {
-    time_expr midnight;
-    midnight.kind = time_expr::form::local_date;
-    midnight.date = std::chrono::year_month_day{sys_days{std::chrono::days{day}}};
-    return resolve_time(midnight, sys_seconds{}, tz);
+    return local_time_on(sys_days{std::chrono::days{day}}, std::chrono::minutes{0}, tz);
 }
 
 struct kind_weights {
