@@ -67,8 +67,28 @@ json client::read_reply() {
 }
 
 json client::call(std::string_view method, json params) {
+    send(method, params);
+    return receive();
+}
+
+void client::send(std::string_view method, const json& params) {
     const std::int64_t id = next_id_++;
-    send_all(rpc::to_line(rpc::make_request(id, method, std::move(params))));
+    send_all(rpc::to_line(rpc::make_request(id, method, params)));
+}
+
+void client::send_text(std::string_view method, std::string_view params) {
+    line_.clear();
+    line_ += "{\"jsonrpc\":\"2.0\",\"id\":";
+    line_ += std::to_string(next_id_++);
+    line_ += ",\"method\":";
+    line_ += json(method).dump();
+    line_ += ",\"params\":";
+    line_ += params;
+    line_ += "}\n";
+    send_all(line_);
+}
+
+json client::receive() {
     json reply = read_reply();
     if (auto error = reply.find("error"); error != reply.end() && error->is_object()) {
         throw rpc::rpc_error(static_cast<rpc::error_code>(error->value("code", -32603)),

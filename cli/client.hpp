@@ -38,6 +38,14 @@ public:
     /// reply each, in order. Throws unreachable if the connection breaks.
     std::vector<json> call_many(const std::vector<json>& requests);
 
+    /// For a stream of requests kept a few in flight (import): send() one,
+    /// and receive() the replies in the order they were sent. receive()
+    /// throws rpc::rpc_error for an error reply, like call().
+    void send(std::string_view method, const json& params);
+    /// send() with the params already serialised (one JSON object).
+    void send_text(std::string_view method, std::string_view params);
+    json receive();
+
 private:
     void send_all(std::string_view bytes);
     json read_reply();
@@ -45,6 +53,7 @@ private:
     int fd_ = -1;
     std::int64_t next_id_ = 1;
     std::string received_;
+    std::string line_;
 };
 
 } // namespace fairly::cli

@@ -31,6 +31,13 @@ std::optional<std::string> env_member() {
     return std::nullopt;
 }
 
+/// fairlyd is not there: say how to start it.
+command_error not_running(const unreachable& e) {
+    return command_error(exit_unavailable,
+                         std::string(e.what()) + ".\nStart it with `systemctl --user start fairlyd` (or `sudo systemctl start fairlyd`),"
+                                                 " or run `fairlyd` in a terminal; set FAIRLY_SOCKET or --socket if it serves another socket.");
+}
+
 } // namespace
 
 context::context(std::ostream& out_stream, std::ostream& err_stream)
@@ -49,9 +56,15 @@ json context::call(std::string_view method, json params) {
     try {
         return connection().call(method, std::move(params));
     } catch (const unreachable& e) {
-        throw command_error(exit_unavailable,
-                            std::string(e.what()) + ".\nStart it with `systemctl --user start fairlyd` (or `sudo systemctl start fairlyd`),"
-                                                    " or run `fairlyd` in a terminal; set FAIRLY_SOCKET or --socket if it serves another socket.");
+        throw not_running(e);
+    }
+}
+
+client& context::daemon() {
+    try {
+        return connection();
+    } catch (const unreachable& e) {
+        throw not_running(e);
     }
 }
 

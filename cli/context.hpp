@@ -51,6 +51,10 @@ public:
     /// request goes to the spool and the result is empty.
     std::optional<json> write(std::string_view method, json params);
 
+    /// The connection itself, for a command that streams many requests
+    /// (import); exit 69 when fairlyd cannot be reached.
+    client& daemon();
+
 private:
     client& connection(); // throws unreachable
     std::chrono::sys_seconds now_;

@@ -4,6 +4,10 @@
 
 #include <sys/random.h>
 
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
 #include <array>
 #include <chrono>
 #include <cctype>
@@ -41,6 +45,15 @@ std::string make_uuid() {
         out.push_back(hex[bytes[i] & 0x0f]);
     }
     return out;
+}
+
+std::string make_name_uuid(std::string_view name) {
+    // fairly's namespace for imported rows: a fixed v4 UUID, so ids made by
+    // another program from the same names cannot collide with ours.
+    static const boost::uuids::uuid fairly_namespace =
+        boost::uuids::string_generator()("6d1f3c0e-8a52-4c7e-9a0b-2f4e5d6c7b8a");
+    const boost::uuids::name_generator_sha1 generate(fairly_namespace);
+    return boost::uuids::to_string(generate(name.data(), name.size()));
 }
 
 bool is_uuid(std::string_view text) {

@@ -166,6 +166,11 @@ const request_handler::method_entry* request_handler::find_method(std::string_vi
         {"remind.check", {&request_handler::remind_check, false}},
         {"remind.mark", {&request_handler::remind_mark, true}},
         {"backup", {&request_handler::backup, false}},
+        // Each keeps a savepoint of its own, so a check can be rolled back.
+        {"export.household", {&request_handler::export_household, false}},
+        {"export.records", {&request_handler::export_records, false}},
+        {"import.household", {&request_handler::import_household, false}},
+        {"import.records", {&request_handler::import_records, false}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;

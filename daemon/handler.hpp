@@ -118,6 +118,26 @@ private:
     json remind_check(const json& params, const caller& who);
     json remind_mark(const json& params, const caller& who);
     json backup(const json& params, const caller& who);
+    // Export and import (transfer.cpp).
+    json export_household(const json& params, const caller& who);
+    json export_records(const json& params, const caller& who);
+    json import_household(const json& params, const caller& who);
+    json import_records(const json& params, const caller& who);
+    /// Sets up a new household from an export's household part, or merges it
+    /// into this one (members, kinds, goals, slots, timers); returns what it did.
+    json apply_household(const json& file, const caller& who);
+    /// One imported row each: true when added, false when already recorded
+    /// (same uuid); throws what is wrong with the row.
+    bool import_event(const json& row, const caller& who, std::optional<std::int64_t> binding);
+    bool import_turn(const json& row, const caller& who, std::optional<std::int64_t> binding);
+    bool import_thanks(const json& row, const caller& who);
+    bool import_moved(const json& row, const caller& who, std::optional<std::int64_t> binding);
+    /// An imported row's time: ISO 8601 with an offset, or a local date and time.
+    std::chrono::sys_seconds import_time(const json& row, const char* field, bool required);
+    /// A row's creation time as recorded, or now.
+    std::int64_t import_created(const json& row, const char* field);
+    std::optional<std::int64_t> import_logger(const json& row, const caller& who, std::optional<std::int64_t> binding, std::int64_t fallback);
+    std::int64_t import_uid(const json& row, const char* field, const caller& who);
     // The household's vocabulary (vocabulary.cpp).
     json kind_add(const json& params, const caller& who);
     json kind_edit(const json& params, const caller& who);
@@ -170,6 +190,7 @@ private:
     handler_settings settings_;
     load_book book_{db_};
     std::optional<household_info> household_;
+    bool checking_import_ = false; ///< import.records with dry_run: rows may name originals earlier in the file
     std::optional<directory> directory_;
 };
 

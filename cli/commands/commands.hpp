@@ -26,6 +26,8 @@ void setup_report(CLI::App& app, context& ctx);  // report, balance, drift
 void setup_protect(CLI::App& app, context& ctx); // protect, slot, slots, export-ics
 void setup_remind(CLI::App& app, context& ctx);
 void setup_backup(CLI::App& app, context& ctx);
+void setup_export(CLI::App& app, context& ctx);
+void setup_import(CLI::App& app, context& ctx);
 
 /// Checks a time expression or a length here, before anything is sent or
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
