@@ -643,6 +643,18 @@ private:
     static constexpr std::size_t window_ = 4;
 };
 
+/// Leaves out what fairlyd assumes anyway (an empty note, role "did", no
+/// reviews, nulls), so more rows fit in a request. A null "logged_by" stays:
+/// it says nobody bound logged the record.
+void compact(json& row) {
+    for (auto it = row.begin(); it != row.end();) {
+        const bool assumed = (it->is_null() && it.key() != "logged_by") || (it->is_array() && it->empty()) ||
+                             (it.key() == "note" && *it == "") || (it.key() == "role" && *it == "did") ||
+                             (it.key() == "status" && *it == "active");
+        it = assumed ? row.erase(it) : std::next(it);
+    }
+}
+
 /// One pass over the file: the check (dry run in fairlyd) or the import.
 tally run_pass(const record_source& source, context& ctx, const import_options& options, bool check, const json* household_for_check,
                const std::set<std::size_t>& leave_out, std::size_t expected, progress& shown, std::vector<row_batch>* kept = nullptr) {
@@ -669,7 +681,8 @@ tally run_pass(const record_source& source, context& ctx, const import_options& 
                 }
             }
         }
-        sender.add(at, std::move(where), std::move(row));
+        compact(row);
+        sender.add(at, std::move(where), row);
     };
     auto reject = [&](std::string where, std::string reason) {
         const std::size_t at = position++;
