@@ -51,6 +51,7 @@ struct record_source {
 std::string read_input(const std::string& file) {
     std::ostringstream text;
     if (file == "-") {
+        if (::isatty(STDIN_FILENO)) throw command_error(exit_usage, "give the file to import, or pipe it in (e.g. `timew export | fairly import --format timewarrior`)");
         text << std::cin.rdbuf();
         if (std::cin.bad()) throw command_error(exit_io, "cannot read standard input");
         return std::move(text).str();
