@@ -94,6 +94,14 @@ void load_book::flush(const load_settings& settings) {
             .bind(7, c.night_seconds).bind(8, c.wakeups);
         upsert->step();
         upsert->reset();
+        if (c.events < 0) {
+            // A week and kind with nothing left counted goes, as if it had
+            // never been counted: the report then reads the same as one made
+            // from a fresh count (after an import, or a restart's rebuild).
+            store::statement_use emptied(db_.cached(
+                "DELETE FROM load_week WHERE week_day = ? AND member_id = ? AND kind_id = ? AND thinking = ? AND events = 0"));
+            emptied->bind(1, c.week_day).bind(2, c.member_id).bind(3, c.kind_id).bind(4, c.thinking).step();
+        }
     }
     for (const auto& [key, unused] : nights) {
         refresh_rest(settings, std::get<0>(key), night_interval{sys_seconds{seconds{std::get<1>(key)}}, sys_seconds{seconds{std::get<2>(key)}}});

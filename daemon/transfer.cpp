@@ -201,6 +201,7 @@ json request_handler::export_records(const json& params, const caller& who) {
                 row["category"] = query->text(4);
                 row["minutes"] = static_cast<double>(end ? *end - query->int64(5) : query->int64(7)) / 60.0;
                 row["review"] = reviews.empty() ? json(nullptr) : reviews.back()["verdict"];
+                row["review_reason"] = reviews.empty() ? json(nullptr) : reviews.back()["reason"];
             }
             row["reviews"] = std::move(reviews);
             rows.push_back(std::move(row));
@@ -443,7 +444,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
                 .bind(5, uid_field(change, "changed_by_uid").value_or(who.uid)).bind(6, by).bind(7, import_created(change, "changed_at"));
             insert->step();
         }
-    } else if (changes && !changes->empty()) {
+    } else if (changes && !changes->empty() && *changes != export_household(json::object(), who)["changes"]) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");
     }
 
@@ -464,8 +465,15 @@ json request_handler::apply_household(const json& file, const caller& who) {
                 "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
             insert->bind(1, member).bind(2, *weekly).bind(3, fresh ? uid_field(goal, "set_by_uid").value_or(who.uid) : who.uid)
                 .bind(4, import_created(goal, "created_at")).step();
-            if (db_.changes() > 0) ++goals_added;
-            else notes.push_back("kept this household's protected-time goal for " + required_string(goal, "who"));
+            if (db_.changes() > 0) {
+                ++goals_added;
+                continue;
+            }
+            store::statement_use kept(db_.cached("SELECT weekly_seconds FROM protected_goal WHERE member_id IS ?"));
+            kept->bind(1, member);
+            if (kept->step() && kept->int64(0) != *weekly) {
+                notes.push_back("kept this household's protected-time goal for " + required_string(goal, "who") + " (the file's differs)");
+            }
         }
     }
     if (const json* slots = find(file, "protected_slots")) {

@@ -23,9 +23,9 @@ struct export_options {
 
 /// The CSV columns, in order; `fairly import --format csv` reads the same.
 const std::vector<std::string>& csv_columns() {
-    static const std::vector<std::string> columns{"uuid",   "start",      "end",    "member",    "kind",       "category",
-                                                  "minutes", "role",      "status", "review",    "note",       "logged_by",
-                                                  "source", "supersedes", "void_reason", "created_at"};
+    static const std::vector<std::string> columns{"uuid",   "start",  "end",           "member", "kind",      "category",
+                                                  "minutes", "role",  "status",        "review", "review_reason", "note",
+                                                  "logged_by", "source", "supersedes", "void_reason", "created_at"};
     return columns;
 }
 

@@ -232,7 +232,8 @@ record_source csv_source(const std::string& text) {
     std::vector<std::string> header;
     if (!header_reader.next(header)) throw command_error(exit_data, "the CSV file is empty: it needs a header row");
     static const std::set<std::string> known{"uuid", "start", "end", "member", "kind", "category", "minutes", "role",
-                                             "status", "review", "note", "logged_by", "source", "supersedes", "void_reason", "created_at"};
+                                             "status", "review", "review_reason", "note", "logged_by", "source", "supersedes",
+                                             "void_reason", "created_at"};
     static const std::set<std::string> derived{"category", "minutes"}; // shown in the export, worked out again on import
     std::map<std::string, std::size_t> column;
     for (std::size_t i = 0; i < header.size(); ++i) {
@@ -284,7 +285,9 @@ record_source csv_source(const std::string& text) {
             }
             if (const std::string* logged_by = field("logged_by")) row["logged_by"] = logged_by->empty() ? json(nullptr) : json(*logged_by);
             if (const std::string* review = field("review"); review && !review->empty() && row.contains("member")) {
-                row["reviews"] = json::array({{{"member", row["member"]}, {"verdict", *review}}});
+                json verdict{{"member", row["member"]}, {"verdict", *review}};
+                if (const std::string* reason = field("review_reason"); reason && !reason->empty()) verdict["reason"] = *reason;
+                row["reviews"] = json::array({verdict});
             }
             const std::string* uuid = field("uuid");
             if (uuid && !uuid->empty()) {
@@ -776,20 +779,27 @@ void run_import(const import_options& options, context& ctx) {
     auto print_notes = [&] {
         for (const json& note : summary["notes"]) ctx.out << "  note: " << note.get<std::string>() << '\n';
     };
+    // A file with a refused record imports nothing unless --skip-bad; a dry
+    // run exits as the import would, so a script can check a file with it.
+    const bool refused_whole = !check.refused.empty() && !options.skip_bad;
     if (options.dry_run) {
         summary["would_add"] = check.added;
         summary["would_skip"] = check.skipped;
-        if (options.json_output) return void(ctx.out << summary.dump(2) << '\n');
-        ctx.out << "Dry run of " << name << " (" << format << "): " << with_commas(total) << " records; would add "
-                << with_commas(check.added) << ", skip " << with_commas(check.skipped) << " already recorded, refuse "
-                << with_commas(check.refused.size()) << ".\n";
-        if (fresh) ctx.out << "  would set up the household from the file (it is not set up yet)\n";
-        print_notes();
-        print_refusals(ctx.out, check);
-        ctx.out << "Nothing was written.\n";
+        if (options.json_output) {
+            ctx.out << summary.dump(2) << '\n';
+        } else {
+            ctx.out << "Dry run of " << name << " (" << format << "): " << with_commas(total) << " records; would add "
+                    << with_commas(check.added) << ", skip " << with_commas(check.skipped) << " already recorded, refuse "
+                    << with_commas(check.refused.size()) << ".\n";
+            if (fresh) ctx.out << "  would set up the household from the file (it is not set up yet)\n";
+            print_notes();
+            print_refusals(ctx.out, check);
+            ctx.out << "Nothing was written.\n";
+        }
+        if (refused_whole) throw command_error(exit_data, "an import of this file would import nothing, unless given --skip-bad");
         return;
     }
-    if (!check.refused.empty() && !options.skip_bad) {
+    if (refused_whole) {
         if (options.json_output) ctx.out << summary.dump(2) << '\n';
         else {
             ctx.out << with_commas(check.refused.size()) << " of " << with_commas(total) << " records in " << name << " cannot be imported:\n";
@@ -834,10 +844,19 @@ void setup_import(CLI::App& app, context& ctx) {
     command->add_option("--format", options->format, "json (a fairly export), csv, or timewarrior (what `timew export` prints); "
                                                      "default: from the file's name")
         ->check(CLI::IsMember({"json", "csv", "timewarrior"}));
-    command->add_option("--member-tag", options->member_tags, "Timewarrior: TAG=MEMBER, which tag means which member")->delimiter(',');
-    command->add_option("--kind-map", options->kind_map, "Timewarrior: TAG=KIND, which tag means which kind")->delimiter(',');
+    // One value per occurrence (split at commas), so a file named after the
+    // mappings is the file, not one more mapping.
+    command->add_option("--member-tag", options->member_tags, "Timewarrior: TAG=MEMBER[,TAG=MEMBER...], which tag means which member")
+        ->delimiter(',')
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    command->add_option("--kind-map", options->kind_map, "Timewarrior: TAG=KIND[,TAG=KIND...], which tag means which kind")
+        ->delimiter(',')
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     command->add_option("--member", options->member, "Timewarrior: the member for intervals no tag assigns");
-    command->add_flag("--dry-run", options->dry_run, "check the whole file and say what would be added, skipped and refused; write nothing");
+    command->add_flag("--dry-run", options->dry_run, "check the whole file and say what would be added, skipped and refused; write nothing "
+                                                     "(exits 65 if the import would refuse records)");
     command->add_flag("--skip-bad", options->skip_bad, "import the good records even if some are refused (they are listed)");
     command->add_flag("--json", options->json_output, "print the summary as JSON");
     command->footer("Examples:\n"
