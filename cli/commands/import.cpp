@@ -849,10 +849,12 @@ void setup_import(CLI::App& app, context& ctx) {
     command->add_option("--member-tag", options->member_tags, "Timewarrior: TAG=MEMBER[,TAG=MEMBER...], which tag means which member")
         ->delimiter(',')
         ->expected(1)
+        ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     command->add_option("--kind-map", options->kind_map, "Timewarrior: TAG=KIND[,TAG=KIND...], which tag means which kind")
         ->delimiter(',')
         ->expected(1)
+        ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     command->add_option("--member", options->member, "Timewarrior: the member for intervals no tag assigns");
     command->add_flag("--dry-run", options->dry_run, "check the whole file and say what would be added, skipped and refused; write nothing "
