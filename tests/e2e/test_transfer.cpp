@@ -6,11 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <pty.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -200,72 +195,6 @@ json comparable_status(home& h) {
     json status = h.status();
     status.erase("database");
     return status;
-}
-
-/// Runs `program args` with its stderr on a pseudo-terminal (stdout to a
-/// file), as when a person types the command; returns what each received.
-run_result run_on_terminal(const std::filesystem::path& scratch, const std::string& program, const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env) {
-    int master = -1, slave = -1;
-    if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
-    std::vector<std::string> argv_text{program};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_text) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::map<std::string, std::string> full_env{{"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"TZ", "Pacific/Auckland"}};
-    for (const auto& [k, v] : env) full_env[k] = v;
-    std::vector<std::string> env_text;
-    for (const auto& [k, v] : full_env) env_text.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& e : env_text) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const auto out_path = scratch / "terminal.out";
-    const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(null_fd, 0);
-        ::dup2(out_fd, 1);
-        ::dup2(slave, 2);
-        ::close(master);
-        ::close(slave);
-        ::execve(program.c_str(), argv.data(), envp.data());
-        ::_exit(127);
-    }
-    ::close(out_fd);
-    ::close(null_fd);
-    // The slave stays open here until the end, so what the child wrote just
-    // before it exited can still be read (no EIO once it is gone).
-    run_result result;
-    auto read_available = [&](int wait_ms) {
-        pollfd p{master, POLLIN, 0};
-        while (::poll(&p, 1, wait_ms) > 0) {
-            char chunk[4096];
-            const ssize_t n = ::read(master, chunk, sizeof chunk);
-            if (n <= 0) return;
-            result.err.append(chunk, static_cast<std::size_t>(n));
-            wait_ms = 0;
-        }
-    };
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) != pid) {
-        read_available(20);
-        if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            ::close(master);
-            ::close(slave);
-            throw std::runtime_error("fairly on a terminal did not finish within 30 s");
-        }
-    }
-    read_available(0);
-    ::close(master);
-    ::close(slave);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = read_text(out_path);
-    return result;
 }
 
 } // namespace
@@ -607,13 +536,13 @@ TEST_CASE("export --from/--to takes only that period, -o writes the file alone, 
     // is the terminal check, not a command that never says anything).
     auto env = cli_env(h.dir.path(), h.daemon.socket());
     env["FAIRLY_NOW"] = wednesday_noon;
-    auto typed = run_on_terminal(h.dir.path(), FAIRLY, {"export", "-o", h.file("t.json").string()}, env);
+    auto typed = run(FAIRLY, {"export", "-o", h.file("t.json").string()}, {env, std::nullopt, std::chrono::seconds(30), true});
     CHECK(typed.exit_code == 0);
     CHECK(typed.out.empty());
     CHECK_THAT(typed.err, Catch::Contains("Exported to " + h.file("t.json").string()));
     auto other_env = cli_env(other.dir.path(), other.daemon.socket());
     other_env["FAIRLY_NOW"] = wednesday_noon;
-    auto typed_import = run_on_terminal(other.dir.path(), FAIRLY, {"import", h.file("p.csv").string()}, other_env);
+    auto typed_import = run(FAIRLY, {"import", h.file("p.csv").string()}, {other_env, std::nullopt, std::chrono::seconds(30), true});
     CHECK(typed_import.exit_code == 0);
     CHECK_THAT(typed_import.err, Catch::Contains("records"));
     CHECK_THAT(typed_import.out, Catch::StartsWith("Imported 0 of 2 records"));

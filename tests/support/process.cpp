@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -40,7 +42,7 @@ std::string read_file(const std::filesystem::path& path) {
 /// fork + exec with stdout/stderr into files. Everything the child needs is
 /// prepared before fork, so the child only makes async-signal-safe calls.
 pid_t spawn(const std::string& program, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            const std::filesystem::path& out, const std::filesystem::path& err, std::optional<uid_t> as_uid) {
+            const std::filesystem::path& out, const std::filesystem::path& err, std::optional<uid_t> as_uid, int err_terminal = -1) {
     std::vector<std::string> argv_text{program};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -62,7 +64,7 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args, co
     if (pid == 0) {
         ::dup2(null_fd, 0);
         ::dup2(out_fd, 1);
-        ::dup2(err_fd, 2);
+        ::dup2(err_terminal >= 0 ? err_terminal : err_fd, 2);
         if (as_uid && (::setgid(*as_uid) != 0 || ::setuid(*as_uid) != 0)) ::_exit(126);
         ::execve(program.c_str(), argv.data(), envp.data());
         ::_exit(127);
@@ -75,7 +77,8 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args, co
 }
 
 /// Waits for `pid` up to `timeout`; kills it after that. Returns the exit code.
-int wait_bounded(pid_t pid, std::chrono::milliseconds timeout) {
+/// `meanwhile` runs between looks (to drain a terminal the child writes to).
+int wait_bounded(pid_t pid, std::chrono::milliseconds timeout, const std::function<void()>& meanwhile = {}) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     int status = 0;
     for (;;) {
@@ -87,6 +90,7 @@ int wait_bounded(pid_t pid, std::chrono::milliseconds timeout) {
             ::waitpid(pid, &status, 0);
             return -2; // timed out
         }
+        if (meanwhile) meanwhile();
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -123,11 +127,35 @@ run_result run(const std::string& program, const std::vector<std::string>& args,
     const auto scratch = std::filesystem::temp_directory_path();
     const auto out = scratch / ("fairly-run-" + std::to_string(::getpid()) + "-" + std::to_string(n) + ".out");
     const auto err = scratch / ("fairly-run-" + std::to_string(::getpid()) + "-" + std::to_string(n) + ".err");
-    pid_t pid = spawn(program, args, options.env, out, err, options.as_uid);
+    int terminal = -1, terminal_side = -1;
+    if (options.stderr_on_terminal) {
+        if (::openpty(&terminal, &terminal_side, nullptr, nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
+        ::fcntl(terminal, F_SETFD, FD_CLOEXEC);
+        ::fcntl(terminal_side, F_SETFD, FD_CLOEXEC);
+    }
+    pid_t pid = spawn(program, args, options.env, out, err, options.as_uid, terminal_side);
     run_result result;
-    result.exit_code = wait_bounded(pid, options.timeout);
+    // What the child writes to the terminal is read as it comes, so it never
+    // blocks on a full terminal; the child's side stays open here until the
+    // end, so what it wrote just before exiting can still be read.
+    auto drain = [&] {
+        pollfd ready{terminal, POLLIN, 0};
+        while (::poll(&ready, 1, 0) > 0 && (ready.revents & POLLIN)) {
+            char chunk[4096];
+            const ssize_t n = ::read(terminal, chunk, sizeof chunk);
+            if (n <= 0) break;
+            result.err.append(chunk, static_cast<std::size_t>(n));
+        }
+    };
+    result.exit_code = wait_bounded(pid, options.timeout, terminal >= 0 ? std::function<void()>(drain) : std::function<void()>());
     result.out = read_file(out);
-    result.err = read_file(err);
+    if (terminal >= 0) {
+        drain();
+        ::close(terminal);
+        ::close(terminal_side);
+    } else {
+        result.err = read_file(err);
+    }
     std::error_code ec;
     std::filesystem::remove(out, ec);
     std::filesystem::remove(err, ec);

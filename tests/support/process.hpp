@@ -47,6 +47,7 @@ struct run_options {
     std::map<std::string, std::string> env;   ///< added to (or replacing) a minimal environment
     std::optional<uid_t> as_uid;               ///< run as this user (needs root)
     std::chrono::seconds timeout{30};
+    bool stderr_on_terminal = false;           ///< stderr is a pseudo-terminal, as when a person types the command
 };
 
 /// Runs `program args...`, waits (bounded), returns exit code and output.
