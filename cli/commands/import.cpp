@@ -6,13 +6,20 @@
 
 #include "import_formats.hpp"
 
+#include "uuid.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -35,19 +42,75 @@ struct import_options {
     bool json_output = false;
 };
 
-std::string read_input(const std::string& file) {
-    std::ostringstream text;
-    if (file == "-") {
-        if (::isatty(STDIN_FILENO)) throw command_error(exit_usage, "give the file to import, or pipe it in (e.g. `timew export | fairly import --format timewarrior`)");
-        text << std::cin.rdbuf();
-        if (std::cin.bad()) throw command_error(exit_io, "cannot read standard input");
-        return std::move(text).str();
+/// The file to import, in memory. A regular file is mapped, so its pages are
+/// the page cache's (given back under memory pressure, and dropped once the
+/// check has read them); standard input is read into a string.
+class input_text {
+public:
+    explicit input_text(const std::string& file) {
+        if (file == "-") {
+            if (::isatty(STDIN_FILENO)) throw command_error(exit_usage, "give the file to import, or pipe it in (e.g. `timew export | fairly import --format timewarrior`)");
+            std::ostringstream text;
+            text << std::cin.rdbuf();
+            if (std::cin.bad()) throw command_error(exit_io, "cannot read standard input");
+            read_ = std::move(text).str();
+            view_ = read_;
+            return;
+        }
+        const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw command_error(exit_usage, "cannot open " + file + ": " + std::strerror(errno));
+        struct stat about {};
+        if (::fstat(fd, &about) != 0 || !S_ISREG(about.st_mode)) {
+            // A pipe (`fairly import <(timew export)`): read it as it comes.
+            char chunk[64 * 1024];
+            for (;;) {
+                const ssize_t got = ::read(fd, chunk, sizeof chunk);
+                if (got < 0 && errno == EINTR) continue;
+                if (got < 0) {
+                    const int error = errno;
+                    ::close(fd);
+                    throw command_error(exit_io, "cannot read " + file + ": " + std::strerror(error));
+                }
+                if (got == 0) break;
+                read_.append(chunk, static_cast<std::size_t>(got));
+            }
+            ::close(fd);
+            view_ = read_;
+            return;
+        }
+        size_ = static_cast<std::size_t>(about.st_size);
+        if (size_ > 0) {
+            map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (map_ == MAP_FAILED) {
+                map_ = nullptr;
+                ::close(fd);
+                throw command_error(exit_io, "cannot read " + file + ": " + std::strerror(errno));
+            }
+            ::madvise(map_, size_, MADV_SEQUENTIAL);
+            view_ = std::string_view(static_cast<const char*>(map_), size_);
+        }
+        ::close(fd);
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw command_error(exit_usage, "cannot open " + file);
-    text << in.rdbuf();
-    return std::move(text).str();
-}
+    ~input_text() { release(); }
+    input_text(const input_text&) = delete;
+    input_text& operator=(const input_text&) = delete;
+
+    std::string_view view() const { return view_; }
+
+    /// Lets the text go: nothing may read view() afterwards.
+    void release() {
+        if (map_) ::munmap(map_, size_);
+        map_ = nullptr;
+        std::string().swap(read_);
+        view_ = {};
+    }
+
+private:
+    std::string read_;
+    void* map_ = nullptr;
+    std::size_t size_ = 0;
+    std::string_view view_;
+};
 
 // ---------------------------------------------------------------- sending
 
@@ -250,20 +313,62 @@ void compact(json& row) {
     }
 }
 
+/// The uuids met so far in the file, for records named twice and for
+/// corrections of earlier records. Held as 128-bit numbers: a million of
+/// them as strings would cost the import over 100 MiB.
+class uuid_set {
+public:
+    /// False if `text` was met before.
+    bool insert(std::string_view text) {
+        if (auto key = bits(text)) return keys_.insert(*key).second;
+        return others_.insert(lowered(std::string(text))).second;
+    }
+    bool contains(std::string_view text) const {
+        if (auto key = bits(text)) return keys_.count(*key) > 0;
+        return others_.count(lowered(std::string(text))) > 0;
+    }
+
+private:
+    struct key {
+        std::uint64_t high = 0, low = 0;
+        bool operator==(const key&) const = default;
+    };
+    struct key_hash {
+        std::size_t operator()(const key& k) const { return std::hash<std::uint64_t>{}(k.high ^ (k.low * 0x9e3779b97f4a7c15ULL)); }
+    };
+    /// The 32 hex digits of a canonical uuid, either case; nullopt for anything else.
+    static std::optional<key> bits(std::string_view text) {
+        if (!is_uuid(text)) return std::nullopt;
+        key k;
+        int digits = 0;
+        for (char c : text) {
+            if (c == '-') continue;
+            const int value = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+            std::uint64_t& half = digits < 16 ? k.high : k.low;
+            half = (half << 4) | static_cast<std::uint64_t>(value);
+            ++digits;
+        }
+        return k;
+    }
+    std::unordered_set<key, key_hash> keys_;
+    std::unordered_set<std::string> others_; // not uuids: fairlyd refuses them, but a repeat is still a repeat
+};
+
 /// One pass over the file: the check (dry run in fairlyd) or the import.
 tally run_pass(const record_source& source, context& ctx, const import_options& options, bool check, const json* household_for_check,
                const std::set<std::size_t>& leave_out, std::size_t expected, progress& shown, std::vector<row_batch>* kept = nullptr) {
     tally totals;
     batch_sender sender(ctx.daemon(), totals, check, options.skip_bad, household_for_check, kept);
-    std::unordered_set<std::string> seen;
+    uuid_set seen;
     std::size_t position = 0;
     const char* doing = check ? "checking" : "importing";
     auto emit = [&](std::string where, json row) {
         const std::size_t at = position++;
         shown.update(doing, at, expected);
         if (leave_out.count(at) || sender.stopped()) return;
-        const std::string uuid = lowered(row.value("uuid", ""));
-        if (!uuid.empty() && !seen.insert(uuid).second) {
+        const auto uuid = row.find("uuid");
+        if (uuid != row.end() && uuid->is_string() && !uuid->get_ref<const std::string&>().empty() &&
+            !seen.insert(uuid->get_ref<const std::string&>())) {
             ++totals.in_file_twice;
             return;
         }
@@ -271,7 +376,7 @@ tally run_pass(const record_source& source, context& ctx, const import_options& 
         // the original was not kept, so fairlyd is told it will be there.
         if (check) {
             for (const char* reference : {"supersedes", "for_event"}) {
-                if (row.contains(reference) && row[reference].is_string() && seen.count(lowered(row[reference].get<std::string>()))) {
+                if (row.contains(reference) && row[reference].is_string() && seen.contains(row[reference].get_ref<const std::string&>())) {
                     row["earlier_in_file"] = true;
                 }
             }
@@ -334,7 +439,8 @@ void run_import(const import_options& options, context& ctx) {
     if (format != "timewarrior" && (!options.member_tags.empty() || !options.kind_map.empty())) {
         throw command_error(exit_usage, "--member-tag and --kind-map are for --format timewarrior");
     }
-    std::string text = read_input(options.file);
+    input_text input(options.file);
+    const std::string_view text = input.view();
     const std::string name = options.file == "-" ? std::string("standard input") : options.file;
     record_source source = format == "json" ? json_source(text) : format == "csv" ? csv_source(text) : timewarrior_source(text, timewarrior_mapping{options.member_tags, options.kind_map, options.member}, ctx);
 
@@ -353,7 +459,7 @@ void run_import(const import_options& options, context& ctx) {
     progress shown(ctx.err, ::isatty(STDERR_FILENO) != 0);
     std::vector<row_batch> kept;
     const tally check = run_pass(source, ctx, options, true, fresh ? &*household_part : nullptr, {}, 0, shown, options.dry_run ? nullptr : &kept);
-    std::string().swap(text); // the rows are kept as sent; the file is not read again
+    input.release(); // the rows are kept as sent; the file is not read again
     const std::size_t total = check.added + check.skipped + check.refused.size();
 
     json summary{{"file", name},

@@ -157,30 +157,30 @@ private:
 
 } // namespace
 
-record_source json_source(const std::string& text) {
+record_source json_source(std::string_view text) {
     record_source source;
     // The household part is read once up front (a pass that skips the records).
     {
         emit_fn ignore_row = [](std::string, json) {};
         reject_fn ignore_reject = [](std::string, std::string) {};
         export_reader reader(ignore_row, ignore_reject, true);
-        json::sax_parse(text, &reader);
+        json::sax_parse(text.begin(), text.end(), &reader);
         if (reader.head.value("format", "") != "fairly-export") {
             throw command_error(exit_data, "this JSON is not a fairly export (no \"format\": \"fairly-export\"); "
                                            "for Timewarrior's `timew export` use --format timewarrior");
         }
         source.household = std::move(reader.head);
     }
-    source.read = [&text](const emit_fn& emit, const reject_fn& reject) {
+    source.read = [text](const emit_fn& emit, const reject_fn& reject) {
         export_reader reader(emit, reject);
-        json::sax_parse(text, &reader);
+        json::sax_parse(text.begin(), text.end(), &reader);
     };
     return source;
 }
 
 // ---------------------------------------------------------------- CSV
 
-record_source csv_source(const std::string& text) {
+record_source csv_source(std::string_view text) {
     record_source source;
     csv_reader header_reader(text);
     std::vector<std::string> header;
@@ -205,7 +205,7 @@ record_source csv_source(const std::string& text) {
         }
     }
     const std::size_t width = header.size();
-    source.read = [&text, column, width](const emit_fn& emit, const reject_fn& reject) {
+    source.read = [text, column, width](const emit_fn& emit, const reject_fn& reject) {
         csv_reader reader(text);
         std::vector<std::string> fields;
         bool header_done = false;
@@ -292,8 +292,8 @@ std::map<std::string, std::string> tag_map(const std::vector<std::string>& pairs
 
 } // namespace
 
-record_source timewarrior_source(const std::string& text, const timewarrior_mapping& options, context& ctx) {
-    json intervals = json::parse(text, nullptr, false);
+record_source timewarrior_source(std::string_view text, const timewarrior_mapping& options, context& ctx) {
+    json intervals = json::parse(text.begin(), text.end(), nullptr, false);
     if (intervals.is_discarded() || !intervals.is_array()) {
         throw command_error(exit_data, "this is not what `timew export` prints (a JSON list of intervals)");
     }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fairly::cli {
@@ -25,10 +26,10 @@ struct record_source {
 
 
 /// A fairly export: the household part up front, the records streamed.
-record_source json_source(const std::string& text);
+record_source json_source(std::string_view text);
 
 /// CSV with a header naming its columns (those `fairly export --format csv` writes).
-record_source csv_source(const std::string& text);
+record_source csv_source(std::string_view text);
 
 /// How Timewarrior's tags name fairly's members and kinds.
 struct timewarrior_mapping {
@@ -38,7 +39,7 @@ struct timewarrior_mapping {
 };
 
 /// What `timew export` prints; asks fairlyd for the members and kinds.
-record_source timewarrior_source(const std::string& text, const timewarrior_mapping& mapping, context& ctx);
+record_source timewarrior_source(std::string_view text, const timewarrior_mapping& mapping, context& ctx);
 
 /// Lower case (ASCII).
 std::string lowered(std::string text);
