@@ -129,6 +129,9 @@ private:
     /// One imported row each: true when added, false when already recorded
     /// (same uuid); throws what is wrong with the row.
     bool import_event(const json& row, const caller& who, std::optional<std::int64_t> binding);
+    /// An event already recorded: what happened to it since (a void, new
+    /// reviews) is brought in. True when that changed something.
+    bool catch_up_event(std::int64_t id, const json& row, const caller& who);
     bool import_turn(const json& row, const caller& who, std::optional<std::int64_t> binding);
     bool import_thanks(const json& row, const caller& who);
     bool import_moved(const json& row, const caller& who, std::optional<std::int64_t> binding);
@@ -191,6 +194,7 @@ private:
     load_book book_{db_};
     std::optional<household_info> household_;
     bool checking_import_ = false; ///< import.records with dry_run: rows may name originals earlier in the file
+    std::int64_t import_updated_ = 0; ///< records of this batch already here, brought up to date
     std::optional<directory> directory_;
 };
 

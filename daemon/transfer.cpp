@@ -55,6 +55,13 @@ std::optional<std::int64_t> uid_field(const json& row, const char* field) {
     return uid;
 }
 
+/// A review of an imported event, read and checked before anything is written.
+struct review_row {
+    std::int64_t member;
+    std::string verdict, reason;
+    std::int64_t uid, at;
+};
+
 /// A row's uuid, lower-cased; required (the CLI derives one for rows without).
 std::string row_uuid(const json& row) { return uuid_param(row); }
 
@@ -555,6 +562,7 @@ json request_handler::import_records(const json& params, const caller& who) {
         const auto binding = require_access(who);
         household();
         std::int64_t added = 0, skipped = 0;
+        import_updated_ = 0;
         json refused = json::array();
         for (std::size_t index = 0; index < rows->size(); ++index) {
             const json& row = (*rows)[index];
@@ -587,7 +595,8 @@ json request_handler::import_records(const json& params, const caller& who) {
             book_.rollback_to(book_mark);
             forget_cached_state();
         }
-        return json{{"added", added}, {"skipped", skipped}, {"refused", std::move(refused)}, {"written", written}, {"dry_run", dry_run}};
+        return json{{"added", added}, {"skipped", skipped}, {"updated", import_updated_}, {"refused", std::move(refused)},
+                    {"written", written}, {"dry_run", dry_run}};
     } catch (...) {
         scope.rollback();
         book_.rollback_to(book_mark);
@@ -613,9 +622,16 @@ std::int64_t request_handler::import_uid(const json& row, const char* field, con
 bool request_handler::import_event(const json& row, const caller& who, std::optional<std::int64_t> binding) {
     const std::string uuid = row_uuid(row);
     {
-        store::statement_use again(db_.cached("SELECT 1 FROM event WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return false;
+        std::optional<std::int64_t> recorded;
+        {
+            store::statement_use again(db_.cached("SELECT id FROM event WHERE uuid = ?"));
+            again->bind(1, uuid);
+            if (again->step()) recorded = again->int64(0);
+        }
+        if (recorded) {
+            if (catch_up_event(*recorded, row, who)) ++import_updated_;
+            return false;
+        }
     }
     const std::int64_t member = member_id(required_string(row, "member"), "member");
     const kind_entry& kind = kind_named(required_string(row, "kind"));
@@ -666,11 +682,6 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
         }
         supersedes_active = earlier_status == "active";
     }
-    struct review_row {
-        std::int64_t member;
-        std::string verdict, reason;
-        std::int64_t uid, at;
-    };
     std::vector<review_row> reviews;
     if (const json* given = find(row, "reviews")) {
         if (!given->is_array()) bad_param("reviews", "expected a list");
@@ -720,6 +731,61 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
                              end_utc.value_or(start_utc + kind.default_seconds)},
                   +1);
     }
+    return true;
+}
+
+bool request_handler::catch_up_event(std::int64_t id, const json& row, const caller& who) {
+    // The record is append-only, so only what can follow is taken: a void of
+    // an event still active here, and reviews beyond those recorded here.
+    // (A correction arrives as its own record and supersedes the original.)
+    std::string status;
+    {
+        store::statement_use query(db_.cached("SELECT status FROM event WHERE id = ?"));
+        query->bind(1, id);
+        query->step();
+        status = query->text(0);
+    }
+    const bool voided_since = status == "active" && optional_string(row, "status") == "voided";
+    std::optional<std::string> void_reason;
+    if (voided_since) {
+        void_reason = note_param(row, "void_reason");
+        if (!void_reason || void_reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
+    }
+    std::size_t known_reviews = 0;
+    {
+        store::statement_use count(db_.cached("SELECT count(*) FROM event_review WHERE event_id = ?"));
+        count->bind(1, id);
+        count->step();
+        known_reviews = static_cast<std::size_t>(count->int64(0));
+    }
+    const json* reviews = find(row, "reviews");
+    if (reviews && !reviews->is_array()) bad_param("reviews", "expected a list");
+    const std::size_t new_reviews = reviews && reviews->size() > known_reviews ? reviews->size() - known_reviews : 0;
+    if (!voided_since && new_reviews == 0) return false;
+    std::vector<review_row> added;
+    for (std::size_t i = known_reviews; i < known_reviews + new_reviews; ++i) {
+        const json& review = (*reviews)[i];
+        const std::string verdict = required_string(review, "verdict");
+        if (verdict != "confirmed" && verdict != "disputed") bad_param("verdict", "confirmed or disputed");
+        added.push_back({member_id(required_string(review, "member"), "reviews"), verdict, note_param(review, "reason").value_or(""),
+                         import_uid(review, "reviewed_by_uid", who), import_created(review, "created_at")});
+    }
+    const std::int64_t voided_by = import_uid(row, "voided_by_uid", who), voided_at = import_created(row, "voided_at");
+    if (checking_import_) return true;
+    const auto counted_before = counted_event(id);
+    if (voided_since) {
+        store::statement_use update(db_.cached(
+            "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
+        update->bind(1, *void_reason).bind(2, voided_by).bind(3, voided_at).bind(4, id).step();
+    }
+    for (const review_row& review : added) {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid).bind(6, review.at).step();
+    }
+    const auto counted_after = counted_event(id);
+    if (counted_before && !counted_after) book_.add(household().load, *counted_before, -1);
+    if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
     return true;
 }
 

@@ -138,7 +138,7 @@ private:
 };
 
 struct tally {
-    std::size_t added = 0, skipped = 0, in_file_twice = 0;
+    std::size_t added = 0, skipped = 0, updated = 0, in_file_twice = 0;
     struct refusal {
         std::size_t position; ///< in the file, counting every record
         std::string where, why;
@@ -284,6 +284,7 @@ private:
         if (result.value("written", false) || check_) {
             totals_.added += result.value("added", std::size_t{0});
             totals_.skipped += result.value("skipped", std::size_t{0});
+            totals_.updated += result.value("updated", std::size_t{0});
         }
     }
 
@@ -482,6 +483,7 @@ void run_import(const import_options& options, context& ctx) {
     if (options.dry_run) {
         summary["would_add"] = check.added;
         summary["would_skip"] = check.skipped;
+        summary["would_update"] = check.updated;
         if (options.json_output) {
             ctx.out << summary.dump(2) << '\n';
         } else {
@@ -489,6 +491,7 @@ void run_import(const import_options& options, context& ctx) {
                     << with_commas(check.added) << ", skip " << with_commas(check.skipped) << " already recorded, refuse "
                     << with_commas(check.refused.size()) << ".\n";
             if (fresh) ctx.out << "  would set up the household from the file (it is not set up yet)\n";
+            if (check.updated > 0) ctx.out << "  would bring " << with_commas(check.updated) << " already recorded up to date (voided or reviewed since)\n";
             print_notes();
             print_refusals(ctx.out, check);
             ctx.out << "Nothing was written.\n";
@@ -515,6 +518,7 @@ void run_import(const import_options& options, context& ctx) {
     done.sort();
     summary["added"] = done.added;
     summary["skipped"] = done.skipped;
+    summary["updated"] = done.updated;
     summary["refused"] = json::array();
     for (const auto& entry : done.refused) summary["refused"].push_back({{"where", entry.where}, {"reason", entry.why}});
     const bool complete = done.refused.size() == check.refused.size() || options.skip_bad;
@@ -523,6 +527,7 @@ void run_import(const import_options& options, context& ctx) {
         ctx.out << "Imported " << with_commas(done.added) << " of " << with_commas(total) << " records from " << name << " ("
                 << with_commas(done.skipped) << " already recorded, " << with_commas(done.refused.size()) << " refused and left out).\n";
         if (fresh) ctx.out << "  set up the household from the file\n";
+        if (done.updated > 0) ctx.out << "  brought " << with_commas(done.updated) << " already recorded up to date (voided or reviewed since)\n";
         print_notes();
         print_refusals(ctx.out, done);
     }

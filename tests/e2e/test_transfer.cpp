@@ -594,3 +594,29 @@ TEST_CASE("a voided event leaves no emptied category in the JSON report, so an i
     CHECK(alex["points_by_category"] == json{{"logistics", 1.5}});
     CHECK(mine == second.ok({"report", "--format", "json"}).out);
 }
+
+TEST_CASE("what happened since an import (a void, a dispute, a correction) comes in with the next one", "[e2e][transfer]") {
+    home first;
+    first.init();
+    const std::string feed = first.log({"night-feed", "--member", "sam", "--at", "2026-11-02 03:00", "--for", "30m"});
+    const std::string cooking = first.log({"cooking", "--member", "sam", "--at", "2026-11-02 18:00", "--for", "1h"});
+    const std::string run = first.log({"school-run", "--member", "sam", "--at", "2026-11-03 08:30", "--for", "20m"});
+    first.ok({"export", "-o", first.file("monday.json").string()});
+    home second;
+    second.ok({"import", first.file("monday.json").string()});
+
+    // Where the record came from, the week goes on.
+    first.ok({"void", feed, "--reason", "logged twice"});
+    first.ok({"dispute", cooking, "alex cooked", "--member", "sam"});
+    first.ok({"edit", run, "--for", "40m"});
+    first.ok({"export", "-o", first.file("tuesday.json").string()});
+    auto again = second.ok({"import", first.file("tuesday.json").string()});
+    CHECK_THAT(again.out, Catch::StartsWith("Imported 1 of 4 records")); // the correction
+    CHECK_THAT(again.out, Catch::Contains("brought 2 already recorded up to date"));
+    for (const auto& args : std::vector<std::vector<std::string>>{{"report", "--format", "json"}, {"events", "--all", "--since", "2026-11-01"}}) {
+        INFO(joined(args));
+        CHECK(first.ok(args).out == second.ok(args).out);
+    }
+    // And once more: nothing left to bring.
+    CHECK(second.ok({"import", first.file("tuesday.json").string(), "--json"}).out_json()["updated"] == 0);
+}

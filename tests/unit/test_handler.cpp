@@ -498,3 +498,36 @@ TEST_CASE_METHOD(handler_fixture, "an export's household part sets up a new hous
     CHECK(again["slots_added"] == 0);
     CHECK(fresh.ok("export.household", json::object()) == exported);
 }
+
+TEST_CASE_METHOD(handler_fixture, "an event imported again takes a void and reviews made since, and nothing else", "[handler][import]") {
+    set_up_household();
+    json row = import_row("night-feed", "2026-11-20T03:00:00Z", "2026-11-20T03:30:00Z", {{"member", "alex"}});
+    ok("import.records", {{"rows", {row}}});
+    const json before = ok("report", {{"week", "2026-11-16"}});
+
+    // The same event, disputed and then voided where it came from.
+    row["reviews"] = json::array({{{"member", "alex"}, {"verdict", "disputed"}, {"reason", "that was sam"}}});
+    json checked = ok("import.records", {{"rows", {row}}, {"dry_run", true}});
+    CHECK(checked["updated"] == 1);
+    CHECK(ok("events.list", {{"since", "2026-11-01"}})["events"][0]["review"].is_null());
+    json reply = ok("import.records", {{"rows", {row}}});
+    CHECK(reply["added"] == 0);
+    CHECK(reply["updated"] == 1);
+    json event = ok("events.list", {{"since", "2026-11-01"}})["events"][0];
+    CHECK(event["review"] == "disputed");
+    CHECK(ok("report", {{"week", "2026-11-16"}}) != before);
+    // Imported again: the review is there already.
+    CHECK(ok("import.records", {{"rows", {row}}})["updated"] == 0);
+
+    row["status"] = "voided";
+    CHECK(ok("import.records", {{"rows", {row}}})["refused"].size() == 1); // a void says why
+    row["void_reason"] = "logged twice";
+    CHECK(ok("import.records", {{"rows", {row}}})["updated"] == 1);
+    event = ok("events.list", {{"since", "2026-11-01"}, {"all", true}})["events"][0];
+    CHECK(event["status"] == "voided");
+    CHECK(event["void_reason"] == "logged twice");
+    // A void is final: the file saying "active" again changes nothing.
+    row["status"] = "active";
+    CHECK(ok("import.records", {{"rows", {row}}})["updated"] == 0);
+    CHECK(ok("events.list", {{"since", "2026-11-01"}, {"all", true}})["events"][0]["status"] == "voided");
+}
