@@ -238,6 +238,13 @@ const request_handler::household_info& request_handler::household() {
     return *household_;
 }
 
+bool request_handler::set_up() {
+    if (household_) return true;
+    store::statement_use existing(db_.cached("SELECT count(*) FROM household"));
+    existing->step();
+    return existing->int64(0) > 0;
+}
+
 std::string request_handler::member_list() {
     std::string list;
     for (const auto& [id, name] : names().members) list += (list.empty() ? "" : ", ") + name;
@@ -383,13 +390,7 @@ json request_handler::init(const json& params, const caller& who) {
     if (!privileged(who)) {
         throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can set up the household");
     }
-    {
-        store::statement_use existing(db_.cached("SELECT count(*) FROM household"));
-        existing->step();
-        if (existing->int64(0) > 0) {
-            throw rpc_error(error_code::conflict, "this household is already set up; see `fairly status`");
-        }
-    }
+    if (set_up()) throw rpc_error(error_code::conflict, "this household is already set up; see `fairly status`");
     const std::string tz = required_string(params, "tz");
     if (!is_known_zone(tz)) bad_param("tz", "\"" + tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
 

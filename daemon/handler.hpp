@@ -129,9 +129,28 @@ private:
     /// One imported row each: true when added, false when already recorded
     /// (same uuid); throws what is wrong with the row.
     bool import_event(const json& row, const caller& who, std::optional<std::int64_t> binding);
+    /// An event already recorded, as an import finds it.
+    struct recorded_event {
+        std::int64_t id = 0;
+        std::string status;
+        std::size_t reviews = 0; ///< how many reviews it has here
+    };
     /// An event already recorded: what happened to it since (a void, new
     /// reviews) is brought in. True when that changed something.
-    bool catch_up_event(std::int64_t id, const json& row, const caller& who);
+    bool catch_up_event(const recorded_event& event, const json& row, const caller& who);
+    /// A review of an imported event, read and checked before anything is written.
+    struct imported_review {
+        std::int64_t member;
+        std::string verdict, reason;
+        std::int64_t uid, at;
+    };
+    /// The row's reviews after the first `skip`, checked.
+    std::vector<imported_review> import_reviews(const json& row, std::size_t skip, const caller& who);
+    void insert_reviews(std::int64_t event_id, const std::vector<imported_review>& reviews);
+    /// A voided row's reason; refuses a void without one.
+    std::string import_void_reason(const json& row);
+    /// The change log as an export holds it.
+    json change_log();
     bool import_turn(const json& row, const caller& who, std::optional<std::int64_t> binding);
     bool import_thanks(const json& row, const caller& who);
     bool import_moved(const json& row, const caller& who, std::optional<std::int64_t> binding);
@@ -159,6 +178,8 @@ private:
     json event_dispute(const json& params, const caller& who) { return event_review(params, who, "disputed"); }
 
     const household_info& household();
+    /// True once the household is set up (init, or an import of an export).
+    bool set_up();
     /// The member the caller's uid is bound to, if any.
     std::optional<std::int64_t> bound_member(const caller& who);
     bool privileged(const caller& who) const;

@@ -16,10 +16,8 @@
 #include "uuid.hpp"
 #include "zone.hpp"
 
-#include <cmath>
 #include <limits>
-#include <map>
-#include <set>
+#include <unordered_map>
 
 namespace fairly::daemon {
 
@@ -55,19 +53,26 @@ std::optional<std::int64_t> uid_field(const json& row, const char* field) {
     return uid;
 }
 
-/// A review of an imported event, read and checked before anything is written.
-struct review_row {
-    std::int64_t member;
-    std::string verdict, reason;
-    std::int64_t uid, at;
-};
-
 /// A row's uuid, lower-cased; required (the CLI derives one for rows without).
 std::string row_uuid(const json& row) { return uuid_param(row); }
 
 } // namespace
 
 // ---------------------------------------------------------------- export
+
+json request_handler::change_log() {
+    json changes = json::array();
+    store::statement_use query(db_.cached(
+        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
+    while (query->step()) {
+        changes.push_back({{"subject", query->text(0)}, {"name", query->text(1)},
+                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
+                           {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
+                           {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}});
+    }
+    return changes;
+}
 
 json request_handler::export_household(const json&, const caller& who) {
     require_access(who);
@@ -105,18 +110,7 @@ json request_handler::export_household(const json&, const caller& who) {
                              {"night_applies", query->int64(5) != 0}, {"created_at", utc_text(query->int64(6))}});
         }
     }
-    json& changes = result["changes"] = json::array();
-    {
-        store::statement_use query(db_.cached(
-            "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
-        while (query->step()) {
-            changes.push_back({{"subject", query->text(0)}, {"name", query->text(1)},
-                               {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
-                               {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
-                               {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}});
-        }
-    }
+    result["changes"] = change_log();
     json& goals = result["protected_goals"] = json::array();
     {
         store::statement_use query(db_.cached(
@@ -183,6 +177,7 @@ json request_handler::export_records(const json& params, const caller& who) {
             "LEFT JOIN event s ON s.id = e.supersedes LEFT JOIN member lb ON lb.id = e.logged_by_member_id "
             "WHERE e.id > ?1 AND e.start_utc >= ?2 AND e.start_utc < ?3 ORDER BY e.id LIMIT ?4"));
         query->bind(1, after).bind(2, from).bind(3, to).bind(4, limit);
+        std::unordered_map<std::int64_t, std::size_t> row_of; // event id -> its row in this page
         while (query->step()) {
             last = query->int64(0);
             const auto end = query->optional_int64(6);
@@ -192,26 +187,34 @@ json request_handler::export_records(const json& params, const caller& who) {
                      {"supersedes", optional_json(query->optional_text(11))}, {"logged_by", optional_json(query->optional_text(12))},
                      {"logged_by_uid", query->int64(13)}, {"source", query->text(14)}, {"created_at", utc_text(query->int64(15))},
                      {"void_reason", optional_json(query->optional_text(16))}, {"voided_by_uid", optional_json(query->optional_int64(17))},
-                     {"voided_at", optional_utc_text(query->optional_int64(18))}};
-            json reviews = json::array();
-            {
-                store::statement_use review(db_.cached(
-                    "SELECT m.name, r.verdict, r.reason, r.reviewed_by_uid, r.created_at FROM event_review r "
-                    "JOIN member m ON m.id = r.member_id WHERE r.event_id = ? ORDER BY r.id"));
-                review->bind(1, last);
-                while (review->step()) {
-                    reviews.push_back({{"member", review->text(0)}, {"verdict", review->text(1)}, {"reason", review->text(2)},
-                                       {"reviewed_by_uid", review->int64(3)}, {"created_at", utc_text(review->int64(4))}});
-                }
-            }
+                     {"voided_at", optional_utc_text(query->optional_int64(18))}, {"reviews", json::array()}};
             if (derived) {
                 row["category"] = query->text(4);
                 row["minutes"] = static_cast<double>(end ? *end - query->int64(5) : query->int64(7)) / 60.0;
+            }
+            row_of.emplace(last, rows.size());
+            rows.push_back(std::move(row));
+        }
+        // The page's reviews in one look, not one per event.
+        if (!rows.empty()) {
+            store::statement_use review(db_.cached(
+                "SELECT r.event_id, m.name, r.verdict, r.reason, r.reviewed_by_uid, r.created_at FROM event_review r "
+                "JOIN member m ON m.id = r.member_id WHERE r.event_id > ? AND r.event_id <= ? ORDER BY r.id"));
+            review->bind(1, after).bind(2, last);
+            while (review->step()) {
+                const auto found = row_of.find(review->int64(0));
+                if (found == row_of.end()) continue; // an event outside the period
+                rows[found->second]["reviews"].push_back({{"member", review->text(1)}, {"verdict", review->text(2)},
+                                                          {"reason", review->text(3)}, {"reviewed_by_uid", review->int64(4)},
+                                                          {"created_at", utc_text(review->int64(5))}});
+            }
+        }
+        if (derived) {
+            for (json& row : rows) {
+                const json& reviews = row["reviews"];
                 row["review"] = reviews.empty() ? json(nullptr) : reviews.back()["verdict"];
                 row["review_reason"] = reviews.empty() ? json(nullptr) : reviews.back()["reason"];
             }
-            row["reviews"] = std::move(reviews);
-            rows.push_back(std::move(row));
         }
     } else if (chosen->name == "turns") {
         store::statement_use query(db_.cached(
@@ -315,12 +318,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
     const json* kinds = find(file, "kinds");
     if (!kinds || !kinds->is_array()) bad_param("kinds", "the export has no kind list");
 
-    bool fresh = false;
-    {
-        store::statement_use existing(db_.cached("SELECT count(*) FROM household"));
-        existing->step();
-        fresh = existing->int64(0) == 0;
-    }
+    const bool fresh = !set_up();
     json notes = json::array();
     int members_added = 0, kinds_added = 0;
     std::optional<std::int64_t> binding;
@@ -451,7 +449,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
                 .bind(5, uid_field(change, "changed_by_uid").value_or(who.uid)).bind(6, by).bind(7, import_created(change, "changed_at"));
             insert->step();
         }
-    } else if (changes && !changes->empty() && *changes != export_household(json::object(), who)["changes"]) {
+    } else if (changes && !changes->empty() && *changes != change_log()) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");
     }
 
@@ -547,18 +545,11 @@ json request_handler::import_records(const json& params, const caller& who) {
     checking_import_ = dry_run;
     const std::size_t book_mark = book_.mark();
     store::savepoint scope(db_);
-    json notes = json::array();
     try {
         // A check of a file meant for a household not set up yet sets it up
         // from the file inside this savepoint, so the rows are checked against
         // the names they will meet.
-        if (const json* file = find(params, "household"); file && dry_run) {
-            store::statement_use existing(db_.cached("SELECT count(*) FROM household"));
-            existing->step();
-            const bool fresh = existing->int64(0) == 0;
-            existing->reset();
-            if (fresh) apply_household(*file, who);
-        }
+        if (const json* file = find(params, "household"); file && dry_run && !set_up()) apply_household(*file, who);
         const auto binding = require_access(who);
         household();
         std::int64_t added = 0, skipped = 0;
@@ -622,11 +613,12 @@ std::int64_t request_handler::import_uid(const json& row, const char* field, con
 bool request_handler::import_event(const json& row, const caller& who, std::optional<std::int64_t> binding) {
     const std::string uuid = row_uuid(row);
     {
-        std::optional<std::int64_t> recorded;
+        std::optional<recorded_event> recorded;
         {
-            store::statement_use again(db_.cached("SELECT id FROM event WHERE uuid = ?"));
+            store::statement_use again(db_.cached(
+                "SELECT id, status, (SELECT count(*) FROM event_review r WHERE r.event_id = e.id) FROM event e WHERE uuid = ?"));
             again->bind(1, uuid);
-            if (again->step()) recorded = again->int64(0);
+            if (again->step()) recorded = recorded_event{again->int64(0), again->text(1), static_cast<std::size_t>(again->int64(2))};
         }
         if (recorded) {
             if (catch_up_event(*recorded, row, who)) ++import_updated_;
@@ -651,8 +643,7 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
     std::optional<std::string> void_reason;
     std::optional<std::int64_t> voided_by, voided_at;
     if (status == "voided") {
-        void_reason = note_param(row, "void_reason");
-        if (!void_reason || void_reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
+        void_reason = import_void_reason(row);
         voided_by = import_uid(row, "voided_by_uid", who);
         voided_at = import_created(row, "voided_at");
     }
@@ -682,17 +673,7 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
         }
         supersedes_active = earlier_status == "active";
     }
-    std::vector<review_row> reviews;
-    if (const json* given = find(row, "reviews")) {
-        if (!given->is_array()) bad_param("reviews", "expected a list");
-        for (const json& review : *given) {
-            const std::int64_t by = member_id(required_string(review, "member"), "reviews");
-            const std::string verdict = required_string(review, "verdict");
-            if (verdict != "confirmed" && verdict != "disputed") bad_param("verdict", "confirmed or disputed");
-            reviews.push_back({by, verdict, note_param(review, "reason").value_or(""), import_uid(review, "reviewed_by_uid", who),
-                               import_created(review, "created_at")});
-        }
-    }
+    const std::vector<imported_review> reviews = import_reviews(row, 0, who);
     const std::optional<std::int64_t> logged_by = import_logger(row, who, binding, member);
     auto source = optional_string(row, "source");
     if (source && !is_valid_name(*source)) bad_param("source", "a short word such as cli or timewarrior");
@@ -716,12 +697,7 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
             .bind(16, voided_at);
         insert->step();
     }
-    const std::int64_t id = db_.last_insert_rowid();
-    for (const review_row& review : reviews) {
-        store::statement_use insert(db_.cached(
-            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid).bind(6, review.at).step();
-    }
+    insert_reviews(db_.last_insert_rowid(), reviews);
     const household_info& house = household();
     if (uncounted) book_.add(house.load, *uncounted, -1);
     if (status == "active" && (reviews.empty() || reviews.back().verdict != "disputed")) {
@@ -734,56 +710,56 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
     return true;
 }
 
-bool request_handler::catch_up_event(std::int64_t id, const json& row, const caller& who) {
+std::string request_handler::import_void_reason(const json& row) {
+    auto reason = note_param(row, "void_reason");
+    if (!reason || reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
+    return *reason;
+}
+
+std::vector<request_handler::imported_review> request_handler::import_reviews(const json& row, std::size_t skip, const caller& who) {
+    std::vector<imported_review> reviews;
+    const json* given = find(row, "reviews");
+    if (!given) return reviews;
+    if (!given->is_array()) bad_param("reviews", "expected a list");
+    for (std::size_t i = skip; i < given->size(); ++i) {
+        const json& review = (*given)[i];
+        const std::int64_t by = member_id(required_string(review, "member"), "reviews");
+        const std::string verdict = required_string(review, "verdict");
+        if (verdict != "confirmed" && verdict != "disputed") bad_param("verdict", "confirmed or disputed");
+        reviews.push_back({by, verdict, note_param(review, "reason").value_or(""), import_uid(review, "reviewed_by_uid", who),
+                           import_created(review, "created_at")});
+    }
+    return reviews;
+}
+
+void request_handler::insert_reviews(std::int64_t event_id, const std::vector<imported_review>& reviews) {
+    for (const imported_review& review : reviews) {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, event_id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid)
+            .bind(6, review.at).step();
+    }
+}
+
+bool request_handler::catch_up_event(const recorded_event& event, const json& row, const caller& who) {
     // The record is append-only, so only what can follow is taken: a void of
     // an event still active here, and reviews beyond those recorded here.
     // (A correction arrives as its own record and supersedes the original.)
-    std::string status;
-    {
-        store::statement_use query(db_.cached("SELECT status FROM event WHERE id = ?"));
-        query->bind(1, id);
-        query->step();
-        status = query->text(0);
-    }
-    const bool voided_since = status == "active" && optional_string(row, "status") == "voided";
+    const bool voided_since = event.status == "active" && optional_string(row, "status") == "voided";
+    const std::vector<imported_review> added = import_reviews(row, event.reviews, who);
+    if (!voided_since && added.empty()) return false;
     std::optional<std::string> void_reason;
-    if (voided_since) {
-        void_reason = note_param(row, "void_reason");
-        if (!void_reason || void_reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
-    }
-    std::size_t known_reviews = 0;
-    {
-        store::statement_use count(db_.cached("SELECT count(*) FROM event_review WHERE event_id = ?"));
-        count->bind(1, id);
-        count->step();
-        known_reviews = static_cast<std::size_t>(count->int64(0));
-    }
-    const json* reviews = find(row, "reviews");
-    if (reviews && !reviews->is_array()) bad_param("reviews", "expected a list");
-    const std::size_t new_reviews = reviews && reviews->size() > known_reviews ? reviews->size() - known_reviews : 0;
-    if (!voided_since && new_reviews == 0) return false;
-    std::vector<review_row> added;
-    for (std::size_t i = known_reviews; i < known_reviews + new_reviews; ++i) {
-        const json& review = (*reviews)[i];
-        const std::string verdict = required_string(review, "verdict");
-        if (verdict != "confirmed" && verdict != "disputed") bad_param("verdict", "confirmed or disputed");
-        added.push_back({member_id(required_string(review, "member"), "reviews"), verdict, note_param(review, "reason").value_or(""),
-                         import_uid(review, "reviewed_by_uid", who), import_created(review, "created_at")});
-    }
+    if (voided_since) void_reason = import_void_reason(row);
     const std::int64_t voided_by = import_uid(row, "voided_by_uid", who), voided_at = import_created(row, "voided_at");
     if (checking_import_) return true;
-    const auto counted_before = counted_event(id);
+    const auto counted_before = counted_event(event.id);
     if (voided_since) {
         store::statement_use update(db_.cached(
             "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
-        update->bind(1, *void_reason).bind(2, voided_by).bind(3, voided_at).bind(4, id).step();
+        update->bind(1, *void_reason).bind(2, voided_by).bind(3, voided_at).bind(4, event.id).step();
     }
-    for (const review_row& review : added) {
-        store::statement_use insert(db_.cached(
-            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid).bind(6, review.at).step();
-    }
-    const auto counted_after = counted_event(id);
+    insert_reviews(event.id, added);
+    const auto counted_after = counted_event(event.id);
     if (counted_before && !counted_after) book_.add(household().load, *counted_before, -1);
     if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
     return true;

@@ -21,11 +21,8 @@
 #include <cstring>
 #include <deque>
 #include <functional>
-#include <iostream>
 #include <iterator>
-#include <map>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 
 namespace fairly::cli {
@@ -48,48 +45,19 @@ struct import_options {
 class input_text {
 public:
     explicit input_text(const std::string& file) {
-        if (file == "-") {
-            if (::isatty(STDIN_FILENO)) throw command_error(exit_usage, "give the file to import, or pipe it in (e.g. `timew export | fairly import --format timewarrior`)");
-            std::ostringstream text;
-            text << std::cin.rdbuf();
-            if (std::cin.bad()) throw command_error(exit_io, "cannot read standard input");
-            read_ = std::move(text).str();
-            view_ = read_;
-            return;
+        const bool standard_input = file == "-";
+        const std::string name = standard_input ? std::string("standard input") : file;
+        if (standard_input && ::isatty(STDIN_FILENO)) {
+            throw command_error(exit_usage, "give the file to import, or pipe it in (e.g. `timew export | fairly import --format timewarrior`)");
         }
-        const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        const int fd = standard_input ? STDIN_FILENO : ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) throw command_error(exit_usage, "cannot open " + file + ": " + std::strerror(errno));
         struct stat about {};
-        if (::fstat(fd, &about) != 0 || !S_ISREG(about.st_mode)) {
-            // A pipe (`fairly import <(timew export)`): read it as it comes.
-            char chunk[64 * 1024];
-            for (;;) {
-                const ssize_t got = ::read(fd, chunk, sizeof chunk);
-                if (got < 0 && errno == EINTR) continue;
-                if (got < 0) {
-                    const int error = errno;
-                    ::close(fd);
-                    throw command_error(exit_io, "cannot read " + file + ": " + std::strerror(error));
-                }
-                if (got == 0) break;
-                read_.append(chunk, static_cast<std::size_t>(got));
-            }
-            ::close(fd);
-            view_ = read_;
-            return;
-        }
-        size_ = static_cast<std::size_t>(about.st_size);
-        if (size_ > 0) {
-            map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (map_ == MAP_FAILED) {
-                map_ = nullptr;
-                ::close(fd);
-                throw command_error(exit_io, "cannot read " + file + ": " + std::strerror(errno));
-            }
-            ::madvise(map_, size_, MADV_SEQUENTIAL);
-            view_ = std::string_view(static_cast<const char*>(map_), size_);
-        }
-        ::close(fd);
+        const bool regular = ::fstat(fd, &about) == 0 && S_ISREG(about.st_mode);
+        const char* failed = regular ? map(fd, static_cast<std::size_t>(about.st_size)) : read_all(fd);
+        const int error = errno;
+        if (!standard_input) ::close(fd);
+        if (failed) throw command_error(exit_io, "cannot read " + name + ": " + std::strerror(error));
     }
     ~input_text() { release(); }
     input_text(const input_text&) = delete;
@@ -106,6 +74,34 @@ public:
     }
 
 private:
+    /// A regular file (or standard input redirected from one): mapped.
+    /// Returns nullptr, or what failed with errno set.
+    const char* map(int fd, std::size_t size) {
+        size_ = size;
+        if (size_ == 0) return nullptr;
+        map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map_ == MAP_FAILED) {
+            map_ = nullptr;
+            return "mmap";
+        }
+        ::madvise(map_, size_, MADV_SEQUENTIAL);
+        view_ = std::string_view(static_cast<const char*>(map_), size_);
+        return nullptr;
+    }
+    /// A pipe (`timew export | fairly import`, `<(timew export)`): read as it comes.
+    const char* read_all(int fd) {
+        char chunk[64 * 1024];
+        for (;;) {
+            const ssize_t got = ::read(fd, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) return "read";
+            if (got == 0) break;
+            read_.append(chunk, static_cast<std::size_t>(got));
+        }
+        view_ = read_;
+        return nullptr;
+    }
+
     std::string read_;
     void* map_ = nullptr;
     std::size_t size_ = 0;
@@ -355,18 +351,17 @@ private:
     std::unordered_set<std::string> others_; // not uuids: fairlyd refuses them, but a repeat is still a repeat
 };
 
-/// One pass over the file: the check (dry run in fairlyd) or the import.
-tally run_pass(const record_source& source, context& ctx, const import_options& options, bool check, const json* household_for_check,
-               const std::set<std::size_t>& leave_out, std::size_t expected, progress& shown, std::vector<row_batch>* kept = nullptr) {
+/// The check: every record of the file through fairlyd with dry_run. What
+/// it sent is kept in `kept` (if given) for the import to send again.
+tally check_pass(const record_source& source, context& ctx, const import_options& options, const json* household_for_check,
+                 progress& shown, std::vector<row_batch>* kept) {
     tally totals;
-    batch_sender sender(ctx.daemon(), totals, check, options.skip_bad, household_for_check, kept);
+    batch_sender sender(ctx.daemon(), totals, true, options.skip_bad, household_for_check, kept);
     uuid_set seen;
     std::size_t position = 0;
-    const char* doing = check ? "checking" : "importing";
     auto emit = [&](std::string where, json row) {
         const std::size_t at = position++;
-        shown.update(doing, at, expected);
-        if (leave_out.count(at) || sender.stopped()) return;
+        shown.update("checking", at, 0);
         const auto uuid = row.find("uuid");
         if (uuid != row.end() && uuid->is_string() && !uuid->get_ref<const std::string&>().empty() &&
             !seen.insert(uuid->get_ref<const std::string&>())) {
@@ -375,21 +370,15 @@ tally run_pass(const record_source& source, context& ctx, const import_options& 
         }
         // A correction whose original comes earlier in the file: in a check
         // the original was not kept, so fairlyd is told it will be there.
-        if (check) {
-            for (const char* reference : {"supersedes", "for_event"}) {
-                if (row.contains(reference) && row[reference].is_string() && seen.contains(row[reference].get_ref<const std::string&>())) {
-                    row["earlier_in_file"] = true;
-                }
+        for (const char* reference : {"supersedes", "for_event"}) {
+            if (row.contains(reference) && row[reference].is_string() && seen.contains(row[reference].get_ref<const std::string&>())) {
+                row["earlier_in_file"] = true;
             }
         }
         compact(row);
         sender.add(at, std::move(where), row);
     };
-    auto reject = [&](std::string where, std::string reason) {
-        const std::size_t at = position++;
-        if (leave_out.count(at)) return;
-        totals.refuse(at, std::move(where), std::move(reason));
-    };
+    auto reject = [&](std::string where, std::string reason) { totals.refuse(position++, std::move(where), std::move(reason)); };
     source.read(emit, reject);
     sender.finish();
     shown.clear();
@@ -459,7 +448,7 @@ void run_import(const import_options& options, context& ctx) {
     }
     progress shown(ctx.err, ::isatty(STDERR_FILENO) != 0);
     std::vector<row_batch> kept;
-    const tally check = run_pass(source, ctx, options, true, fresh ? &*household_part : nullptr, {}, 0, shown, options.dry_run ? nullptr : &kept);
+    const tally check = check_pass(source, ctx, options, fresh ? &*household_part : nullptr, shown, options.dry_run ? nullptr : &kept);
     input.release(); // the rows are kept as sent; the file is not read again
     const std::size_t total = check.added + check.skipped + check.refused.size();
 

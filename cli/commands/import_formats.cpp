@@ -290,6 +290,34 @@ std::map<std::string, std::string> tag_map(const std::vector<std::string>& pairs
     return map;
 }
 
+/// What Timewarrior's tags name: a member or a kind, by the mappings given
+/// or by being the name itself.
+struct tag_names {
+    std::map<std::string, std::string> member_tags, kind_tags;
+    std::set<std::string> members, kinds;
+
+    std::optional<std::string> member_of(const std::string& tag) const {
+        if (auto m = member_tags.find(tag); m != member_tags.end()) return m->second;
+        if (members.count(tag)) return tag;
+        return std::nullopt;
+    }
+    std::optional<std::string> kind_of(const std::string& tag) const {
+        if (auto k = kind_tags.find(tag); k != kind_tags.end()) return k->second;
+        if (kinds.count(tag)) return tag;
+        return std::nullopt;
+    }
+};
+
+/// An interval's tags (the strings among them).
+std::vector<std::string> tags_of(const json& interval) {
+    std::vector<std::string> tags;
+    if (!interval.is_object() || !interval.contains("tags") || !interval["tags"].is_array()) return tags;
+    for (const json& tag : interval["tags"]) {
+        if (tag.is_string()) tags.push_back(tag.get<std::string>());
+    }
+    return tags;
+}
+
 } // namespace
 
 record_source timewarrior_source(std::string_view text, const timewarrior_mapping& options, context& ctx) {
@@ -297,36 +325,31 @@ record_source timewarrior_source(std::string_view text, const timewarrior_mappin
     if (intervals.is_discarded() || !intervals.is_array()) {
         throw command_error(exit_data, "this is not what `timew export` prints (a JSON list of intervals)");
     }
-    const auto member_tags = tag_map(options.member_tags, "--member-tag");
-    const auto kind_tags = tag_map(options.kind_map, "--kind-map");
-    std::set<std::string> members, kinds;
+    tag_names names{tag_map(options.member_tags, "--member-tag"), tag_map(options.kind_map, "--kind-map"), {}, {}};
     {
         json status = ctx.call("status", json::object());
         if (!status.value("initialized", false)) {
             throw command_error(exit_data, "this household is not set up yet; run `fairly init` before importing a Timewarrior history");
         }
-        for (const json& member : status["members"]) members.insert(member["name"].get<std::string>());
+        for (const json& member : status["members"]) names.members.insert(member["name"].get<std::string>());
         const json catalogue = ctx.call("kinds.list", json::object());
-        for (const json& kind : catalogue["kinds"]) kinds.insert(kind["name"].get<std::string>());
+        for (const json& kind : catalogue["kinds"]) names.kinds.insert(kind["name"].get<std::string>());
     }
-    for (const auto& [tag, member] : member_tags) {
-        if (!members.count(member)) throw command_error(exit_usage, "--member-tag " + tag + "=" + member + ": no member named " + member);
+    for (const auto& [tag, member] : names.member_tags) {
+        if (!names.members.count(member)) throw command_error(exit_usage, "--member-tag " + tag + "=" + member + ": no member named " + member);
     }
-    for (const auto& [tag, kind] : kind_tags) {
-        if (!kinds.count(kind)) throw command_error(exit_usage, "--kind-map " + tag + "=" + kind + ": no kind named " + kind + " (see `fairly kinds`)");
+    for (const auto& [tag, kind] : names.kind_tags) {
+        if (!names.kinds.count(kind)) throw command_error(exit_usage, "--kind-map " + tag + "=" + kind + ": no kind named " + kind + " (see `fairly kinds`)");
     }
     std::string fallback_member = options.member;
     if (fallback_member.empty() && ctx.default_member) fallback_member = *ctx.default_member;
-    if (fallback_member.empty() && members.size() == 1) fallback_member = *members.begin();
+    if (fallback_member.empty() && names.members.size() == 1) fallback_member = *names.members.begin();
 
     // Tags that name nothing are counted once, for the summary.
     std::map<std::string, std::size_t> unmapped;
     for (const json& interval : intervals) {
-        if (!interval.is_object() || !interval.contains("tags") || !interval["tags"].is_array()) continue;
-        for (const json& tag : interval["tags"]) {
-            if (!tag.is_string()) continue;
-            const std::string name = tag.get<std::string>();
-            if (!member_tags.count(name) && !kind_tags.count(name) && !members.count(name) && !kinds.count(name)) ++unmapped[name];
+        for (const std::string& tag : tags_of(interval)) {
+            if (!names.member_of(tag) && !names.kind_of(tag)) ++unmapped[tag];
         }
     }
     record_source source;
@@ -334,8 +357,7 @@ record_source timewarrior_source(std::string_view text, const timewarrior_mappin
         source.notes.push_back("tag \"" + tag + "\" (" + with_commas(count) + (count == 1 ? " interval" : " intervals") +
                                ") names no member or kind; map it with --member-tag " + tag + "=MEMBER or --kind-map " + tag + "=KIND");
     }
-    source.read = [intervals = std::move(intervals), member_tags, kind_tags, members, kinds, fallback_member](const emit_fn& emit,
-                                                                                                           const reject_fn& reject) {
+    source.read = [intervals = std::move(intervals), names, fallback_member](const emit_fn& emit, const reject_fn& reject) {
         std::size_t number = 0;
         for (const json& interval : intervals) {
             ++number;
@@ -361,22 +383,15 @@ record_source timewarrior_source(std::string_view text, const timewarrior_mappin
                 reject(where, "its end is not a Timewarrior time (YYYYMMDDTHHMMSSZ)");
                 continue;
             }
-            std::vector<std::string> tags;
-            if (interval.contains("tags") && interval["tags"].is_array()) {
-                for (const json& tag : interval["tags"]) {
-                    if (tag.is_string()) tags.push_back(tag.get<std::string>());
-                }
-            }
+            const std::vector<std::string> tags = tags_of(interval);
             std::set<std::string> member_found, kind_found;
             for (const std::string& tag : tags) {
-                if (auto m = member_tags.find(tag); m != member_tags.end()) member_found.insert(m->second);
-                else if (members.count(tag)) member_found.insert(tag);
-                if (auto k = kind_tags.find(tag); k != kind_tags.end()) kind_found.insert(k->second);
-                else if (kinds.count(tag)) kind_found.insert(tag);
+                if (auto member = names.member_of(tag)) member_found.insert(*member);
+                if (auto kind = names.kind_of(tag)) kind_found.insert(*kind);
             }
-            auto listed = [](const std::set<std::string>& names) {
+            auto listed = [](const std::set<std::string>& found) {
                 std::string text;
-                for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+                for (const auto& name : found) text += (text.empty() ? "" : ", ") + name;
                 return text;
             };
             std::string all_tags;
