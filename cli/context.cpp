@@ -104,6 +104,12 @@ std::string number_text(double value) {
     return text;
 }
 
+std::string share_text(double fraction) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10g%%", std::round(fraction * 1000) / 10);
+    return text;
+}
+
 std::string length_text(double minutes) {
     return format_duration(std::chrono::seconds{static_cast<long long>(std::llround(minutes * 60.0))});
 }

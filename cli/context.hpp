@@ -69,6 +69,9 @@ std::string short_local(std::string_view local_iso);
 /// 1.5 -> "1.5", 2 -> "2": weights and shares as people write them.
 std::string number_text(double value);
 
+/// 0.6 -> "60%", 1/3 -> "33.3%": a share (a fraction, as every JSON answer gives it) as people say it.
+std::string share_text(double fraction);
+
 /// "35m", "1h20m" from minutes.
 std::string length_text(double minutes);
 

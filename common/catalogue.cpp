@@ -16,6 +16,21 @@ bool is_category(std::string_view name) {
     return std::find(categories().begin(), categories().end(), name) != categories().end();
 }
 
+const std::vector<std::string_view>& load_categories() {
+    static const std::vector<std::string_view> load{"care", "household", "logistics", "thinking"};
+    return load;
+}
+
+bool is_load_category(std::string_view category) {
+    return std::find(load_categories().begin(), load_categories().end(), category) != load_categories().end();
+}
+
+bool is_thinking_work(std::string_view role, std::string_view category) { return role != "did" || category == "thinking"; }
+
+std::string_view filed_category(std::string_view role, std::string_view category) {
+    return is_thinking_work(role, category) ? std::string_view("thinking") : category;
+}
+
 const std::vector<std::string_view>& roles() {
     static const std::vector<std::string_view> all{"noticed", "planned", "decided", "followed-up", "did"};
     return all;

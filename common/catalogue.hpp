@@ -11,6 +11,21 @@ namespace fairly {
 const std::vector<std::string_view>& categories();
 bool is_category(std::string_view name);
 
+/// The categories whose events are the household's load: care, household,
+/// logistics and thinking. Protected time and career costs are reported
+/// beside the load, never in it. The one definition: the daemon's SQL view
+/// of what counts is written from this list.
+const std::vector<std::string_view>& load_categories();
+bool is_load_category(std::string_view category);
+
+/// Thinking work: a role other than `did`, or a kind in the thinking
+/// category. Its points are filed under the category `thinking`.
+bool is_thinking_work(std::string_view role, std::string_view category);
+
+/// The category a load event's points are filed under: `thinking` for
+/// thinking work, else its kind's category.
+std::string_view filed_category(std::string_view role, std::string_view category);
+
 /// What part of a task a member carried. Anything but `did` is thinking work
 /// (noticing, planning, deciding, following up — the cognitive labour).
 const std::vector<std::string_view>& roles();

@@ -186,4 +186,14 @@ minutes parse_time_of_day(std::string_view text, std::string_view field) {
     return minutes{hours * 60 + mins};
 }
 
+rest_summary summarize_rest(std::vector<std::chrono::seconds> nights) {
+    rest_summary summary;
+    if (nights.empty()) return summary;
+    std::sort(nights.begin(), nights.end());
+    const std::size_t middle = nights.size() / 2;
+    summary.typical = nights.size() % 2 == 1 ? nights[middle] : (nights[middle - 1] + nights[middle]) / 2;
+    summary.shortest = nights.front();
+    return summary;
+}
+
 } // namespace fairly

@@ -4,6 +4,7 @@
 /// an event inside the window are counted in real elapsed time, so an event
 /// on a DST change night is measured as it was lived.
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -43,6 +44,16 @@ std::chrono::seconds night_seconds(std::chrono::sys_seconds start, std::chrono::
 /// night rule applies.
 double event_points(double points, double points_per_hour, bool night_applies, std::chrono::seconds length,
                     std::chrono::seconds night_length, double multiplier);
+
+/// A member's rest over the nights that are over: the median of each
+/// night's longest undisturbed stretch ("a typical night"; with an even
+/// number of nights, the mean of the middle two) and the shortest. Both
+/// empty when no night is over yet.
+struct rest_summary {
+    std::optional<std::chrono::seconds> typical;
+    std::optional<std::chrono::seconds> shortest;
+};
+rest_summary summarize_rest(std::vector<std::chrono::seconds> longest_per_night);
 
 /// "22:00" -> 1320 minutes; throws input_error(field) on anything else.
 std::chrono::minutes parse_time_of_day(std::string_view text, std::string_view field);

@@ -111,22 +111,13 @@ std::vector<std::string> observations(const json& report) {
     const json& drift = report.at("drift");
     if (drift.value("alert", false)) {
         const std::string name = member_name(drift["member"]);
-        double share_now = 0, agreed = 0;
+        double agreed = 0;
         for (const json& member : members) {
             if (member.value("name", "") == name) agreed = member.value("agreed_share", 0.0);
         }
-        const json& trend = report.at("trend");
-        int weeks = 0;
-        double share_sum = 0;
-        bool counting = false;
-        for (const json& week : trend) {
-            if (week.value("week", "") == drift.value("since", "")) counting = true;
-            if (counting && week["shares"].contains(name)) {
-                share_sum += week["shares"][name].get<double>();
-                ++weeks;
-            }
-        }
-        share_now = weeks > 0 ? share_sum / weeks : 0;
+        // The daemon's own figure: the member's share of the load over the weeks the drift has lasted.
+        const double share_now = drift.value("share_since", 0.0);
+        const int weeks = drift.value("weeks_since", 0);
         std::string sentence = "Since " + drift.value("since", "") + ", " + name + "'s share of the load has been " +
                                drift.value("direction", "above") + " the agreed " + percent(agreed) + " (" + percent(share_now) +
                                " on average over " + std::to_string(weeks) + (weeks == 1 ? " week" : " weeks") + ")";
@@ -512,14 +503,14 @@ std::string balance_text(const json& report, bool colour) {
     out << "week      ";
     for (const json& member : members) out << std::string(std::max<std::size_t>(2, 18 - member.value("name", "").size()), ' ') << member.value("name", "");
     out << '\n';
-    std::vector<double> running(members.size(), 0.0);
     for (const json& week : report.at("trend")) {
         out << week.value("week", "");
         for (std::size_t m = 0; m < members.size(); ++m) {
             const std::string name = members[m].value("name", "");
             const double hours = week["balance_hours"].value(name, 0.0);
-            running[m] += hours;
-            const std::string cell = signed_hours(hours) + " (" + signed_hours(running[m]) + ")";
+            // The running total is the daemon's (the sum of the unrounded weeks), so it ends at the period's balance.
+            const double running = week.contains("balance_running_hours") ? week["balance_running_hours"].value(name, 0.0) : 0.0;
+            const std::string cell = signed_hours(hours) + " (" + signed_hours(running) + ")";
             out << std::string(std::max<std::size_t>(2, 18 - cell.size()), ' ') << cell;
         }
         out << '\n';

@@ -101,7 +101,7 @@ const std::string_view event_columns =
     "e.status, e.supersedes, lb.name, e.logged_by_uid, e.source, e.created_at, e.void_reason, "
     "(SELECT s.id FROM event s WHERE s.supersedes = e.id), e.member_id, e.logged_by_member_id, "
     "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), "
-    "(SELECT r.reason FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1) "
+    "(SELECT r.reason FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), e.kind_id "
     "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
     "LEFT JOIN member lb ON lb.id = e.logged_by_member_id ";
 
@@ -140,7 +140,7 @@ json event_json(const event_record& e, std::string_view tz) {
     };
 }
 
-json event_row(const store::statement& row, std::string_view tz) {
+event_record event_from_row(const store::statement& row) {
     event_record e;
     e.id = row.int64(0);
     e.uuid = row.text(1);
@@ -164,8 +164,11 @@ json event_row(const store::statement& row, std::string_view tz) {
     e.logged_by_member_id = row.optional_int64(19);
     e.review = row.optional_text(20);
     e.review_reason = row.optional_text(21);
-    return event_json(e, tz);
+    e.kind_id = row.int64(22);
+    return e;
 }
+
+json event_row(const store::statement& row, std::string_view tz) { return event_json(event_from_row(row), tz); }
 
 
 } // namespace fairly::daemon

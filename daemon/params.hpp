@@ -58,6 +58,7 @@ struct event_record {
     std::string uuid;
     std::int64_t member_id = 0;
     std::string member;
+    std::int64_t kind_id = 0;
     std::string kind;
     std::string category;
     std::int64_t start_utc = 0;
@@ -73,6 +74,7 @@ struct event_record {
     std::string source;
     std::int64_t created_at = 0;
     std::optional<std::string> void_reason;
+    std::optional<std::int64_t> voided_by_uid, voided_at;
     std::optional<std::int64_t> superseded_by;
     std::optional<std::string> review;
     std::optional<std::string> review_reason;
@@ -83,6 +85,7 @@ json event_json(const event_record& event, std::string_view tz);
 
 /// The columns event_row() reads, ending with the FROM clause; add WHERE ...
 extern const std::string_view event_columns;
+event_record event_from_row(const store::statement& row);
 json event_row(const store::statement& row, std::string_view tz);
 
 } // namespace fairly::daemon

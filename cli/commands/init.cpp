@@ -46,7 +46,7 @@ void run_init(const init_options& options, context& ctx) {
     }
     ctx.out << "Household set up in " << status.value("tz", "") << ", with " << status.value("kinds", 0) << " kinds of task.\nAgreed split:";
     for (const json& member : status["members"]) {
-        ctx.out << ' ' << member.value("name", "") << ' ' << member.value("agreed_share", 0.0) << '%';
+        ctx.out << ' ' << member.value("name", "") << ' ' << share_text(member.value("agreed_share", 0.0));
     }
     ctx.out << "\nNext: bind each member to their Unix user with `fairly member add NAME --unix-user USER`.\n";
 }

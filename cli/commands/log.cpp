@@ -1,6 +1,8 @@
 // fairly log KIND: record something a member did (or noticed, planned, ...).
 #include "commands.hpp"
 
+#include <algorithm>
+
 namespace fairly::cli {
 namespace {
 
@@ -24,7 +26,11 @@ void run_log(const log_options& options, context& ctx) {
     if (!options.role.empty()) params["role"] = options.role;
     // Several members (couple time, a shared task): one event each, each
     // with its own UUID, so each is its own entry in the record.
-    std::vector<std::string> members = options.members;
+    // A name given twice is one member: each is logged once.
+    std::vector<std::string> members;
+    for (const std::string& member : options.members) {
+        if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
+    }
     if (members.empty()) members.emplace_back();
     json logged = json::array();
     for (const std::string& member : members) {

@@ -8,6 +8,7 @@ struct review_options {
     std::int64_t id = 0;
     std::string reason;
     std::string member;
+    bool change = false;
     bool json_output = false;
 };
 
@@ -26,6 +27,7 @@ void run_review(const review_options& options, context& ctx, const char* method)
     json params{{"id", options.id}};
     if (!options.reason.empty()) params["reason"] = options.reason;
     if (!options.member.empty()) params["member"] = options.member;
+    if (options.change) params["change"] = true;
     auto result = ctx.write(method, params);
     if (!result) return;
     if (options.json_output) return void(ctx.out << (*result)["event"].dump(2) << '\n');
@@ -51,6 +53,7 @@ void setup_review(CLI::App& app, context& ctx) {
     CLI::App* confirm_command = app.add_subcommand("confirm", "Confirm an event someone logged for you");
     confirm_command->add_option("id", confirm->id, "the event's number")->required();
     confirm_command->add_option("--member", confirm->member, "who you are, when not bound to a member");
+    confirm_command->add_flag("--change", confirm->change, "change your answer: withdraw a dispute you made");
     confirm_command->add_flag("--json", confirm->json_output, "print the event as JSON");
     confirm_command->footer("Example: fairly confirm 42\n");
     confirm_command->callback([confirm, &ctx] { run_review(*confirm, ctx, "event.confirm"); });
@@ -60,6 +63,7 @@ void setup_review(CLI::App& app, context& ctx) {
     dispute_command->add_option("id", dispute->id, "the event's number")->required();
     dispute_command->add_option("reason", dispute->reason, "what is wrong")->required();
     dispute_command->add_option("--member", dispute->member, "who you are, when not bound to a member");
+    dispute_command->add_flag("--change", dispute->change, "change your answer: dispute what you confirmed");
     dispute_command->add_flag("--json", dispute->json_output, "print the event as JSON");
     dispute_command->footer("Example: fairly dispute 42 \"that was me, not you\"\n");
     dispute_command->callback([dispute, &ctx] { run_review(*dispute, ctx, "event.dispute"); });

@@ -21,7 +21,7 @@ void run_status(const status_options& options, context& ctx) {
         return;
     }
     ctx.out << "household  " << status.value("tz", "") << ";";
-    for (const json& member : status["members"]) ctx.out << ' ' << member.value("name", "") << ' ' << member.value("agreed_share", 0.0) << '%';
+    for (const json& member : status["members"]) ctx.out << ' ' << member.value("name", "") << ' ' << share_text(member.value("agreed_share", 0.0));
     ctx.out << "\nevents     " << status.value("events", 0) << " active, " << status.value("events_recorded", 0) << " recorded in all\n"
             << "timers     " << status.value("timers_running", 0) << " running\n";
     const json& caller = status["caller"];

@@ -18,7 +18,7 @@ void print_standing(const json& standing, std::ostream& out) {
     out << standing.value("reason", "") << '\n';
     for (const json& member : standing["members"]) {
         out << "  " << member.value("member", "") << ": " << member.value("taken", 0) << " of " << standing.value("turns", 0)
-            << " (agreed " << number_text(member.value("agreed_share", 0.0)) << "%)";
+            << " (agreed " << share_text(member.value("agreed_share", 0.0)) << ")";
         if (member["last_turn"].is_string()) out << ", last " << short_local(member["last_turn"].get<std::string>());
         out << '\n';
     }

@@ -599,7 +599,7 @@ TEST_CASE("what happened since an import (a void, a dispute, a correction) comes
     home first;
     first.init();
     const std::string feed = first.log({"night-feed", "--member", "sam", "--at", "2026-11-02 03:00", "--for", "30m"});
-    const std::string cooking = first.log({"cooking", "--member", "sam", "--at", "2026-11-02 18:00", "--for", "1h"});
+    const std::string cooking = first.log({"cooking", "--member", "sam", "--at", "2026-11-02 18:00", "--for", "1h"}, as_alex); // logged by alex for sam
     const std::string run = first.log({"school-run", "--member", "sam", "--at", "2026-11-03 08:30", "--for", "20m"});
     first.ok({"export", "-o", first.file("monday.json").string()});
     home second;

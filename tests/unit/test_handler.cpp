@@ -246,7 +246,7 @@ TEST_CASE_METHOD(handler_fixture, "init checks the split and refuses a second in
     CHECK(call("init", {{"members", {"alex", "sam"}}, {"tz", "Mars/Olympus"}})["error"]["data"]["field"] == "tz");
     CHECK(error_code(call("init", {{"members", {"alex"}}, {"tz", "Europe/London"}}, sams_uid)) == -32001);
     json status = ok("init", {{"members", {"alex", "sam"}}, {"tz", "Europe/London"}, {"split", {{"alex", 60}, {"sam", 40}}}});
-    CHECK(status["members"][0]["agreed_share"] == 60.0);
+    CHECK(status["members"][0]["agreed_share"] == 0.6); // shares are fractions in every answer
     CHECK(status["kinds"].get<int>() >= 14);
     CHECK(error_code(call("init", {{"members", {"alex"}}, {"tz", "Europe/London"}})) == -32003);
 }
@@ -310,12 +310,12 @@ TEST_CASE_METHOD(handler_fixture, "the report's aggregates kept at write time eq
     log({{"kind", "school-run"}, {"member", "alex"}, {"at", "2026-11-19 08:20"}});
     log({{"kind", "appointment"}, {"member", "sam"}, {"role", "planned"}, {"at", "2026-11-18 12:00"}, {"for", "15m"}});
     json bath = log({{"kind", "bath-time"}, {"member", "alex"}, {"at", "2026-11-18 19:00"}, {"for", "30m"}}, sams_uid);
-    json cooking = log({{"kind", "cooking"}, {"member", "sam"}, {"at", "2026-11-17 18:00"}, {"for", "1h"}});
+    json cooking = log({{"kind", "cooking"}, {"member", "sam"}, {"default_member", "alex"}, {"at", "2026-11-17 18:00"}, {"for", "1h"}});
     ok("event.void", {{"id", second["id"]}, {"reason", "logged twice"}});
     ok("event.edit", {{"id", feed["id"]}, {"uuid", fairly::make_uuid()}, {"for", "1h10m"}});
     ok("event.dispute", {{"id", bath["id"]}, {"reason", "that was sam"}, {"member", "alex"}});
     ok("event.dispute", {{"id", cooking["id"]}, {"reason", "no"}, {"member", "sam"}});
-    ok("event.confirm", {{"id", cooking["id"]}, {"member", "sam"}});
+    ok("event.confirm", {{"id", cooking["id"]}, {"member", "sam"}, {"change", true}});
     const auto incremental = snapshot();
     REQUIRE_FALSE(incremental.empty());
     // Changing the night and changing it back rebuilds everything from the events.
@@ -347,9 +347,11 @@ TEST_CASE_METHOD(handler_fixture, "the report follows the JSON contract", "[hand
     CHECK(report["members"][1]["points"] == 2.75);
     CHECK(report["members"][1]["night_minutes"] == 35);
     CHECK(report["members"][1]["wakeups"] == 1);
-    REQUIRE(report["trend"].size() == 9);
-    CHECK(report["trend"][8]["week"] == "2026-W48");
-    CHECK(report["trend"][8]["shares"].contains("sam"));
+    // The trend starts at the household's first entry, this week.
+    REQUIRE(report["trend"].size() == 1);
+    CHECK(report["trend"][0]["week"] == "2026-W48");
+    CHECK(report["trend"][0]["complete"] == false);
+    CHECK(report["trend"][0]["shares"].contains("sam"));
     CHECK(report["drift"].contains("alert"));
     CHECK(report["drift"].contains("member"));
     CHECK(report["drift"].contains("since"));

@@ -7,7 +7,7 @@
 // every row by the same code and stops short of writing. A row may correct
 // (supersede) one earlier in the file: in a check that one was never written,
 // so the client marks such rows "earlier_in_file".
-#include "handler.hpp"
+#include "transfer_service.hpp"
 
 #include "catalogue.hpp"
 #include "night.hpp"
@@ -16,6 +16,7 @@
 #include "uuid.hpp"
 #include "zone.hpp"
 
+#include <filesystem>
 #include <limits>
 #include <unordered_map>
 
@@ -60,9 +61,9 @@ std::string row_uuid(const json& row) { return uuid_param(row); }
 
 // ---------------------------------------------------------------- export
 
-json request_handler::change_log() {
+json transfer_service::change_log() {
     json changes = json::array();
-    store::statement_use query(db_.cached(
+    store::statement_use query(record_.db().cached(
         "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
         "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
     while (query->step()) {
@@ -74,12 +75,12 @@ json request_handler::change_log() {
     return changes;
 }
 
-json request_handler::export_household(const json&, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
+json transfer_service::export_household(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    const household_info& house = record_.household();
     json result{{"format", "fairly-export"}, {"version", export_version}};
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, drift_threshold, "
             "couple_check_weekday, couple_check_minute, created_at FROM household WHERE id = 1"));
         query->step();
@@ -94,7 +95,7 @@ json request_handler::export_household(const json&, const caller& who) {
     }
     json& members = result["members"] = json::array();
     {
-        store::statement_use query(db_.cached("SELECT name, agreed_share, unix_uid, created_at FROM member ORDER BY id"));
+        store::statement_use query(record_.db().cached("SELECT name, agreed_share, unix_uid, created_at FROM member ORDER BY id"));
         while (query->step()) {
             members.push_back({{"name", query->text(0)}, {"agreed_share", query->real(1)},
                                {"unix_uid", optional_json(query->optional_int64(2))}, {"created_at", utc_text(query->int64(3))}});
@@ -102,7 +103,7 @@ json request_handler::export_household(const json&, const caller& who) {
     }
     json& kinds = result["kinds"] = json::array();
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT name, category, points, points_per_hour, default_seconds, night_applies, created_at FROM kind ORDER BY id"));
         while (query->step()) {
             kinds.push_back({{"name", query->text(0)}, {"category", query->text(1)}, {"points", query->real(2)},
@@ -113,7 +114,7 @@ json request_handler::export_household(const json&, const caller& who) {
     result["changes"] = change_log();
     json& goals = result["protected_goals"] = json::array();
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT m.name, g.weekly_seconds, g.set_by_uid, g.created_at FROM protected_goal g "
             "LEFT JOIN member m ON m.id = g.member_id ORDER BY g.id"));
         while (query->step()) {
@@ -123,7 +124,7 @@ json request_handler::export_household(const json&, const caller& who) {
     }
     json& slots = result["protected_slots"] = json::array();
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT m.name, s.label, s.weekday, s.start_minute, s.length_seconds, s.created_by_uid, s.created_at, s.removed_at "
             "FROM protected_slot s LEFT JOIN member m ON m.id = s.member_id ORDER BY s.id"));
         while (query->step()) {
@@ -135,7 +136,7 @@ json request_handler::export_household(const json&, const caller& who) {
     }
     json& timers = result["timers"] = json::array();
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT t.uuid, m.name, k.name, t.start_utc, t.role, t.note, t.started_by_uid, t.created_at FROM timer t "
             "JOIN member m ON m.id = t.member_id JOIN kind k ON k.id = t.kind_id ORDER BY t.id"));
         while (query->step()) {
@@ -147,9 +148,9 @@ json request_handler::export_household(const json&, const caller& who) {
     return result;
 }
 
-json request_handler::export_records(const json& params, const caller& who) {
-    require_access(who);
-    const std::string& tz = household().tz;
+json transfer_service::export_records(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
     const std::string table = required_string(params, "table");
     const record_table* chosen = nullptr;
     for (const record_table& t : record_tables) {
@@ -159,9 +160,9 @@ json request_handler::export_records(const json& params, const caller& who) {
     const std::int64_t after = optional_integer(params, "after").value_or(0);
     const std::int64_t limit = optional_integer(params, "limit").value_or(default_page);
     if (limit < 1 || limit > largest_page) bad_param("limit", "from 1 to " + std::to_string(largest_page));
-    const sys_seconds reference = reference_time(params);
-    const std::int64_t from = time_param(params, "from", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::min()}}).time_since_epoch().count();
-    const std::int64_t to = time_param(params, "to", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::max()}}).time_since_epoch().count();
+    const sys_seconds reference = ctx.reference;
+    const std::int64_t from = record_.time_param(params, "from", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::min()}}).time_since_epoch().count();
+    const std::int64_t to = record_.time_param(params, "to", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::max()}}).time_since_epoch().count();
     // Columns derived for a spreadsheet (category, counted minutes, the
     // latest review); the JSON export leaves them out, as an import ignores them.
     const bool derived = optional_bool(params, "derived");
@@ -170,7 +171,7 @@ json request_handler::export_records(const json& params, const caller& who) {
     json rows = json::array();
     std::int64_t last = after;
     if (chosen->name == "events") {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT e.id, e.uuid, m.name, k.name, k.category, e.start_utc, e.end_utc, k.default_seconds, e.role, e.note, e.status, "
             "s.uuid, lb.name, e.logged_by_uid, e.source, e.created_at, e.void_reason, e.voided_by_uid, e.voided_at "
             "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
@@ -197,7 +198,7 @@ json request_handler::export_records(const json& params, const caller& who) {
         }
         // The page's reviews in one look, not one per event.
         if (!rows.empty()) {
-            store::statement_use review(db_.cached(
+            store::statement_use review(record_.db().cached(
                 "SELECT r.event_id, m.name, r.verdict, r.reason, r.reviewed_by_uid, r.created_at FROM event_review r "
                 "JOIN member m ON m.id = r.member_id WHERE r.event_id > ? AND r.event_id <= ? ORDER BY r.id"));
             review->bind(1, after).bind(2, last);
@@ -217,7 +218,7 @@ json request_handler::export_records(const json& params, const caller& who) {
             }
         }
     } else if (chosen->name == "turns") {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT t.id, t.uuid, t.thing, m.name, t.at_utc, t.note, lb.name, t.logged_by_uid, t.created_at FROM turn t "
             "JOIN member m ON m.id = t.member_id LEFT JOIN member lb ON lb.id = t.logged_by_member_id "
             "WHERE t.id > ?1 AND t.at_utc >= ?2 AND t.at_utc < ?3 ORDER BY t.id LIMIT ?4"));
@@ -229,7 +230,7 @@ json request_handler::export_records(const json& params, const caller& who) {
                             {"logged_by_uid", query->int64(7)}, {"created_at", utc_text(query->int64(8))}});
         }
     } else if (chosen->name == "thanks") {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT t.id, t.uuid, f.name, r.name, t.note, t.at_utc, t.from_uid, t.created_at FROM thanks t "
             "JOIN member f ON f.id = t.from_member_id JOIN member r ON r.id = t.to_member_id "
             "WHERE t.id > ?1 AND t.at_utc >= ?2 AND t.at_utc < ?3 ORDER BY t.id LIMIT ?4"));
@@ -240,7 +241,7 @@ json request_handler::export_records(const json& params, const caller& who) {
                             {"at", local(query->int64(5))}, {"from_uid", query->int64(6)}, {"created_at", utc_text(query->int64(7))}});
         }
     } else {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT mm.id, mm.uuid, m.name, mm.what, k.name, e.uuid, mm.impact, mm.at_utc, mm.note, lb.name, mm.logged_by_uid, mm.created_at "
             "FROM meeting_moved mm JOIN member m ON m.id = mm.member_id LEFT JOIN kind k ON k.id = mm.for_kind_id "
             "LEFT JOIN event e ON e.id = mm.for_event_id LEFT JOIN member lb ON lb.id = mm.logged_by_member_id "
@@ -261,7 +262,7 @@ json request_handler::export_records(const json& params, const caller& who) {
 
 // ---------------------------------------------------------------- import: the household
 
-sys_seconds request_handler::import_time(const json& row, const char* field, bool required) {
+sys_seconds transfer_service::import_time(const json& row, const char* field, bool required) {
     auto text = optional_string(row, field);
     if (!text) {
         if (required) bad_param(field, "is required");
@@ -273,29 +274,29 @@ sys_seconds request_handler::import_time(const json& row, const char* field, boo
         bad_param(field, "\"" + *text + "\" is not a date and time; an import needs them written out, e.g. 2026-11-01T22:00:00+00:00 "
                          "or 2026-11-01 22:00 (the household's local time)");
     }
-    return checked_input([&] { return resolve_time(expr, settings_.clock(), household().tz, field); });
+    return checked_input([&] { return resolve_time(expr, record_.now(), record_.household().tz, field); });
 }
 
-std::int64_t request_handler::import_created(const json& row, const char* field) {
-    if (!find(row, field)) return settings_.clock().time_since_epoch().count();
+std::int64_t transfer_service::import_created(const json& row, const char* field) {
+    if (!find(row, field)) return record_.now_utc();
     return import_time(row, field, true).time_since_epoch().count();
 }
 
-json request_handler::import_household(const json& params, const caller& who) {
+json transfer_service::import_household(const json& params, const request_context& ctx) {
     const json* file = find(params, "household");
     if (!file || !file->is_object()) bad_param("household", "expected the household part of a fairly export");
-    store::savepoint scope(db_);
+    store::savepoint scope(record_.db());
     json result;
     try {
-        result = apply_household(*file, who);
+        result = apply_household(*file, ctx);
     } catch (...) {
         scope.rollback();
-        forget_cached_state();
+        record_.forget();
         throw;
     }
     if (optional_bool(params, "dry_run")) {
         scope.rollback();
-        forget_cached_state();
+        record_.forget();
     } else {
         scope.release();
     }
@@ -303,7 +304,7 @@ json request_handler::import_household(const json& params, const caller& who) {
     return result;
 }
 
-json request_handler::apply_household(const json& file, const caller& who) {
+json transfer_service::apply_household(const json& file, const request_context& ctx) {
     if (auto format = optional_string(file, "format"); format && *format != "fairly-export") {
         bad_param("format", "this is not a fairly export (format \"" + *format + "\")");
     }
@@ -318,14 +319,14 @@ json request_handler::apply_household(const json& file, const caller& who) {
     const json* kinds = find(file, "kinds");
     if (!kinds || !kinds->is_array()) bad_param("kinds", "the export has no kind list");
 
-    const bool fresh = !set_up();
+    const bool fresh = !record_.set_up();
     json notes = json::array();
     int members_added = 0, kinds_added = 0;
-    std::optional<std::int64_t> binding;
+    std::optional<std::int64_t> binding = ctx.binding;
     if (fresh) {
         // A new household restored whole from the file: settings, members
         // with their Unix users, kinds with their history.
-        if (!privileged(who)) {
+        if (!ctx.privileged) {
             throw rpc_error(error_code::permission_denied,
                             "this household is not set up; only root or the user fairlyd runs as can set it up from an export");
         }
@@ -348,7 +349,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
         if (multiplier < 1 || multiplier > 10) bad_param("multiplier", "from 1 to 10");
         const std::int64_t couple_day = optional_integer(*couple, "weekday").value_or(4);
         if (couple_day < 0 || couple_day > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
-        store::statement_use insert(db_.cached(
+        store::statement_use insert(record_.db().cached(
             "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, "
             "drift_threshold, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert->bind(1, tz).bind(2, week_start).bind(3, minutes_of(*night, "from", 1320)).bind(4, minutes_of(*night, "to", 360))
@@ -356,10 +357,10 @@ json request_handler::apply_household(const json& file, const caller& who) {
             .bind(7, optional_number(*drift, "threshold").value_or(0.06)).bind(8, couple_day)
             .bind(9, minutes_of(*couple, "time", 1080)).bind(10, import_created(*settings, "created_at"));
         insert->step();
-        forget_cached_state();
+        record_.forget();
     } else {
-        binding = require_access(who);
-        const household_info& house = household();
+        record_.require_access(ctx);
+        const household_info& house = record_.household();
         if (auto tz = optional_string(*settings, "tz"); tz && *tz != house.tz) {
             notes.push_back("kept this household's time zone " + house.tz + " (the file's is " + *tz + ")");
         }
@@ -370,11 +371,11 @@ json request_handler::apply_household(const json& file, const caller& who) {
         const std::string name = required_string(member, "name");
         if (!is_valid_name(name) || name == "couple") bad_param("members", "\"" + name + "\" is not a member name");
         {
-            store::statement_use existing(db_.cached("SELECT 1 FROM member WHERE name = ?"));
+            store::statement_use existing(record_.db().cached("SELECT 1 FROM member WHERE name = ?"));
             existing->bind(1, name);
             if (existing->step()) continue;
         }
-        if (!fresh && !privileged(who)) {
+        if (!fresh && !ctx.privileged) {
             throw rpc_error(error_code::permission_denied,
                             "member " + name + " is in the file but not in this household; add them first with `fairly member add " +
                                 name + "` (root or fairlyd's user), or import as root");
@@ -384,12 +385,12 @@ json request_handler::apply_household(const json& file, const caller& who) {
         // Unix users are carried into a new household only: in an existing
         // one the uid may already mean someone else.
         std::optional<std::int64_t> uid = fresh ? uid_field(member, "unix_uid") : std::nullopt;
-        store::statement_use insert(db_.cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
+        store::statement_use insert(record_.db().cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
         insert->bind(1, name).bind(2, uid).bind(3, share).bind(4, import_created(member, "created_at")).step();
         ++members_added;
         if (!fresh) notes.push_back("added member " + name + " with no Unix user bound");
     }
-    forget_cached_state();
+    record_.forget();
 
     for (const json& kind : *kinds) {
         if (!kind.is_object()) bad_param("kinds", "each kind is an object");
@@ -403,7 +404,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
         if (usual < 0 || usual > 7 * 86400) bad_param("default_seconds", "from 0 to a week");
         const bool night = optional_bool(kind, "night_applies");
         {
-            store::statement_use existing(db_.cached("SELECT points, points_per_hour, default_seconds, night_applies, category FROM kind WHERE name = ?"));
+            store::statement_use existing(record_.db().cached("SELECT points, points_per_hour, default_seconds, night_applies, category FROM kind WHERE name = ?"));
             existing->bind(1, name);
             if (existing->step()) {
                 if (existing->real(0) != points || existing->real(1) != per_hour || existing->int64(2) != usual ||
@@ -413,20 +414,20 @@ json request_handler::apply_household(const json& file, const caller& who) {
                 continue;
             }
         }
-        store::statement_use insert(db_.cached(
+        store::statement_use insert(record_.db().cached(
             "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
         insert->bind(1, name).bind(2, category).bind(3, points).bind(4, per_hour).bind(5, usual).bind(6, night ? 1 : 0)
             .bind(7, import_created(kind, "created_at")).step();
         ++kinds_added;
         if (!fresh) {
-            log_change("kind", name, nullptr,
+            record_.log_change("kind", name, nullptr,
                        json{{"name", name}, {"category", category}, {"points", points}, {"points_per_hour", per_hour},
                             {"default_minutes", usual / 60}, {"night_applies", night}},
-                       who, binding);
+                       ctx.who.uid, ctx.binding, record_.now_utc());
             notes.push_back("added kind " + name + " from the file");
         }
     }
-    forget_cached_state();
+    record_.forget();
 
     // The history of weights and of the night goes with a new household; in
     // an existing one it describes changes that did not happen there.
@@ -439,14 +440,14 @@ json request_handler::apply_household(const json& file, const caller& who) {
             const json* new_value = find(change, "new");
             if (!new_value) bad_param("new", "is required");
             std::optional<std::int64_t> by;
-            if (auto name = optional_string(change, "changed_by")) by = member_id(*name, "changed_by");
-            store::statement_use insert(db_.cached(
+            if (auto name = optional_string(change, "changed_by")) by = record_.member_id(*name, "changed_by");
+            store::statement_use insert(record_.db().cached(
                 "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_by_member_id, changed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)"));
             std::optional<std::string> old_text;
             if (old_value) old_text = old_value->dump();
             insert->bind(1, subject).bind(2, required_string(change, "name")).bind(3, old_text).bind(4, new_value->dump())
-                .bind(5, uid_field(change, "changed_by_uid").value_or(who.uid)).bind(6, by).bind(7, import_created(change, "changed_at"));
+                .bind(5, uid_field(change, "changed_by_uid").value_or(ctx.who.uid)).bind(6, by).bind(7, import_created(change, "changed_at"));
             insert->step();
         }
     } else if (changes && !changes->empty() && *changes != change_log()) {
@@ -456,7 +457,7 @@ json request_handler::apply_household(const json& file, const caller& who) {
     auto owner = [&](const json& row) -> std::optional<std::int64_t> {
         const std::string who_name = required_string(row, "who");
         if (who_name == "couple") return std::nullopt;
-        return member_id(who_name, "who");
+        return record_.member_id(who_name, "who");
     };
     int goals_added = 0, slots_added = 0, timers_added = 0;
     if (const json* goals = find(file, "protected_goals")) {
@@ -465,16 +466,16 @@ json request_handler::apply_household(const json& file, const caller& who) {
             const auto member = owner(goal);
             const auto weekly = optional_integer(goal, "weekly_seconds");
             if (!weekly || *weekly <= 0) bad_param("weekly_seconds", "a positive number of seconds");
-            store::statement_use insert(db_.cached(
+            store::statement_use insert(record_.db().cached(
                 "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
-            insert->bind(1, member).bind(2, *weekly).bind(3, fresh ? uid_field(goal, "set_by_uid").value_or(who.uid) : who.uid)
+            insert->bind(1, member).bind(2, *weekly).bind(3, fresh ? uid_field(goal, "set_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
                 .bind(4, import_created(goal, "created_at")).step();
-            if (db_.changes() > 0) {
+            if (record_.db().changes() > 0) {
                 ++goals_added;
                 continue;
             }
-            store::statement_use kept(db_.cached("SELECT weekly_seconds FROM protected_goal WHERE member_id IS ?"));
+            store::statement_use kept(record_.db().cached("SELECT weekly_seconds FROM protected_goal WHERE member_id IS ?"));
             kept->bind(1, member);
             if (kept->step() && kept->int64(0) != *weekly) {
                 notes.push_back("kept this household's protected-time goal for " + required_string(goal, "who") + " (the file's differs)");
@@ -494,17 +495,17 @@ json request_handler::apply_household(const json& file, const caller& who) {
             std::optional<std::int64_t> removed;
             if (find(slot, "removed_at")) removed = import_time(slot, "removed_at", true).time_since_epoch().count();
             {
-                store::statement_use same(db_.cached(
+                store::statement_use same(record_.db().cached(
                     "SELECT 1 FROM protected_slot WHERE member_id IS ? AND label = ? AND weekday = ? AND start_minute = ? "
                     "AND length_seconds = ? AND (removed_at IS NULL) = (? IS NULL)"));
                 same->bind(1, member).bind(2, label).bind(3, *weekday).bind(4, start).bind(5, *length).bind(6, removed);
                 if (same->step()) continue;
             }
-            store::statement_use insert(db_.cached(
+            store::statement_use insert(record_.db().cached(
                 "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at, removed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
             insert->bind(1, member).bind(2, label).bind(3, *weekday).bind(4, start).bind(5, *length)
-                .bind(6, fresh ? uid_field(slot, "created_by_uid").value_or(who.uid) : who.uid)
+                .bind(6, fresh ? uid_field(slot, "created_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
                 .bind(7, import_created(slot, "created_at")).bind(8, removed).step();
             ++slots_added;
         }
@@ -513,23 +514,23 @@ json request_handler::apply_household(const json& file, const caller& who) {
         if (!timers->is_array()) bad_param("timers", "expected a list");
         for (const json& timer : *timers) {
             const std::string uuid = row_uuid(timer);
-            const std::int64_t member = member_id(required_string(timer, "member"), "member");
-            const std::int64_t kind = kind_id(required_string(timer, "kind"));
+            const std::int64_t member = record_.member_id(required_string(timer, "member"), "member");
+            const std::int64_t kind = record_.kind_named(required_string(timer, "kind")).id;
             {
-                store::statement_use same(db_.cached("SELECT 1 FROM timer WHERE uuid = ? OR (member_id = ? AND kind_id = ?)"));
+                store::statement_use same(record_.db().cached("SELECT 1 FROM timer WHERE uuid = ? OR (member_id = ? AND kind_id = ?)"));
                 same->bind(1, uuid).bind(2, member).bind(3, kind);
                 if (same->step()) continue;
             }
-            store::statement_use insert(db_.cached(
+            store::statement_use insert(record_.db().cached(
                 "INSERT INTO timer (uuid, member_id, kind_id, start_utc, role, note, started_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
             insert->bind(1, uuid).bind(2, member).bind(3, kind).bind(4, import_time(timer, "start", true).time_since_epoch().count())
                 .bind(5, role_param(timer, "did")).bind(6, note_param(timer).value_or(""))
-                .bind(7, fresh ? uid_field(timer, "started_by_uid").value_or(who.uid) : who.uid)
+                .bind(7, fresh ? uid_field(timer, "started_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
                 .bind(8, import_created(timer, "created_at")).step();
             ++timers_added;
         }
     }
-    forget_cached_state();
+    record_.forget();
     return json{{"created", fresh},     {"members_added", members_added}, {"kinds_added", kinds_added},
                 {"goals_added", goals_added}, {"slots_added", slots_added}, {"timers_added", timers_added},
                 {"notes", std::move(notes)}};
@@ -537,21 +538,26 @@ json request_handler::apply_household(const json& file, const caller& who) {
 
 // ---------------------------------------------------------------- import: records
 
-json request_handler::import_records(const json& params, const caller& who) {
+json transfer_service::import_records(const json& params, const request_context& ctx) {
     const json* rows = find(params, "rows");
     if (!rows || !rows->is_array()) bad_param("rows", "expected a list of records");
     if (rows->size() > largest_batch) bad_param("rows", "at most " + std::to_string(largest_batch) + " records in one batch");
     const bool dry_run = optional_bool(params, "dry_run");
     checking_import_ = dry_run;
-    const std::size_t book_mark = book_.mark();
-    store::savepoint scope(db_);
+    const std::size_t book_mark = record_.book().mark();
+    store::savepoint scope(record_.db());
     try {
         // A check of a file meant for a household not set up yet sets it up
         // from the file inside this savepoint, so the rows are checked against
         // the names they will meet.
-        if (const json* file = find(params, "household"); file && dry_run && !set_up()) apply_household(*file, who);
-        const auto binding = require_access(who);
-        household();
+        const json* file = find(params, "household");
+        const bool set_up_here = file && dry_run && !record_.set_up();
+        if (set_up_here) apply_household(*file, ctx);
+        // Who the caller is, once the household (perhaps just set up) has its members.
+        request_context here = record_.context_for(ctx.who, std::nullopt, ctx.reference);
+        here.acting_for = ctx.acting_for;
+        record_.require_access(here);
+        record_.household();
         std::int64_t added = 0, skipped = 0;
         import_updated_ = 0;
         json refused = json::array();
@@ -561,10 +567,10 @@ json request_handler::import_records(const json& params, const caller& who) {
                 if (!row.is_object()) bad_param("row", "expected an object");
                 const std::string type = optional_string(row, "type").value_or("event");
                 bool is_new = false;
-                if (type == "event") is_new = import_event(row, who, binding);
-                else if (type == "turn") is_new = import_turn(row, who, binding);
-                else if (type == "thanks") is_new = import_thanks(row, who);
-                else if (type == "moved") is_new = import_moved(row, who, binding);
+                if (type == "event") is_new = import_event(row, here);
+                else if (type == "turn") is_new = import_turn(row, here);
+                else if (type == "thanks") is_new = import_thanks(row, here);
+                else if (type == "moved") is_new = import_moved(row, here);
                 else bad_param("type", "\"" + type + "\" is not a record type; event, turn, thanks or moved");
                 ++(is_new ? added : skipped);
             } catch (const rpc_error& e) {
@@ -583,50 +589,44 @@ json request_handler::import_records(const json& params, const caller& who) {
             scope.release();
         } else {
             scope.rollback();
-            book_.rollback_to(book_mark);
-            forget_cached_state();
+            record_.book().rollback_to(book_mark);
+            record_.forget();
         }
         return json{{"added", added}, {"skipped", skipped}, {"updated", import_updated_}, {"refused", std::move(refused)},
                     {"written", written}, {"dry_run", dry_run}};
     } catch (...) {
         scope.rollback();
-        book_.rollback_to(book_mark);
-        forget_cached_state();
+        record_.book().rollback_to(book_mark);
+        record_.forget();
         throw;
     }
 }
 
-std::optional<std::int64_t> request_handler::import_logger(const json& row, const caller& who, std::optional<std::int64_t> binding,
+std::optional<std::int64_t> transfer_service::import_logger(const json& row, const request_context& ctx,
                                                           std::int64_t fallback) {
     // What the file says about who logged a record stands when an admin
     // restores it; a member importing is recorded as having logged it.
-    if (!privileged(who)) return binding;
+    if (!ctx.privileged) return ctx.binding;
     if (!row.contains("logged_by")) return fallback;
-    if (auto name = optional_string(row, "logged_by")) return member_id(*name, "logged_by");
+    if (auto name = optional_string(row, "logged_by")) return record_.member_id(*name, "logged_by");
     return std::nullopt; // logged by root or fairlyd's user, bound to nobody
 }
 
-std::int64_t request_handler::import_uid(const json& row, const char* field, const caller& who) {
-    return privileged(who) ? uid_field(row, field).value_or(who.uid) : who.uid;
+std::int64_t transfer_service::import_uid(const json& row, const char* field, const request_context& ctx) {
+    return ctx.privileged ? uid_field(row, field).value_or(ctx.who.uid) : ctx.who.uid;
 }
 
-bool request_handler::import_event(const json& row, const caller& who, std::optional<std::int64_t> binding) {
+bool transfer_service::import_event(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     {
-        std::optional<recorded_event> recorded;
-        {
-            store::statement_use again(db_.cached(
-                "SELECT id, status, (SELECT count(*) FROM event_review r WHERE r.event_id = e.id) FROM event e WHERE uuid = ?"));
-            again->bind(1, uuid);
-            if (again->step()) recorded = recorded_event{again->int64(0), again->text(1), static_cast<std::size_t>(again->int64(2))};
-        }
+        const std::optional<recorded_event> recorded = record_.find_event(uuid);
         if (recorded) {
-            if (catch_up_event(*recorded, row, who)) ++import_updated_;
+            if (catch_up_event(*recorded, row, ctx)) ++import_updated_;
             return false;
         }
     }
-    const std::int64_t member = member_id(required_string(row, "member"), "member");
-    const kind_entry& kind = kind_named(required_string(row, "kind"));
+    const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
+    const kind_entry& kind = record_.kind_named(required_string(row, "kind"));
     const sys_seconds start = import_time(row, "start", true);
     std::optional<std::int64_t> end_utc;
     if (find(row, "end")) {
@@ -635,7 +635,7 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
         if (end - start > longest_event) bad_param("end", "an event lasts at most 7 days");
         end_utc = end.time_since_epoch().count();
     }
-    if (start > settings_.clock() + future_tolerance) bad_param("start", format_local(start, household().tz) + " is in the future");
+    if (start > record_.now() + future_tolerance) bad_param("start", format_local(start, record_.household().tz) + " is in the future");
     const std::string role = role_param(row, "did");
     const std::string note = note_param(row).value_or("");
     const std::string status = optional_string(row, "status").value_or("active");
@@ -644,16 +644,14 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
     std::optional<std::int64_t> voided_by, voided_at;
     if (status == "voided") {
         void_reason = import_void_reason(row);
-        voided_by = import_uid(row, "voided_by_uid", who);
+        voided_by = import_uid(row, "voided_by_uid", ctx);
         voided_at = import_created(row, "voided_at");
     }
     std::optional<std::int64_t> supersedes;
-    std::optional<load_event> uncounted; // what the superseded event counted, if it still did
-    bool supersedes_active = false;
     if (auto earlier = optional_string(row, "supersedes")) {
         std::string earlier_status;
         {
-            store::statement_use query(db_.cached("SELECT id, status FROM event WHERE uuid = ?"));
+            store::statement_use query(record_.db().cached("SELECT id, status FROM event WHERE uuid = ?"));
             query->bind(1, *earlier);
             if (query->step()) {
                 supersedes = query->int64(0);
@@ -667,162 +665,138 @@ bool request_handler::import_event(const json& row, const caller& who, std::opti
         if (!supersedes) earlier_status = "absent";
         if (earlier_status == "voided") bad_param("supersedes", "corrects event " + *earlier + ", which is voided");
         if (supersedes) {
-            store::statement_use taken(db_.cached("SELECT uuid FROM event WHERE supersedes = ?"));
+            store::statement_use taken(record_.db().cached("SELECT uuid FROM event WHERE supersedes = ?"));
             taken->bind(1, *supersedes);
             if (taken->step()) bad_param("supersedes", "event " + *earlier + " was already corrected by " + taken->text(0));
         }
-        supersedes_active = earlier_status == "active";
     }
-    const std::vector<imported_review> reviews = import_reviews(row, 0, who);
-    const std::optional<std::int64_t> logged_by = import_logger(row, who, binding, member);
+    const std::vector<imported_review> reviews = import_reviews(row, 0, ctx);
+    const std::optional<std::int64_t> logged_by = import_logger(row, ctx, member);
     auto source = optional_string(row, "source");
     if (source && !is_valid_name(*source)) bad_param("source", "a short word such as cli or timewarrior");
-    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", who);
+    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", ctx);
     const std::int64_t created_at = import_created(row, "created_at");
+    event_record event;
+    event.uuid = uuid;
+    event.member_id = member;
+    event.kind_id = kind.id;
+    event.start_utc = start.time_since_epoch().count();
+    event.end_utc = end_utc;
+    event.role = role;
+    event.note = note;
+    event.status = status;
+    event.supersedes = supersedes;
+    event.logged_by_member_id = logged_by;
+    event.logged_by_uid = logged_by_uid;
+    event.source = source.value_or("import");
+    event.created_at = created_at;
+    event.void_reason = void_reason;
+    event.voided_by_uid = voided_by;
+    event.voided_at = voided_at;
+    // The same checks as the live path (a career kind is refused, lengths and notes).
+    record_.check_event(event, kind, "start", "end");
     // A check stops here: every field has been read and found usable, and
     // rows that depend on earlier ones were vouched for by the client.
     if (checking_import_) return true;
-    if (supersedes_active) {
-        uncounted = counted_event(*supersedes);
-        store::statement_use update(db_.cached("UPDATE event SET status = 'superseded' WHERE id = ?"));
-        update->bind(1, *supersedes).step();
-    }
-    {
-        store::statement_use insert(db_.cached(
-            "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, status, supersedes, logged_by_member_id, "
-            "logged_by_uid, source, created_at, void_reason, voided_by_uid, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, uuid).bind(2, member).bind(3, kind.id).bind(4, start.time_since_epoch().count()).bind(5, end_utc).bind(6, role)
-            .bind(7, note).bind(8, status).bind(9, supersedes).bind(10, logged_by).bind(11, logged_by_uid)
-            .bind(12, source.value_or("import")).bind(13, created_at).bind(14, void_reason).bind(15, voided_by)
-            .bind(16, voided_at);
-        insert->step();
-    }
-    insert_reviews(db_.last_insert_rowid(), reviews);
-    const household_info& house = household();
-    if (uncounted) book_.add(house.load, *uncounted, -1);
-    if (status == "active" && (reviews.empty() || reviews.back().verdict != "disputed")) {
-        const std::int64_t start_utc = start.time_since_epoch().count();
-        book_.add(house.load,
-                  load_event{member, kind.id, role != "did", is_load_category(kind.category), start_utc,
-                             end_utc.value_or(start_utc + kind.default_seconds)},
-                  +1);
-    }
+    std::vector<review_row> rows;
+    for (const imported_review& review : reviews) rows.push_back({review.member, review.verdict, review.reason, review.uid, review.at});
+    record_.insert_event(event, rows);
     return true;
 }
 
-std::string request_handler::import_void_reason(const json& row) {
+std::string transfer_service::import_void_reason(const json& row) {
     auto reason = note_param(row, "void_reason");
     if (!reason || reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
     return *reason;
 }
 
-std::vector<request_handler::imported_review> request_handler::import_reviews(const json& row, std::size_t skip, const caller& who) {
+std::vector<transfer_service::imported_review> transfer_service::import_reviews(const json& row, std::size_t skip, const request_context& ctx) {
     std::vector<imported_review> reviews;
     const json* given = find(row, "reviews");
     if (!given) return reviews;
     if (!given->is_array()) bad_param("reviews", "expected a list");
     for (std::size_t i = skip; i < given->size(); ++i) {
         const json& review = (*given)[i];
-        const std::int64_t by = member_id(required_string(review, "member"), "reviews");
+        const std::int64_t by = record_.member_id(required_string(review, "member"), "reviews");
         const std::string verdict = required_string(review, "verdict");
         if (verdict != "confirmed" && verdict != "disputed") bad_param("verdict", "confirmed or disputed");
-        reviews.push_back({by, verdict, note_param(review, "reason").value_or(""), import_uid(review, "reviewed_by_uid", who),
+        reviews.push_back({by, verdict, note_param(review, "reason").value_or(""), import_uid(review, "reviewed_by_uid", ctx),
                            import_created(review, "created_at")});
     }
     return reviews;
 }
 
-void request_handler::insert_reviews(std::int64_t event_id, const std::vector<imported_review>& reviews) {
-    for (const imported_review& review : reviews) {
-        store::statement_use insert(db_.cached(
-            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, event_id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid)
-            .bind(6, review.at).step();
-    }
-}
-
-bool request_handler::catch_up_event(const recorded_event& event, const json& row, const caller& who) {
+bool transfer_service::catch_up_event(const recorded_event& event, const json& row, const request_context& ctx) {
     // The record is append-only, so only what can follow is taken: a void of
     // an event still active here, and reviews beyond those recorded here.
     // (A correction arrives as its own record and supersedes the original.)
     const bool voided_since = event.status == "active" && optional_string(row, "status") == "voided";
-    const std::vector<imported_review> added = import_reviews(row, event.reviews, who);
+    const std::vector<imported_review> added = import_reviews(row, event.reviews, ctx);
     if (!voided_since && added.empty()) return false;
     std::optional<std::string> void_reason;
     if (voided_since) void_reason = import_void_reason(row);
-    const std::int64_t voided_by = import_uid(row, "voided_by_uid", who), voided_at = import_created(row, "voided_at");
+    const std::int64_t voided_by = import_uid(row, "voided_by_uid", ctx), voided_at = import_created(row, "voided_at");
     if (checking_import_) return true;
-    const auto counted_before = counted_event(event.id);
-    if (voided_since) {
-        store::statement_use update(db_.cached(
-            "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
-        update->bind(1, *void_reason).bind(2, voided_by).bind(3, voided_at).bind(4, event.id).step();
-    }
-    insert_reviews(event.id, added);
-    const auto counted_after = counted_event(event.id);
-    if (counted_before && !counted_after) book_.add(household().load, *counted_before, -1);
-    if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
+    if (voided_since) record_.void_event(event.id, *void_reason, voided_by, voided_at);
+    std::vector<review_row> rows;
+    for (const imported_review& review : added) rows.push_back({review.member, review.verdict, review.reason, review.uid, review.at});
+    record_.add_reviews(event.id, rows);
     return true;
 }
 
-bool request_handler::import_turn(const json& row, const caller& who, std::optional<std::int64_t> binding) {
+bool transfer_service::import_turn(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     {
-        store::statement_use again(db_.cached("SELECT 1 FROM turn WHERE uuid = ?"));
+        store::statement_use again(record_.db().cached("SELECT 1 FROM turn WHERE uuid = ?"));
         again->bind(1, uuid);
         if (again->step()) return false;
     }
     const std::string thing = required_string(row, "thing");
     if (!is_valid_name(thing)) bad_param("thing", "one word, e.g. lie-in");
-    const std::int64_t member = member_id(required_string(row, "member"), "member");
+    const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const sys_seconds at = import_time(row, "at", true);
-    if (at > settings_.clock() + future_tolerance) bad_param("at", "is in the future");
+    if (at > record_.now() + future_tolerance) bad_param("at", "is in the future");
     const std::string note = note_param(row).value_or("");
-    const auto logged_by = import_logger(row, who, binding, member);
-    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", who), created_at = import_created(row, "created_at");
+    const auto logged_by = import_logger(row, ctx, member);
+    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", ctx), created_at = import_created(row, "created_at");
     if (checking_import_) return true;
-    store::statement_use insert(db_.cached(
-        "INSERT INTO turn (uuid, thing, member_id, at_utc, note, logged_by_member_id, logged_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, uuid).bind(2, thing).bind(3, member).bind(4, at.time_since_epoch().count()).bind(5, note)
-        .bind(6, logged_by).bind(7, logged_by_uid).bind(8, created_at).step();
+    record_.insert_turn(uuid, thing, member, at.time_since_epoch().count(), note, logged_by, logged_by_uid, created_at);
     return true;
 }
 
-bool request_handler::import_thanks(const json& row, const caller& who) {
+bool transfer_service::import_thanks(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     {
-        store::statement_use again(db_.cached("SELECT 1 FROM thanks WHERE uuid = ?"));
+        store::statement_use again(record_.db().cached("SELECT 1 FROM thanks WHERE uuid = ?"));
         again->bind(1, uuid);
         if (again->step()) return false;
     }
-    const std::int64_t from = member_id(required_string(row, "from"), "from");
-    const std::int64_t to = member_id(required_string(row, "to"), "to");
+    const std::int64_t from = record_.member_id(required_string(row, "from"), "from");
+    const std::int64_t to = record_.member_id(required_string(row, "to"), "to");
     if (from == to) bad_param("to", "thanks go to someone else");
     const std::string note = note_param(row).value_or("");
     if (note.empty()) bad_param("note", "thanks say what for");
     const std::int64_t at = import_time(row, "at", true).time_since_epoch().count();
-    const std::int64_t from_uid = import_uid(row, "from_uid", who), created_at = import_created(row, "created_at");
+    const std::int64_t from_uid = import_uid(row, "from_uid", ctx), created_at = import_created(row, "created_at");
     if (checking_import_) return true;
-    store::statement_use insert(db_.cached(
-        "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, note).bind(5, at).bind(6, from_uid).bind(7, created_at).step();
+    record_.insert_thanks(uuid, from, to, note, at, from_uid, created_at);
     return true;
 }
 
-bool request_handler::import_moved(const json& row, const caller& who, std::optional<std::int64_t> binding) {
+bool transfer_service::import_moved(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     {
-        store::statement_use again(db_.cached("SELECT 1 FROM meeting_moved WHERE uuid = ?"));
+        store::statement_use again(record_.db().cached("SELECT 1 FROM meeting_moved WHERE uuid = ?"));
         again->bind(1, uuid);
         if (again->step()) return false;
     }
-    const std::int64_t member = member_id(required_string(row, "member"), "member");
+    const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const std::string what = required_string(row, "what");
     if (what.size() > 200) bad_param("what", "at most 200 bytes");
     std::optional<std::int64_t> for_kind, for_event;
-    if (auto name = optional_string(row, "for_kind")) for_kind = kind_id(*name);
+    if (auto name = optional_string(row, "for_kind")) for_kind = record_.kind_named(*name).id;
     if (auto event = optional_string(row, "for_event")) {
-        store::statement_use query(db_.cached("SELECT id FROM event WHERE uuid = ?"));
+        store::statement_use query(record_.db().cached("SELECT id FROM event WHERE uuid = ?"));
         query->bind(1, *event);
         if (query->step()) for_event = query->int64(0);
         else if (!(checking_import_ && optional_bool(row, "earlier_in_file"))) {
@@ -833,15 +807,26 @@ bool request_handler::import_moved(const json& row, const caller& who, std::opti
     if (impact != "minor" && impact != "major" && impact != "missed") bad_param("impact", "minor, major or missed");
     const std::int64_t at = import_time(row, "at", true).time_since_epoch().count();
     const std::string note = note_param(row).value_or("");
-    const auto logged_by = import_logger(row, who, binding, member);
-    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", who), created_at = import_created(row, "created_at");
+    const auto logged_by = import_logger(row, ctx, member);
+    const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", ctx), created_at = import_created(row, "created_at");
     if (checking_import_) return true;
-    store::statement_use insert(db_.cached(
-        "INSERT INTO meeting_moved (uuid, member_id, what, for_kind_id, for_event_id, impact, at_utc, note, logged_by_member_id, logged_by_uid, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, uuid).bind(2, member).bind(3, what).bind(4, for_kind).bind(5, for_event).bind(6, impact)
-        .bind(7, at).bind(8, note).bind(9, logged_by).bind(10, logged_by_uid).bind(11, created_at).step();
+    record_.insert_moved({uuid, member, what, for_kind, for_event, impact, at, note, logged_by, logged_by_uid, created_at});
     return true;
+}
+
+// ---------------------------------------------------------------- backup
+
+json transfer_service::backup(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string target = required_string(params, "path");
+    if (target.empty() || target.front() != '/') bad_param("path", "give an absolute path for the copy");
+    std::error_code ec;
+    if (std::filesystem::exists(target, ec)) bad_param("path", target + " exists; a backup never overwrites a file");
+    const auto parent = std::filesystem::path(target).parent_path();
+    if (!std::filesystem::is_directory(parent, ec)) bad_param("path", parent.string() + " is not a directory fairlyd can see");
+    if (record_.db().path() == ":memory:") throw rpc_error(error_code::conflict, "an in-memory household has no file to back up");
+    const int pages = store::backup_database(record_.db().path(), target);
+    return json{{"path", target}, {"pages", pages}, {"bytes", std::filesystem::file_size(target, ec)}};
 }
 
 } // namespace fairly::daemon

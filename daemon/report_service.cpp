@@ -1,7 +1,7 @@
 // The weekly report: validate the period, read the aggregates (and the raw
 // events of partial edge weeks), build one report object as JSON. Renderers
 // (text, CSV, Markdown, HTML) live with the CLI and read only this object.
-#include "handler.hpp"
+#include "report_service.hpp"
 
 #include "catalogue.hpp"
 #include "fairness.hpp"
@@ -9,6 +9,7 @@
 #include "params.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
+#include "catalogue.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -74,17 +75,13 @@ struct load_totals {
     std::map<std::string, double> category_points; // load category -> points
 };
 
-bool is_load(std::string_view category) {
-    return category == "care" || category == "household" || category == "logistics" || category == "thinking";
-}
-
 void add_row(load_totals& totals, const kind_weights& kind, bool thinking, std::int64_t events, std::int64_t secs,
              std::int64_t night, std::int64_t wakeups, double multiplier) {
     if (kind.category == "protected") {
         totals.protected_seconds += secs;
         return;
     }
-    if (!is_load(kind.category)) return; // career costs are reported beside the load, never in it
+    if (!is_load_category(kind.category)) return; // career costs are reported beside the load, never in it
     const double points =
         event_points(kind.points * static_cast<double>(events), kind.per_hour, kind.night_applies, seconds{secs}, seconds{night}, multiplier);
     totals.points += points;
@@ -92,8 +89,10 @@ void add_row(load_totals& totals, const kind_weights& kind, bool thinking, std::
     totals.night_seconds += night;
     totals.wakeups += wakeups;
     totals.events += events;
-    totals.category_points[kind.category] += points;
-    if (thinking || kind.category == "thinking") {
+    // Thinking work (a role other than did, or a thinking kind) is filed under thinking.
+    const bool thinking_work = is_thinking_work(thinking ? "planned" : "did", kind.category);
+    totals.category_points[std::string(thinking_work ? "thinking" : kind.category)] += points;
+    if (thinking_work) {
         totals.thinking_points += points;
         totals.thinking_seconds += secs;
     }
@@ -107,12 +106,24 @@ double round_to(double value, double step) {
 
 } // namespace
 
-json request_handler::report(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
-    book_.flush(house.load); // what this round changed counts in the report too
+json report_service::report(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    return build(params, ctx.reference);
+}
+
+json report_service::balance(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    json period = params;
+    if (!period.contains("last")) period["last"] = "4w";
+    return build(period, ctx.reference);
+}
+
+json report_service::weekly(std::chrono::sys_seconds reference) { return build(json::object(), reference); }
+
+json report_service::build(const json& params, const sys_seconds reference) {
+    const household_info& house = record_.household();
+    record_.book().flush(house.load); // what this round changed counts in the report too
     const std::string& tz = house.tz;
-    const sys_seconds reference = reference_time(params);
     const std::int64_t this_week = week_day_of(reference, house.load);
 
     // ---- validate: the period [from_day, to_day) in local days, and the trend weeks
@@ -163,32 +174,39 @@ json request_handler::report(const json& params, const caller& who) {
     }
 
     // ---- query: members, weights, and the load by week
-    const auto& members = names().members;
-    std::vector<double> agreed;
-    {
-        store::statement_use query(db_.cached("SELECT agreed_share FROM member ORDER BY id"));
-        while (query->step()) agreed.push_back(query->real(0) / 100.0);
-    }
+    const std::vector<member_entry> members = record_.names().members;
+    const std::vector<double> agreed = record_.agreed_shares();
     std::map<std::int64_t, std::size_t> member_index;
-    for (std::size_t i = 0; i < members.size(); ++i) member_index[members[i].first] = i;
+    for (std::size_t i = 0; i < members.size(); ++i) member_index[members[i].id] = i;
+    // The household's first entry: the trend, the detector and rest start there.
+    std::optional<std::int64_t> first_entry;
+    {
+        store::statement_use query(record_.db().cached("SELECT min(start_utc) FROM counted_event WHERE is_load"));
+        if (query->step() && !query->is_null(0)) first_entry = query->int64(0);
+    }
+    const std::optional<std::int64_t> first_week =
+        first_entry ? std::optional<std::int64_t>(week_day_of(sys_seconds{seconds{*first_entry}}, house.load)) : std::nullopt;
     std::map<std::int64_t, kind_weights> weights;
     {
-        store::statement_use query(db_.cached("SELECT id, name, category, points, points_per_hour, night_applies FROM kind"));
+        store::statement_use query(record_.db().cached("SELECT id, name, category, points, points_per_hour, night_applies FROM kind"));
         while (query->step()) {
             weights[query->int64(0)] = {query->text(1), query->text(2), query->real(3), query->real(4), query->int64(5) != 0};
         }
     }
     const double multiplier = house.load.night.multiplier;
 
-    const std::int64_t first_week = std::min(trend_from, week_day_of(day_start(from_day, tz), house.load));
-    const std::int64_t last_week = std::max(trend_to, week_day_of(day_start(to_day - 1, tz), house.load) + 7);
+    // The trend starts at the week of the first entry, not before the household existed.
+    if (first_week) trend_from = std::max(trend_from, std::min(*first_week, trend_to));
+    else trend_from = trend_to;
+    const std::int64_t read_from = std::min(trend_from, week_day_of(day_start(from_day, tz), house.load));
+    const std::int64_t read_to = std::max(trend_to, week_day_of(day_start(to_day - 1, tz), house.load) + 7);
     // week -> per member totals, from the aggregates
     std::map<std::int64_t, std::vector<load_totals>> by_week;
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT week_day, member_id, kind_id, thinking, events, seconds, night_seconds, wakeups FROM load_week "
             "WHERE week_day >= ? AND week_day < ?"));
-        query->bind(1, first_week).bind(2, last_week);
+        query->bind(1, read_from).bind(2, read_to);
         while (query->step()) {
             auto& week_totals = by_week[query->int64(0)];
             week_totals.resize(members.size());
@@ -200,6 +218,19 @@ json request_handler::report(const json& params, const caller& who) {
     // The period: whole weeks from the aggregates; the part of a week cut by
     // --from or --to from its events (an event belongs where it starts).
     std::vector<load_totals> period(members.size());
+    // The balance of the period is the sum of its weeks' (docs/fairness.md):
+    // each whole week, and the part of a week the period cuts.
+    std::vector<double> period_balance(members.size(), 0.0);
+    auto add_balance = [&](const std::vector<load_totals>& week) {
+        std::vector<double> week_points(members.size());
+        std::int64_t week_seconds = 0;
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            week_points[m] = week[m].points;
+            week_seconds += week[m].seconds;
+        }
+        const std::vector<double> hours = balance_hours(week_points, agreed, static_cast<double>(week_seconds) / 3600.0);
+        for (std::size_t m = 0; m < members.size(); ++m) period_balance[m] += hours[m];
+    };
     auto merge = [](load_totals& into, const load_totals& add) {
         into.points += add.points;
         into.seconds += add.seconds;
@@ -216,40 +247,44 @@ json request_handler::report(const json& params, const caller& who) {
         if (w >= from_day && w + 7 <= to_day) {
             if (auto found = by_week.find(w); found != by_week.end()) {
                 for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], found->second[m]);
+                add_balance(found->second);
             }
             continue;
         }
+        std::vector<load_totals> part(members.size());
         const sys_seconds cut_from = std::max(period_start, day_start(w, tz)), cut_to = std::min(period_end, day_start(w + 7, tz));
-        store::statement_use query(db_.cached(
-            "SELECT e.member_id, e.kind_id, e.role <> 'did', e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) "
-            "FROM event e JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' AND e.start_utc >= ? AND e.start_utc < ? "
-            "AND coalesce((SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), '') <> 'disputed'"));
+        store::statement_use query(record_.db().cached(
+            "SELECT member_id, kind_id, role_thinking, start_utc, end_utc FROM counted_event WHERE start_utc >= ? AND start_utc < ?"));
         query->bind(1, cut_from.time_since_epoch().count()).bind(2, cut_to.time_since_epoch().count());
         while (query->step()) {
             const std::int64_t start = query->int64(3), end = query->int64(4);
             const std::int64_t night = night_seconds(sys_seconds{seconds{start}}, sys_seconds{seconds{end}}, house.load.night, tz).count();
             const kind_weights& kind = weights[query->int64(1)];
-            add_row(period[member_index[query->int64(0)]], kind, query->int64(2) != 0, 1, end - start, night,
-                    night > 0 && is_load(kind.category) ? 1 : 0, multiplier);
+            add_row(part[member_index[query->int64(0)]], kind, query->int64(2) != 0, 1, end - start, night,
+                    night > 0 && is_load_category(kind.category) ? 1 : 0, multiplier);
         }
+        for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], part[m]);
+        add_balance(part);
     }
 
     // Rest: for each night of the period, each member's longest undisturbed
     // stretch of the night window (a night without load is whole).
-    std::vector<std::vector<std::int64_t>> rest(members.size());
+    std::vector<std::vector<seconds>> rest(members.size());
     {
         std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> disturbed;
-        store::statement_use query(db_.cached("SELECT night_day, member_id, longest_seconds FROM rest_night WHERE night_day >= ? AND night_day < ?"));
+        store::statement_use query(record_.db().cached("SELECT night_day, member_id, longest_seconds FROM rest_night WHERE night_day >= ? AND night_day < ?"));
         query->bind(1, from_day).bind(2, to_day);
         while (query->step()) disturbed[{query->int64(0), query->int64(1)}] = query->int64(2);
         const auto nights = night_intervals(period_start, period_end, house.load.night, tz);
         for (const night_interval& night : nights) {
             const std::int64_t day = local_date_of(night.begin, tz).time_since_epoch().count();
             if (day < from_day || day >= to_day) continue;
+            // Only nights that are over, and not before the household's first entry.
+            if (night.end > reference || !first_entry || night.end.time_since_epoch().count() <= *first_entry) continue;
             const std::int64_t whole = (night.end - night.begin).count();
             for (std::size_t m = 0; m < members.size(); ++m) {
-                auto found = disturbed.find({day, members[m].first});
-                rest[m].push_back(found == disturbed.end() ? whole : found->second);
+                auto found = disturbed.find({day, members[m].id});
+                rest[m].push_back(seconds{found == disturbed.end() ? whole : found->second});
             }
         }
     }
@@ -258,7 +293,7 @@ json request_handler::report(const json& params, const caller& who) {
     const std::int64_t from_utc = period_start.time_since_epoch().count(), to_utc = period_end.time_since_epoch().count();
     std::vector<json> moved(members.size(), json::array());
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT mm.member_id, mm.what, k.name, mm.impact, mm.at_utc FROM meeting_moved mm LEFT JOIN kind k ON k.id = mm.for_kind_id "
             "WHERE mm.at_utc >= ? AND mm.at_utc < ? ORDER BY mm.at_utc"));
         query->bind(1, from_utc).bind(2, to_utc);
@@ -270,7 +305,7 @@ json request_handler::report(const json& params, const caller& who) {
     }
     std::vector<json> turns(members.size(), json::object());
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT member_id, thing, count(*) FROM turn WHERE at_utc >= ? AND at_utc < ? GROUP BY member_id, thing ORDER BY thing"));
         query->bind(1, from_utc).bind(2, to_utc);
         while (query->step()) turns[member_index[query->int64(0)]][query->text(1)] = query->int64(2);
@@ -278,7 +313,7 @@ json request_handler::report(const json& params, const caller& who) {
     std::vector<std::int64_t> thanks_given(members.size()), thanks_received(members.size());
     std::vector<json> thanks_notes(members.size(), json::array());
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT t.from_member_id, t.to_member_id, f.name, t.note, t.at_utc FROM thanks t JOIN member f ON f.id = t.from_member_id "
             "WHERE t.at_utc >= ? AND t.at_utc < ? ORDER BY t.at_utc DESC, t.id DESC"));
         query->bind(1, from_utc).bind(2, to_utc);
@@ -294,7 +329,7 @@ json request_handler::report(const json& params, const caller& who) {
     }
     json to_talk_about = json::array();
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             std::string(event_columns) +
             // From the (few) reviews, not from every event of a long period.
             "WHERE e.id IN (SELECT r.event_id FROM event_review r WHERE r.verdict = 'disputed' "
@@ -312,18 +347,17 @@ json request_handler::report(const json& params, const caller& who) {
         load_seconds += period[m].seconds;
     }
     const std::vector<double> shares = shares_of(points);
-    const std::vector<double> balance = balance_hours(points, agreed, static_cast<double>(load_seconds) / 3600.0);
+    const std::vector<double>& balance = period_balance;
     json member_rows = json::array();
     for (std::size_t m = 0; m < members.size(); ++m) {
         const load_totals& t = period[m];
-        std::vector<std::int64_t> nightly = rest[m];
-        std::sort(nightly.begin(), nightly.end());
+        const rest_summary nights = summarize_rest(rest[m]);
         json categories = json::object();
         for (const auto& [category, category_points] : t.category_points) categories[category] = round_to(category_points, 0.01);
         json moved_by_impact{{"minor", 0}, {"major", 0}, {"missed", 0}};
         for (const json& item : moved[m]) moved_by_impact[item["impact"].get<std::string>()] = moved_by_impact[item["impact"].get<std::string>()].get<int>() + 1;
         member_rows.push_back({
-            {"name", members[m].second},
+            {"name", members[m].name},
             {"share", round_to(shares[m], 0.0001)},
             {"agreed_share", round_to(agreed[m], 0.0001)},
             {"points", round_to(t.points, 0.01)},
@@ -334,8 +368,9 @@ json request_handler::report(const json& params, const caller& who) {
             {"points_by_category", std::move(categories)},
             {"night_minutes", t.night_seconds / 60},
             {"wakeups", t.wakeups},
-            {"longest_rest_minutes", nightly.empty() ? json(nullptr) : json(nightly[nightly.size() / 2] / 60)},
-            {"shortest_rest_minutes", nightly.empty() ? json(nullptr) : json(nightly.front() / 60)},
+            {"longest_rest_minutes", nights.typical ? json(nights.typical->count() / 60) : json(nullptr)},
+            {"shortest_rest_minutes", nights.shortest ? json(nights.shortest->count() / 60) : json(nullptr)},
+            {"nights", rest[m].size()},
             {"thinking_points", round_to(t.thinking_points, 0.01)},
             {"thinking_hours", round_to(static_cast<double>(t.thinking_seconds) / 3600.0, 0.01)},
             {"protected_hours", round_to(static_cast<double>(t.protected_seconds) / 3600.0, 0.01)},
@@ -349,8 +384,10 @@ json request_handler::report(const json& params, const caller& who) {
         });
     }
 
-    std::vector<week_points> trend_points;
+    std::vector<week_points> trend_points; // the weeks the detector judges: over, with load
+    std::vector<std::vector<double>> judged_points;
     json trend = json::array();
+    std::vector<double> running(members.size(), 0.0);
     for (std::int64_t w = trend_from; w < trend_to; w += 7) {
         week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0)};
         std::int64_t week_seconds = 0;
@@ -365,26 +402,49 @@ json request_handler::report(const json& params, const caller& who) {
         const std::vector<double> week_shares = shares_of(entry.points);
         const std::vector<double> week_balance = balance_hours(entry.points, agreed, static_cast<double>(week_seconds) / 3600.0);
         json shares_json = json::object(), points_json = json::object(), balance_json = json::object(), hours_json = json::object();
+        json running_json = json::object();
         for (std::size_t m = 0; m < members.size(); ++m) {
-            shares_json[members[m].second] = round_to(week_shares[m], 0.0001);
-            points_json[members[m].second] = round_to(entry.points[m], 0.01);
-            balance_json[members[m].second] = round_to(week_balance[m], 0.01);
-            hours_json[members[m].second] = round_to(static_cast<double>(member_seconds[m]) / 3600.0, 0.01);
+            running[m] += week_balance[m];
+            running_json[members[m].name] = round_to(running[m], 0.01);
+            shares_json[members[m].name] = round_to(week_shares[m], 0.0001);
+            points_json[members[m].name] = round_to(entry.points[m], 0.01);
+            balance_json[members[m].name] = round_to(week_balance[m], 0.01);
+            hours_json[members[m].name] = round_to(static_cast<double>(member_seconds[m]) / 3600.0, 0.01);
         }
-        trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"shares", std::move(shares_json)}, {"points", std::move(points_json)},
-                         {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)}});
-        trend_points.push_back(std::move(entry));
+        const bool complete = day_start(w + 7, tz) <= reference;
+        trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"complete", complete}, {"shares", std::move(shares_json)},
+                         {"points", std::move(points_json)}, {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)},
+                         {"balance_running_hours", std::move(running_json)}});
+        if (complete) trend_points.push_back(std::move(entry));
     }
     const drift_finding drift = detect_drift(trend_points, agreed, house.drift);
+    // The member's share over the weeks the drift has lasted: the figure the sentence gives.
+    json share_since = nullptr;
+    std::int64_t weeks_since = 0;
+    if (drift.alert && drift.member) {
+        double mine = 0, all = 0;
+        bool counting = false;
+        for (const week_points& week : trend_points) {
+            if (week.week == drift.since) counting = true;
+            if (!counting) continue;
+            double total = 0;
+            for (double p : week.points) total += p;
+            if (total <= 0) continue;
+            mine += week.points[*drift.member];
+            all += total;
+            ++weeks_since;
+        }
+        if (all > 0) share_since = round_to(mine / all, 0.0001);
+    }
     json bands = json::array();
     for (const band_finding& band : band_alerts(trend_points, agreed, house.drift)) {
-        bands.push_back({{"week", band.week}, {"member", members[band.member].second}, {"share", round_to(band.share, 0.0001)},
+        bands.push_back({{"week", band.week}, {"member", members[band.member].name}, {"share", round_to(band.share, 0.0001)},
                          {"agreed_share", round_to(band.agreed, 0.0001)}});
     }
 
     json weights_note = nullptr;
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
             "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id DESC LIMIT 1"));
         if (query->step()) {
@@ -401,11 +461,13 @@ json request_handler::report(const json& params, const caller& who) {
         {"load_hours", round_to(static_cast<double>(load_seconds) / 3600.0, 0.01)},
         {"trend", std::move(trend)},
         {"drift", {{"alert", drift.alert},
-                   {"member", drift.member ? json(members[*drift.member].second) : json(nullptr)},
+                   {"member", drift.member ? json(members[*drift.member].name) : json(nullptr)},
                    {"direction", drift.alert ? json(drift.direction) : json(nullptr)},
                    {"since", drift.alert ? json(drift.since) : json(nullptr)},
                    {"detected", drift.alert ? json(drift.detected) : json(nullptr)},
                    {"excess", round_to(drift.excess, 0.0001)},
+                   {"share_since", share_since},
+                   {"weeks_since", weeks_since},
                    {"slack", house.drift.slack},
                    {"threshold", house.drift.threshold}}},
         {"band_alerts", std::move(bands)},
@@ -417,26 +479,20 @@ json request_handler::report(const json& params, const caller& who) {
     };
 }
 
-json request_handler::balance(const json& params, const caller& who) {
-    json forwarded = params;
-    if (!forwarded.contains("last")) forwarded["last"] = "4w";
-    return report(forwarded, who);
-}
-
-json request_handler::drift_set(const json& params, const caller& who) {
-    require_access(who);
-    household();
+json report_service::drift_set(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
     auto slack = optional_number(params, "slack");
     auto threshold = optional_number(params, "threshold");
     if (slack && (*slack < 0 || *slack >= 1)) bad_param("slack", "a fraction of a share from 0 to 1 (e.g. 0.02 for 2 points)");
     if (threshold && (*threshold <= 0 || *threshold >= 10)) bad_param("threshold", "a fraction above 0 (e.g. 0.06 for 6 points)");
     if (slack || threshold) {
-        store::statement_use update(db_.cached(
+        store::statement_use update(record_.db().cached(
             "UPDATE household SET drift_slack = coalesce(?, drift_slack), drift_threshold = coalesce(?, drift_threshold) WHERE id = 1"));
         update->bind(1, slack).bind(2, threshold).step();
-        forget_cached_state();
+        record_.forget();
     }
-    const household_info& house = household();
+    const household_info& house = record_.household();
     return json{{"slack", house.drift.slack}, {"threshold", house.drift.threshold}};
 }
 

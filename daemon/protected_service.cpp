@@ -1,7 +1,7 @@
 // Protected time: weekly goals, recurring slots, and the reminders that cron
 // asks for with `fairly remind`. Each reminder has a key; once the CLI has
 // delivered it, remind.mark stores the key and it is never given again.
-#include "handler.hpp"
+#include "protected_service.hpp"
 
 #include "calendar.hpp"
 #include "duration.hpp"
@@ -60,36 +60,39 @@ struct owner_ref {
 
 } // namespace
 
-json request_handler::protect_set(const json& params, const caller& who) {
-    require_access(who);
-    household();
+json protected_service::protect_set(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
     const std::string owner = required_string(params, "who");
     std::optional<std::int64_t> member;
-    if (owner != "couple") member = member_id(owner, "who");
+    if (owner != "couple") member = record_.member_id(owner, "who");
     if (auto check = optional_string(params, "remind_by")) {
         if (owner != "couple") bad_param("remind_by", "only the couple's goal has a reminder time");
         const time_expr at = checked_input([&] { return parse_time_expr(*check, "remind_by"); });
         if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("remind_by", "a weekday and a time, e.g. \"thu 18:00\"");
-        store::statement_use update(db_.cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
+        store::statement_use update(record_.db().cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
         update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
     }
     const seconds weekly = checked_input([&] { return parse_duration(required_string(params, "weekly"), "weekly"); });
-    store::statement_use upsert(db_.cached(
+    store::statement_use upsert(record_.db().cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
-    upsert->bind(1, member).bind(2, static_cast<std::int64_t>(weekly.count())).bind(3, who.uid).bind(4, settings_.clock().time_since_epoch().count());
+    upsert->bind(1, member).bind(2, static_cast<std::int64_t>(weekly.count())).bind(3, ctx.who.uid).bind(4, record_.now_utc());
     upsert->step();
-    return protect_list(params, who);
+    return json{{"goals", goals(ctx.reference)}};
 }
 
-json request_handler::protect_list(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
-    const sys_seconds now = reference_time(params);
+json protected_service::protect_list(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    return json{{"goals", goals(ctx.reference)}};
+}
+
+json protected_service::goals(const sys_seconds now) {
+    const household_info& house = record_.household();
     const std::int64_t week = week_day_of(now, house.load);
     const sys_seconds week_start = local_at(week, 0, house.tz), week_end = local_at(week + 7, 0, house.tz);
-    json goals = json::array();
-    store::statement_use query(db_.cached(
+    json list = json::array();
+    store::statement_use query(record_.db().cached(
         "SELECT g.member_id, m.name, g.weekly_seconds FROM protected_goal g LEFT JOIN member m ON m.id = g.member_id ORDER BY g.id"));
     std::vector<std::tuple<std::optional<std::int64_t>, std::string, std::int64_t>> rows;
     while (query->step()) rows.emplace_back(query->optional_int64(0), query->optional_text(1).value_or("couple"), query->int64(2));
@@ -97,9 +100,8 @@ json request_handler::protect_list(const json& params, const caller& who) {
         // Kept so far this week: a member's own protected time (not couple
         // time), or the couple's time together, an overlap counted once.
         std::vector<std::pair<std::int64_t, std::int64_t>> spans;
-        store::statement_use kept(db_.cached(
-            "SELECT e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds), k.name, e.member_id FROM event e "
-            "JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' AND k.category = 'protected' AND e.start_utc >= ? AND e.start_utc < ?"));
+        store::statement_use kept(record_.db().cached(
+            "SELECT start_utc, end_utc, kind, member_id FROM counted_event WHERE category = 'protected' AND start_utc >= ? AND start_utc < ?"));
         kept->bind(1, week_start.time_since_epoch().count()).bind(2, now.time_since_epoch().count() + 1);
         while (kept->step()) {
             const bool couple_time = kept->text(2) == "couple-time";
@@ -112,18 +114,18 @@ json request_handler::protect_list(const json& params, const caller& who) {
             if (to > start) total += to - start;
             covered_to = std::max(covered_to, to);
         }
-        goals.push_back({{"who", name}, {"weekly_minutes", goal / 60}, {"kept_minutes", total / 60},
+        list.push_back({{"who", name}, {"weekly_minutes", goal / 60}, {"kept_minutes", total / 60},
                          {"week_from", format_local_iso(week_start, house.tz)}, {"week_to", format_local_iso(week_end, house.tz)}});
     }
-    return json{{"goals", std::move(goals)}};
+    return list;
 }
 
-json request_handler::slot_add(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
+json protected_service::slot_add(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const household_info& house = record_.household();
     const std::string owner = required_string(params, "who");
     std::optional<std::int64_t> member;
-    if (owner != "couple") member = member_id(owner, "who");
+    if (owner != "couple") member = record_.member_id(owner, "who");
     const std::string when = required_string(params, "when");
     const time_expr at = checked_input([&] { return parse_time_expr(when, "when"); });
     if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("when", "a weekday and a time, e.g. \"sat 09:00\"");
@@ -131,78 +133,79 @@ json request_handler::slot_add(const json& params, const caller& who) {
     if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
     const std::string label = optional_string(params, "label").value_or("protected time");
     if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
-    store::statement_use insert(db_.cached(
+    store::statement_use insert(record_.db().cached(
         "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, member).bind(2, label).bind(3, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(4, at.time_of_day.count())
-        .bind(5, static_cast<std::int64_t>(length.count())).bind(6, who.uid).bind(7, reference_time(params).time_since_epoch().count());
+        .bind(5, static_cast<std::int64_t>(length.count())).bind(6, ctx.who.uid).bind(7, ctx.reference.time_since_epoch().count());
     insert->step();
     (void)house;
-    json slots = slot_list(params, who)["slots"];
-    return json{{"slot", slots.back()}};
+    return json{{"slot", slots(ctx.reference).back()}};
 }
 
-json request_handler::slot_list(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
-    const sys_seconds now = reference_time(params);
+json protected_service::slot_list(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    return json{{"slots", slots(ctx.reference)}};
+}
+
+json protected_service::slots(const sys_seconds now) {
+    const household_info& house = record_.household();
     const std::int64_t today = local_date_of(now, house.tz).time_since_epoch().count();
-    store::statement_use query(db_.cached(
+    store::statement_use query(record_.db().cached(
         "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at FROM protected_slot s "
         "LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
-    json slots = json::array();
+    json list = json::array();
     while (query->step()) {
         const std::int64_t weekday = query->int64(3), minute = query->int64(4), length = query->int64(5);
         // The next occurrence that has not ended.
         std::int64_t date = today + ((weekday - weekday_of(today) + 7) % 7);
         sys_seconds start = local_at(date, minute, house.tz);
         if (start + seconds{length} <= now) start = local_at(date += 7, minute, house.tz);
-        slots.push_back({{"id", query->int64(0)}, {"who", query->text(1)}, {"label", query->text(2)}, {"weekday", weekday_names[static_cast<std::size_t>(weekday)]},
+        list.push_back({{"id", query->int64(0)}, {"who", query->text(1)}, {"label", query->text(2)}, {"weekday", weekday_names[static_cast<std::size_t>(weekday)]},
                          {"time", clock_text(minute)}, {"minutes", length / 60}, {"next", format_local_iso(start, house.tz)}});
     }
-    return json{{"slots", std::move(slots)}};
+    return list;
 }
 
-json request_handler::slot_remove(const json& params, const caller& who) {
-    require_access(who);
-    household();
+json protected_service::slot_remove(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
     const auto id = optional_integer(params, "id");
     if (!id) bad_param("id", "is required (see `fairly slots`)");
-    store::statement_use update(db_.cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
-    update->bind(1, reference_time(params).time_since_epoch().count()).bind(2, *id).step();
-    if (db_.changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
+    store::statement_use update(record_.db().cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
+    update->bind(1, ctx.reference.time_since_epoch().count()).bind(2, *id).step();
+    if (record_.db().changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
     return json{{"removed", *id}};
 }
 
-json request_handler::slots_ics(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
-    std::vector<protected_slot> slots;
-    store::statement_use query(db_.cached(
+json protected_service::slots_ics(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const household_info& house = record_.household();
+    std::vector<protected_slot> listed;
+    store::statement_use query(record_.db().cached(
         "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at FROM protected_slot s "
         "LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
     while (query->step()) {
-        slots.push_back(protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
+        listed.push_back(protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
                                        std::chrono::minutes{query->int64(4)}, seconds{query->int64(5)}, sys_seconds{seconds{query->int64(6)}}});
     }
     std::int64_t created = 0;
     {
-        store::statement_use household_row(db_.cached("SELECT created_at FROM household WHERE id = 1"));
+        store::statement_use household_row(record_.db().cached("SELECT created_at FROM household WHERE id = 1"));
         household_row->step();
         created = household_row->int64(0);
     }
     // The household's creation time keeps two households' UIDs apart.
     const std::string domain = "household-" + std::to_string(created) + ".fairly";
-    return json{{"ics", slots_to_ics(slots, house.tz, domain, reference_time(params))}, {"slots", slots.size()}};
+    return json{{"ics", slots_to_ics(listed, house.tz, domain, ctx.reference)}, {"slots", listed.size()}};
 }
 
 // ---------------------------------------------------------------- reminders
 
-json request_handler::remind_check(const json& params, const caller& who) {
-    require_access(who);
-    const household_info& house = household();
-    book_.flush(house.load);
+json protected_service::remind_check(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const household_info& house = record_.household();
     const std::string& tz = house.tz;
-    const sys_seconds now = reference_time(params);
+    const sys_seconds now = ctx.reference;
     seconds within{2 * 3600};
     if (auto text = optional_string(params, "within")) within = checked_input([&] { return parse_duration(*text, "within"); });
     const std::int64_t today = local_date_of(now, tz).time_since_epoch().count();
@@ -211,26 +214,26 @@ json request_handler::remind_check(const json& params, const caller& who) {
     const std::int64_t now_utc = now.time_since_epoch().count();
     json reminders = json::array();
     auto add = [&](const std::string& key, const std::string& type, const std::string& owner, sys_seconds at, const std::string& text) {
-        store::statement_use sent(db_.cached("SELECT 1 FROM reminder_sent WHERE key = ?"));
+        store::statement_use sent(record_.db().cached("SELECT 1 FROM reminder_sent WHERE key = ?"));
         sent->bind(1, key);
         if (sent->step()) return;
         reminders.push_back({{"key", key}, {"type", type}, {"who", owner}, {"at", format_local_iso(at, tz)}, {"text", text}});
     };
 
     // Slots: coming up within the window, or passed and eaten by load.
-    std::vector<slot_row> slots;
+    std::vector<slot_row> slot_rows;
     {
-        store::statement_use query(db_.cached(
+        store::statement_use query(record_.db().cached(
             "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at, s.member_id "
             "FROM protected_slot s LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
         while (query->step()) {
-            slots.push_back({protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
+            slot_rows.push_back({protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
                                             std::chrono::minutes{query->int64(4)}, seconds{query->int64(5)}, sys_seconds{seconds{query->int64(6)}}},
                              query->optional_int64(7)});
         }
     }
     std::map<std::int64_t, std::int64_t> slot_seconds_left; // owner (0: couple) -> slot time still to come this week
-    for (const slot_row& row : slots) {
+    for (const slot_row& row : slot_rows) {
         const protected_slot& slot = row.slot;
         // Occurrences from a week ago to a week ahead, in local time.
         for (std::int64_t date = today - 7; date <= today + 7; ++date) {
@@ -247,9 +250,9 @@ json request_handler::remind_check(const json& params, const caller& who) {
                 // Eaten: its owner logged load over it, or no protected time in it.
                 std::vector<std::string> load_kinds;
                 bool protected_kept = false;
-                store::statement_use query(db_.cached(
-                    "SELECT k.name, k.category, e.member_id FROM event e JOIN kind k ON k.id = e.kind_id WHERE e.status = 'active' "
-                    "AND e.start_utc < ?2 AND coalesce(e.end_utc, e.start_utc + k.default_seconds) > ?1 AND e.start_utc >= ?1 - 86400"));
+                store::statement_use query(record_.db().cached(
+                    "SELECT kind, category, member_id, is_load FROM counted_event "
+                    "WHERE start_utc < ?2 AND end_utc > ?1 AND start_utc >= ?1 - 86400"));
                 query->bind(1, start.time_since_epoch().count()).bind(2, end.time_since_epoch().count());
                 while (query->step()) {
                     const bool mine = !row.member_id || query->int64(2) == *row.member_id;
@@ -259,7 +262,7 @@ json request_handler::remind_check(const json& params, const caller& who) {
                         // A member's slot is kept by any protected time of theirs; the couple's by couple time.
                         if (row.member_id || query->text(0) == "couple-time") protected_kept = true;
                     }
-                    else if (category != "career" && std::find(load_kinds.begin(), load_kinds.end(), query->text(0)) == load_kinds.end())
+                    else if (query->int64(3) != 0 && std::find(load_kinds.begin(), load_kinds.end(), query->text(0)) == load_kinds.end())
                         load_kinds.push_back(query->text(0));
                 }
                 if (!load_kinds.empty() || !protected_kept) {
@@ -282,13 +285,13 @@ json request_handler::remind_check(const json& params, const caller& who) {
     // over the days left, and the week's remaining slots do not cover it.
     const double days_left = static_cast<double>((week_end - now).count()) / day;
     const std::string week_label = format_local_iso(local_at(week, 0, tz), tz).substr(0, 10);
-    json goals = protect_list(params, who)["goals"];
-    for (const json& goal : goals) {
+    const json goal_list = goals(now);
+    for (const json& goal : goal_list) {
         const std::string owner = goal["who"];
         const double target = goal["weekly_minutes"].get<double>() * 60, kept = goal["kept_minutes"].get<double>() * 60;
         const double remaining = target - kept;
         std::int64_t owner_key = 0;
-        if (owner != "couple") owner_key = member_id(owner, "who");
+        if (owner != "couple") owner_key = record_.member_id(owner, "who");
         const double planned = static_cast<double>(slot_seconds_left[owner_key]);
         if (remaining > 0 && planned < remaining && remaining > 2 * days_left * target / 7) {
             const int whole_days = static_cast<int>(std::floor(days_left));
@@ -301,13 +304,13 @@ json request_handler::remind_check(const json& params, const caller& who) {
 
     // Couple time not had yet this week, by the household's check time.
     {
-        store::statement_use setting(db_.cached("SELECT couple_check_weekday, couple_check_minute FROM household WHERE id = 1"));
+        store::statement_use setting(record_.db().cached("SELECT couple_check_weekday, couple_check_minute FROM household WHERE id = 1"));
         setting->step();
         const std::int64_t check_weekday = setting->int64(0), check_minute = setting->int64(1);
         const std::int64_t check_date = week + ((check_weekday - weekday_of(week) + 7) % 7);
         const sys_seconds check_at = local_at(check_date, check_minute, tz);
         bool couple_goal = false;
-        for (const json& goal : goals) {
+        for (const json& goal : goal_list) {
             if (goal["who"] == "couple") {
                 couple_goal = true;
                 if (now >= check_at && goal["kept_minutes"].get<std::int64_t>() == 0) {
@@ -322,8 +325,7 @@ json request_handler::remind_check(const json& params, const caller& who) {
 
     // A drift alert from the report arithmetic, once per drift.
     {
-        json report_params{{"reference_time", format_iso_utc(now)}};
-        const json weekly = report(report_params, who);
+        const json weekly = reports_.weekly(now);
         const json& drift = weekly["drift"];
         if (drift.value("alert", false)) {
             const std::string member = drift["member"];
@@ -336,17 +338,17 @@ json request_handler::remind_check(const json& params, const caller& who) {
     return json{{"reminders", std::move(reminders)}};
 }
 
-json request_handler::remind_mark(const json& params, const caller& who) {
-    require_access(who);
+json protected_service::remind_mark(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
     const json* given = find(params, "reminders");
     if (!given || !given->is_array()) bad_param("reminders", "a list of {key, text}");
     std::int64_t marked = 0;
     for (const json& item : *given) {
         if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) bad_param("reminders", "each needs a key");
-        store::statement_use insert(db_.cached("INSERT OR IGNORE INTO reminder_sent (key, text, sent_at) VALUES (?, ?, ?)"));
-        insert->bind(1, item["key"].get<std::string>()).bind(2, item.value("text", std::string())).bind(3, reference_time(params).time_since_epoch().count());
+        store::statement_use insert(record_.db().cached("INSERT OR IGNORE INTO reminder_sent (key, text, sent_at) VALUES (?, ?, ?)"));
+        insert->bind(1, item["key"].get<std::string>()).bind(2, item.value("text", std::string())).bind(3, ctx.reference.time_since_epoch().count());
         insert->step();
-        marked += db_.changes();
+        marked += record_.db().changes();
     }
     return json{{"marked", marked}};
 }

@@ -1,0 +1,356 @@
+#include "event_service.hpp"
+
+#include "duration.hpp"
+#include "protocol.hpp"
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+#include <array>
+#include <limits>
+
+namespace fairly::daemon {
+
+using rpc::error_code;
+using rpc::rpc_error;
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+namespace {
+
+sys_seconds resolve(const std::string& text, const char* field, sys_seconds reference, const std::string& tz) {
+    return checked_input([&] { return resolve_time(parse_time_expr(text, field), reference, tz, field); });
+}
+
+std::string number(std::int64_t id) { return "#" + std::to_string(id); }
+
+} // namespace
+
+event_record event_service::prepare(const log_request& request, const request_context& ctx, const kind_entry& kind) {
+    const std::string& tz = record_.household().tz;
+    const sys_seconds reference = ctx.reference;
+    const span_request& span = request.span;
+    if (span.length && span.until) bad_param("for", "give either a length (--for) or an end (--until), not both");
+    sys_seconds start = reference;
+    std::optional<sys_seconds> end;
+    if (span.at) start = resolve(*span.at, "at", reference, tz);
+    if (span.length) {
+        const seconds how_long = checked_input([&] { return parse_duration(*span.length, "for"); });
+        // With no --at, "--for 35m" is something just finished: it ends now.
+        if (!span.at) start = reference - how_long;
+        end = start + how_long;
+    }
+    if (span.until) end = resolve(*span.until, "until", reference, tz);
+    if (start > reference + future_tolerance) {
+        bad_param("at", format_local(start, tz) + " is in the future; log things that happened (or start a timer)");
+    }
+    event_record event;
+    event.uuid = request.uuid;
+    event.member_id = record_.subject_member(ctx, request.member);
+    event.kind_id = kind.id;
+    event.start_utc = start.time_since_epoch().count();
+    if (end) event.end_utc = end->time_since_epoch().count();
+    event.role = request.role;
+    event.note = request.note;
+    event.logged_by_member_id = household_record::logger(ctx, event.member_id);
+    event.logged_by_uid = ctx.who.uid;
+    event.source = request.source;
+    event.created_at = record_.now_utc();
+    record_.check_event(event, kind, "at", span.until ? "until" : "for");
+    return event;
+}
+
+std::pair<std::int64_t, bool> event_service::log_brief(const log_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    if (auto again = record_.find_event(request.uuid)) return {again->id, true};
+    const kind_entry& kind = record_.kind_named(request.kind);
+    return {record_.insert_event(prepare(request, ctx, kind)), false};
+}
+
+event_outcome event_service::log(const log_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    if (auto again = record_.find_event(request.uuid)) return {record_.event(again->id), true};
+    const kind_entry& kind = record_.kind_named(request.kind);
+    event_record event = prepare(request, ctx, kind);
+    event.id = record_.insert_event(event);
+    // The reply is built from what is in hand rather than read back: this is
+    // the hot path of every `fairly log`.
+    event.kind = kind.name;
+    event.category = kind.category;
+    event.default_seconds = kind.default_seconds;
+    event.member = record_.member_name(event.member_id);
+    if (event.logged_by_member_id) event.logged_by = record_.member_name(*event.logged_by_member_id);
+    return {std::move(event), false};
+}
+
+namespace {
+
+timer_record read_timer(store::database& db, std::int64_t id) {
+    store::statement_use query(db.cached(
+        "SELECT t.id, m.name, k.name, t.start_utc, t.note, t.role FROM timer t JOIN member m ON m.id = t.member_id "
+        "JOIN kind k ON k.id = t.kind_id WHERE t.id = ?"));
+    query->bind(1, id);
+    query->step();
+    return timer_record{query->int64(0), query->text(1), query->text(2), query->text(4), query->text(5), query->int64(3)};
+}
+
+} // namespace
+
+timer_outcome event_service::start(const timer_start_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    store::database& db = record_.db();
+    const std::string& tz = record_.household().tz;
+    {
+        store::statement_use again(db.cached("SELECT id FROM timer WHERE uuid = ?"));
+        again->bind(1, request.uuid);
+        if (again->step()) return {read_timer(db, again->int64(0)), true};
+    }
+    const std::int64_t member = record_.subject_member(ctx, request.member);
+    const kind_entry& kind = record_.kind_named(request.kind);
+    sys_seconds start = ctx.reference;
+    if (request.at) {
+        start = resolve(*request.at, "at", ctx.reference, tz);
+        if (start > ctx.reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
+    }
+    event_record planned;
+    planned.start_utc = start.time_since_epoch().count();
+    planned.role = request.role;
+    planned.note = request.note;
+    record_.check_event(planned, kind, "at", "at");
+    {
+        store::statement_use running(db.cached("SELECT start_utc FROM timer WHERE member_id = ? AND kind_id = ?"));
+        running->bind(1, member).bind(2, kind.id);
+        if (running->step()) {
+            throw rpc_error(error_code::conflict, "a " + kind.name + " timer is already running since " +
+                                                      format_local(sys_seconds{seconds{running->int64(0)}}, tz) +
+                                                      "; stop it with `fairly stop " + kind.name + "`");
+        }
+    }
+    store::statement_use insert(db.cached(
+        "INSERT INTO timer (uuid, member_id, kind_id, start_utc, role, note, started_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, request.uuid).bind(2, member).bind(3, kind.id).bind(4, planned.start_utc).bind(5, request.role)
+        .bind(6, request.note).bind(7, ctx.who.uid).bind(8, record_.now_utc());
+    insert->step();
+    return {read_timer(db, db.last_insert_rowid()), false};
+}
+
+event_outcome event_service::stop(const timer_stop_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    if (auto again = record_.find_event(request.uuid)) return {record_.event(again->id), true};
+    store::database& db = record_.db();
+    const std::string& tz = record_.household().tz;
+    const std::int64_t member = record_.subject_member(ctx, request.member);
+
+    std::int64_t timer_id = 0, kind = 0, start_utc = 0;
+    std::string role, note;
+    int found = 0;
+    std::string running_kinds;
+    {
+        store::statement_use running(db.cached(
+            "SELECT t.id, t.kind_id, t.start_utc, t.role, t.note, k.name FROM timer t JOIN kind k ON k.id = t.kind_id "
+            "WHERE t.member_id = ? ORDER BY t.start_utc"));
+        running->bind(1, member);
+        while (running->step()) {
+            running_kinds += (running_kinds.empty() ? "" : ", ") + running->text(5);
+            if (request.kind && running->text(5) != *request.kind) continue;
+            ++found;
+            timer_id = running->int64(0);
+            kind = running->int64(1);
+            start_utc = running->int64(2);
+            role = running->text(3);
+            note = running->text(4);
+        }
+    }
+    if (found == 0) {
+        throw rpc_error(error_code::not_found,
+                        request.kind ? "no " + *request.kind + " timer is running" +
+                                           (running_kinds.empty() ? std::string() : " (running: " + running_kinds + ")")
+                                     : std::string("no timer is running; start one with `fairly start KIND`"));
+    }
+    if (found > 1) bad_param("kind", "several timers are running (" + running_kinds + "); say which to stop");
+
+    sys_seconds end = ctx.reference;
+    if (request.at) end = resolve(*request.at, "at", ctx.reference, tz);
+    const sys_seconds start{seconds{start_utc}};
+    if (end <= start) bad_param("at", "the end " + format_local(end, tz) + " is not after the start " + format_local(start, tz));
+    if (end - start > longest_event) bad_param("at", "a timer runs at most 7 days; void it or log the event with --at and --for");
+    if (request.note) note = note.empty() ? *request.note : note + "; " + *request.note;
+
+    event_record event;
+    event.uuid = request.uuid;
+    event.member_id = member;
+    event.kind_id = kind;
+    event.start_utc = start_utc;
+    event.end_utc = end.time_since_epoch().count();
+    event.role = role;
+    event.note = note;
+    event.logged_by_member_id = household_record::logger(ctx, member);
+    event.logged_by_uid = ctx.who.uid;
+    event.source = request.source;
+    event.created_at = record_.now_utc();
+    record_.check_event(event, record_.kind_by_id(kind), "at", "at");
+    const std::int64_t id = record_.insert_event(event);
+    store::statement_use remove(db.cached("DELETE FROM timer WHERE id = ?"));
+    remove->bind(1, timer_id).step();
+    return {record_.event(id), false};
+}
+
+std::vector<event_record> event_service::list(const events_query& query, const request_context& ctx, sys_seconds& since) {
+    record_.require_access(ctx);
+    const household_info& house = record_.household();
+    static constexpr std::array<std::string_view, 7> day_names{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    if (query.since) {
+        since = resolve(*query.since, "since", ctx.reference, house.tz);
+    } else {
+        // Default: this household week so far.
+        since = resolve_time(parse_time_expr(day_names[static_cast<std::size_t>(house.week_start)]), ctx.reference, house.tz);
+    }
+    std::int64_t until = std::numeric_limits<std::int64_t>::max();
+    if (query.until) until = resolve(*query.until, "until", ctx.reference, house.tz).time_since_epoch().count();
+    std::optional<std::int64_t> member, kind;
+    if (query.member) member = record_.member_id(*query.member, "member");
+    if (query.kind) kind = record_.kind_named(*query.kind).id;
+    if (query.limit < 1 || query.limit > 1000000) bad_param("limit", "from 1 to 1000000");
+
+    store::statement_use rows(record_.db().cached(
+        std::string(event_columns) +
+        "WHERE e.start_utc >= ?1 AND e.start_utc < ?2 AND (?3 IS NULL OR e.member_id = ?3) AND (?4 IS NULL OR e.kind_id = ?4) "
+        "AND (?5 OR e.status = 'active') ORDER BY e.start_utc, e.id LIMIT ?6"));
+    rows->bind(1, since.time_since_epoch().count()).bind(2, until).bind(3, member).bind(4, kind).bind(5, query.all ? 1 : 0).bind(6, query.limit);
+    std::vector<event_record> events;
+    while (rows->step()) events.push_back(event_from_row(*rows));
+    return events;
+}
+
+event_outcome event_service::void_event(const void_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    if (request.reason.empty()) bad_param("reason", "say why the event is voided (e.g. \"logged twice\")");
+    if (request.reason.size() > longest_note) bad_param("reason", "longer than " + std::to_string(longest_note) + " bytes");
+    const auto found = record_.find_event(request.id);
+    if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
+    if (ctx.binding && found->logged_by != ctx.binding) {
+        throw rpc_error(error_code::permission_denied,
+                        "event " + number(request.id) + " was logged by someone else; only they (or an admin) can void it" +
+                            (*ctx.binding == found->member_id ? "; if it is wrong, `fairly dispute " + std::to_string(request.id) + " REASON`" : ""));
+    }
+    if (found->status == "voided") {
+        // A retried void (same reason, same person) is answered as done.
+        if (found->void_reason == request.reason && found->voided_by_uid == ctx.who.uid) return {record_.event(request.id), true};
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " is already voided: " + found->void_reason.value_or(""));
+    }
+    if (found->status == "superseded") {
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " was corrected by a later event; void that one instead");
+    }
+    record_.void_event(request.id, request.reason, ctx.who.uid, record_.now_utc());
+    return {record_.event(request.id), false};
+}
+
+event_outcome event_service::edit(const edit_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    if (auto earlier = record_.find_event(request.uuid)) {
+        event_record again = record_.event(earlier->id);
+        if (again.supersedes == request.id) return {std::move(again), true};
+        bad_param("uuid", "already used by another event");
+    }
+    if (!record_.find_event(request.id)) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
+    const event_record original = record_.event(request.id);
+    if (ctx.binding && original.logged_by_member_id != ctx.binding) {
+        throw rpc_error(error_code::permission_denied, "event " + number(request.id) + " (" + original.member +
+                                                           "'s) was logged by someone else; only they (or an admin) can correct it");
+    }
+    if (original.status != "active") {
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " is " + original.status + "; only an active event can be corrected");
+    }
+    event_record event;
+    event.uuid = request.uuid;
+    event.member_id = request.member ? record_.member_id(*request.member, "member") : original.member_id;
+    const kind_entry& kind = request.kind ? record_.kind_named(*request.kind) : record_.kind_by_id(original.kind_id);
+    event.kind_id = kind.id;
+    event.role = request.role.value_or(original.role);
+    event.note = request.note.value_or(original.note);
+
+    const span_request& span = request.span;
+    if (span.length && span.until) bad_param("for", "give either a length (--for) or an end (--until), not both");
+    std::optional<seconds> kept_length;
+    if (original.end_utc) kept_length = seconds{*original.end_utc - original.start_utc};
+    sys_seconds start{seconds{original.start_utc}};
+    if (span.at) start = resolve(*span.at, "at", ctx.reference, tz);
+    std::optional<sys_seconds> end;
+    if (kept_length) end = start + *kept_length;
+    if (span.length) end = start + checked_input([&] { return parse_duration(*span.length, "for"); });
+    if (span.until) end = resolve(*span.until, "until", ctx.reference, tz);
+    if (span.at && start > ctx.reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
+    event.start_utc = start.time_since_epoch().count();
+    if (end) event.end_utc = end->time_since_epoch().count();
+    event.supersedes = request.id;
+    event.logged_by_member_id = household_record::logger(ctx, event.member_id);
+    event.logged_by_uid = ctx.who.uid;
+    event.source = request.source;
+    event.created_at = record_.now_utc();
+    record_.check_event(event, kind, "at", span.until ? "until" : (span.at && !span.length ? "at" : "for"));
+    return {record_.event(record_.insert_event(event)), false};
+}
+
+std::vector<event_record> event_service::pending(const std::optional<std::string>& member, const request_context& ctx, std::int64_t& me) {
+    record_.require_access(ctx);
+    record_.household();
+    me = record_.acting_member(ctx, member);
+    store::statement_use query(record_.db().cached(
+        std::string(event_columns) +
+        "WHERE e.member_id = ?1 AND e.status = 'active' AND e.logged_by_member_id IS NOT NULL AND e.logged_by_member_id <> ?1 "
+        "AND NOT EXISTS (SELECT 1 FROM event_review r WHERE r.event_id = e.id) ORDER BY e.start_utc, e.id"));
+    query->bind(1, me);
+    std::vector<event_record> events;
+    while (query->step()) events.push_back(event_from_row(*query));
+    return events;
+}
+
+event_outcome event_service::review(const review_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const bool dispute = request.verdict == "disputed";
+    const char* verb = dispute ? "dispute" : "confirm";
+    const auto found = record_.find_event(request.id);
+    if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
+    const std::int64_t me = record_.acting_member(ctx, request.member);
+    const std::string owner = record_.member_name(found->member_id);
+    if (me != found->member_id) {
+        throw rpc_error(error_code::permission_denied,
+                        "event " + number(request.id) + " is " + owner + "'s; only " + owner + " can confirm or dispute it");
+    }
+    // Only what someone else logged for you is yours to answer: your own
+    // entries you correct (`fairly edit`) or void.
+    if (!found->logged_by || *found->logged_by == found->member_id) {
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " was logged by " +
+                                                  (found->logged_by ? std::string("you") : std::string("an admin for you")) +
+                                                  "; there is nothing to " + verb + ". If it is wrong, correct it with `fairly edit " +
+                                                  std::to_string(request.id) + "` or `fairly void " + std::to_string(request.id) +
+                                                  " --reason ...`");
+    }
+    if (found->status != "active") {
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " is " + found->status + "; there is nothing to " + verb);
+    }
+    if (dispute && request.reason.empty()) bad_param("reason", "say what is wrong, e.g. \"that was me, not you\"");
+    if (found->latest_verdict) {
+        if (*found->latest_verdict == request.verdict) {
+            store::statement_use latest(record_.db().cached("SELECT reason FROM event_review WHERE event_id = ? ORDER BY id DESC LIMIT 1"));
+            latest->bind(1, request.id);
+            latest->step();
+            // A retry of the same answer changes nothing.
+            if (latest->text(0) == request.reason || !dispute) return {record_.event(request.id), true};
+        }
+        if (!request.change) {
+            const std::string given = *found->latest_verdict == "disputed" ? "disputed" : "confirmed";
+            throw rpc_error(error_code::conflict, "you already " + given + " event " + number(request.id) + "; to change your answer, `fairly " +
+                                                      verb + " " + std::to_string(request.id) + (dispute ? " REASON" : "") + " --change`");
+        }
+    }
+    record_.add_reviews(request.id, {review_row{me, request.verdict, request.reason, ctx.who.uid, record_.now_utc()}});
+    return {record_.event(request.id), false};
+}
+
+} // namespace fairly::daemon

@@ -1,0 +1,356 @@
+#include "record.hpp"
+
+#include "catalogue.hpp"
+#include "protocol.hpp"
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+namespace fairly::daemon {
+
+using rpc::error_code;
+using rpc::rpc_error;
+
+namespace {
+
+/// The one definition of what counts (docs/fairness.md, "What counts"): an
+/// active event (not voided, not superseded) whose latest review is not a
+/// dispute, with its kind's category, whether it is load (from the
+/// catalogue's list), whether its role makes it thinking work, and its end
+/// (an instant lasts its kind's usual length). A temporary view, made per
+/// connection from the catalogue, so the list of load categories exists once.
+std::string counted_view_sql() {
+    std::string load;
+    for (std::string_view category : load_categories()) {
+        load += std::string(load.empty() ? "" : " OR ") + "k.category = '" + std::string(category) + "'";
+    }
+    return "CREATE TEMP VIEW IF NOT EXISTS counted_event AS "
+           "SELECT e.id, e.member_id, e.kind_id, k.name AS kind, k.category, (" + load + ") AS is_load, "
+           "e.role <> 'did' AS role_thinking, e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) AS end_utc "
+           "FROM main.event e JOIN main.kind k ON k.id = e.kind_id "
+           "WHERE e.status = 'active' AND coalesce((SELECT r.verdict FROM main.event_review r WHERE r.event_id = e.id "
+           "ORDER BY r.id DESC LIMIT 1), '') <> 'disputed'";
+}
+
+} // namespace
+
+household_record::household_record(store::database& db, handler_settings settings) : db_(db), settings_(std::move(settings)) {
+    if (!settings_.clock) settings_.clock = [] { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); };
+}
+
+const household_info& household_record::household() {
+    if (!household_) {
+        store::statement_use query(db_.cached(
+            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, drift_threshold "
+            "FROM household WHERE id = 1"));
+        if (!query->step()) {
+            throw rpc_error(error_code::not_initialized,
+                            "this household is not set up yet; run `fairly init --member NAME --member NAME --tz ZONE`");
+        }
+        household_info info;
+        info.tz = query->text(0);
+        info.week_start = static_cast<int>(query->int64(1));
+        info.load.tz = info.tz;
+        info.load.week_start = info.week_start;
+        info.load.night = night_window{std::chrono::minutes{query->int64(2)}, std::chrono::minutes{query->int64(3)}, query->real(4)};
+        info.drift.slack = query->real(5);
+        info.drift.threshold = query->real(6);
+        household_ = std::move(info);
+        db_.exec(counted_view_sql());
+    }
+    return *household_;
+}
+
+bool household_record::set_up() {
+    if (household_) return true;
+    store::statement_use existing(db_.cached("SELECT count(*) FROM household"));
+    existing->step();
+    return existing->int64(0) > 0;
+}
+
+const directory& household_record::names() {
+    if (!directory_) {
+        directory loaded;
+        {
+            store::statement_use query(db_.cached("SELECT id, name, unix_uid, agreed_share FROM member ORDER BY id"));
+            while (query->step()) {
+                loaded.members.push_back({query->int64(0), query->text(1), query->real(3) / 100.0});
+                if (!query->is_null(2)) loaded.bindings.emplace(query->int64(2), query->int64(0));
+            }
+        }
+        {
+            store::statement_use query(db_.cached("SELECT id, name, category, default_seconds FROM kind"));
+            while (query->step()) {
+                loaded.kinds.emplace(query->text(1), kind_entry{query->int64(0), query->text(1), query->text(2), query->int64(3)});
+            }
+        }
+        directory_ = std::move(loaded);
+    }
+    return *directory_;
+}
+
+void household_record::forget() {
+    household_.reset();
+    directory_.reset();
+}
+
+void household_record::before_commit() {
+    if (book_.pending()) book_.flush(household().load);
+}
+
+void household_record::commit_failed() {
+    forget();
+    book_.discard();
+}
+
+std::string household_record::member_list() {
+    std::string list;
+    for (const member_entry& member : names().members) list += (list.empty() ? "" : ", ") + member.name;
+    return list;
+}
+
+std::int64_t household_record::member_id(std::string_view name, std::string_view field) {
+    for (const member_entry& member : names().members) {
+        if (member.name == name) return member.id;
+    }
+    throw rpc_error(error_code::not_found,
+                    std::string(field) + ": no member named \"" + std::string(name) + "\"; members are " + member_list(),
+                    json{{"field", field}});
+}
+
+std::string household_record::member_name(std::int64_t id) {
+    for (const member_entry& member : names().members) {
+        if (member.id == id) return member.name;
+    }
+    return std::string();
+}
+
+const kind_entry& household_record::kind_named(std::string_view name) {
+    const auto& kinds = names().kinds;
+    if (auto found = kinds.find(std::string(name)); found != kinds.end()) return found->second;
+    throw rpc_error(error_code::not_found,
+                    "kind: no kind named \"" + std::string(name) + "\"; see `fairly kinds` for the catalogue",
+                    json{{"field", "kind"}});
+}
+
+const kind_entry& household_record::kind_by_id(std::int64_t id) {
+    for (const auto& [name, kind] : names().kinds) {
+        if (kind.id == id) return kind;
+    }
+    throw rpc_error(error_code::internal_error, "kind #" + std::to_string(id) + " is missing from the catalogue");
+}
+
+std::vector<double> household_record::agreed_shares() {
+    std::vector<double> shares;
+    for (const member_entry& member : names().members) shares.push_back(member.agreed_share);
+    return shares;
+}
+
+std::optional<std::chrono::sys_seconds> household_record::time_param(const json& params, const char* field,
+                                                                    std::chrono::sys_seconds reference) {
+    auto text = optional_string(params, field);
+    if (!text) return std::nullopt;
+    const std::string& tz = household().tz;
+    return checked_input([&] { return resolve_time(parse_time_expr(*text, field), reference, tz, field); });
+}
+
+// ---------------------------------------------------------------- access
+
+request_context household_record::context_for(const caller& who, std::optional<std::string> acting_for,
+                                              std::chrono::sys_seconds reference) {
+    request_context ctx;
+    ctx.who = who;
+    ctx.reference = reference;
+    ctx.privileged = who.uid == 0 || who.uid == settings_.daemon_uid;
+    const auto& bindings = names().bindings;
+    if (auto found = bindings.find(who.uid); found != bindings.end()) ctx.binding = found->second;
+    // Before the household has members (init), FAIRLY_MEMBER names nobody yet.
+    if (acting_for && !names().members.empty()) ctx.acting_for = member_id(*acting_for, "FAIRLY_MEMBER");
+    return ctx;
+}
+
+void household_record::require_access(const request_context& ctx) {
+    if (!ctx.binding && !ctx.privileged) {
+        throw rpc_error(error_code::permission_denied,
+                        "your Unix user (uid " + std::to_string(ctx.who.uid) +
+                            ") is not bound to a member of this household; someone with access can bind you with "
+                            "`fairly member add NAME --unix-user YOUR_USER`");
+    }
+}
+
+std::int64_t household_record::subject_member(const request_context& ctx, const std::optional<std::string>& named) {
+    if (named) return member_id(*named, "member");
+    if (ctx.binding) return *ctx.binding;
+    if (ctx.acting_for) return *ctx.acting_for;
+    if (names().members.size() == 1) return names().members.front().id;
+    bad_param("member", "say who this is for: --member NAME (" + member_list() +
+                            "), or set FAIRLY_MEMBER, or bind your Unix user with `fairly member add NAME --unix-user USER`");
+}
+
+std::int64_t household_record::acting_member(const request_context& ctx, const std::optional<std::string>& named) {
+    if (ctx.binding) return *ctx.binding;
+    if (named) return member_id(*named, "member");
+    if (ctx.acting_for) return *ctx.acting_for;
+    if (names().members.size() == 1) return names().members.front().id;
+    bad_param("member", "say who you are: --member NAME or FAIRLY_MEMBER (or bind your Unix user to a member)");
+}
+
+std::optional<std::int64_t> household_record::logger(const request_context& ctx, std::optional<std::int64_t> subject) {
+    if (ctx.binding) return ctx.binding;
+    if (ctx.acting_for) return ctx.acting_for;
+    return subject;
+}
+
+// ---------------------------------------------------------------- events
+
+namespace {
+
+constexpr std::string_view recorded_columns =
+    "SELECT e.id, e.member_id, e.logged_by_member_id, e.status, (SELECT count(*) FROM event_review r WHERE r.event_id = e.id), "
+    "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), e.void_reason, e.voided_by_uid "
+    "FROM event e ";
+
+recorded_event recorded_from(const store::statement& row) {
+    return recorded_event{row.int64(0),        row.int64(1), row.optional_int64(2), row.text(3), static_cast<std::size_t>(row.int64(4)),
+                          row.optional_text(5), row.optional_text(6), row.optional_int64(7)};
+}
+
+} // namespace
+
+std::optional<recorded_event> household_record::find_event(std::int64_t id) {
+    store::statement_use query(db_.cached(std::string(recorded_columns) + "WHERE e.id = ?"));
+    query->bind(1, id);
+    if (!query->step()) return std::nullopt;
+    return recorded_from(*query);
+}
+
+std::optional<recorded_event> household_record::find_event(std::string_view uuid) {
+    store::statement_use query(db_.cached(std::string(recorded_columns) + "WHERE e.uuid = ?"));
+    query->bind(1, uuid);
+    if (!query->step()) return std::nullopt;
+    return recorded_from(*query);
+}
+
+event_record household_record::event(std::int64_t id) {
+    store::statement_use query(db_.cached(std::string(event_columns) + "WHERE e.id = ?"));
+    query->bind(1, id);
+    if (!query->step()) throw rpc_error(error_code::not_found, "no event #" + std::to_string(id));
+    return event_from_row(*query);
+}
+
+std::optional<load_event> household_record::counted(std::int64_t id) {
+    household();
+    store::statement_use query(db_.cached(
+        "SELECT member_id, kind_id, role_thinking, is_load, start_utc, end_utc FROM counted_event WHERE id = ?"));
+    query->bind(1, id);
+    if (!query->step()) return std::nullopt;
+    return load_event{query->int64(0), query->int64(1), query->int64(2) != 0, query->int64(3) != 0, query->int64(4), query->int64(5)};
+}
+
+void household_record::check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field) {
+    if (kind.category == "career") {
+        bad_param("kind", kind.name + " is a career cost, kept beside the load: record it with `fairly moved \"WHAT\" --for KIND` "
+                                      "(whose meeting or work was moved, and for which task)");
+    }
+    if (event.end_utc && *event.end_utc <= event.start_utc) {
+        const std::string& tz = household().tz;
+        bad_param(end_field, "the end " + format_local(std::chrono::sys_seconds{std::chrono::seconds{*event.end_utc}}, tz) +
+                                 " is not after the start " + format_local(std::chrono::sys_seconds{std::chrono::seconds{event.start_utc}}, tz));
+    }
+    if (event.end_utc && *event.end_utc - event.start_utc > longest_event.count()) bad_param(end_field, "an event lasts at most 7 days");
+    if (event.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    if (!is_role(event.role)) bad_param("role", "\"" + event.role + "\" is not a role");
+    (void)start_field;
+}
+
+std::int64_t household_record::insert_event(const event_record& event, const std::vector<review_row>& reviews) {
+    const household_info& house = household();
+    std::optional<load_event> uncounted;
+    if (event.supersedes) {
+        uncounted = counted(*event.supersedes);
+        store::statement_use supersede(db_.cached("UPDATE event SET status = 'superseded' WHERE id = ? AND status = 'active'"));
+        supersede->bind(1, *event.supersedes).step();
+    }
+    {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event (uuid, member_id, kind_id, start_utc, end_utc, role, note, status, supersedes, logged_by_member_id, "
+            "logged_by_uid, source, created_at, void_reason, voided_by_uid, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, event.uuid).bind(2, event.member_id).bind(3, event.kind_id).bind(4, event.start_utc).bind(5, event.end_utc)
+            .bind(6, event.role).bind(7, event.note).bind(8, event.status).bind(9, event.supersedes).bind(10, event.logged_by_member_id)
+            .bind(11, event.logged_by_uid).bind(12, event.source).bind(13, event.created_at).bind(14, event.void_reason)
+            .bind(15, event.voided_by_uid).bind(16, event.voided_at);
+        insert->step();
+    }
+    const std::int64_t id = db_.last_insert_rowid();
+    for (const review_row& review : reviews) {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid).bind(6, review.at).step();
+    }
+    if (uncounted) book_.add(house.load, *uncounted, -1);
+    if (auto now_counted = counted(id)) book_.add(house.load, *now_counted, +1);
+    return id;
+}
+
+void household_record::void_event(std::int64_t id, const std::string& reason, std::int64_t uid, std::int64_t at) {
+    const auto counted_before = counted(id);
+    store::statement_use update(db_.cached(
+        "UPDATE event SET status = 'voided', void_reason = ?, voided_by_uid = ?, voided_at = ? WHERE id = ? AND status = 'active'"));
+    update->bind(1, reason).bind(2, uid).bind(3, at).bind(4, id).step();
+    // Uncounted after the change, so the night's rest is computed without it.
+    if (counted_before) book_.add(household().load, *counted_before, -1);
+}
+
+void household_record::add_reviews(std::int64_t id, const std::vector<review_row>& reviews) {
+    if (reviews.empty()) return;
+    const auto counted_before = counted(id);
+    for (const review_row& review : reviews) {
+        store::statement_use insert(db_.cached(
+            "INSERT INTO event_review (event_id, member_id, verdict, reason, reviewed_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, id).bind(2, review.member).bind(3, review.verdict).bind(4, review.reason).bind(5, review.uid).bind(6, review.at).step();
+    }
+    // A dispute takes the event out of every figure; withdrawing it puts it back.
+    const auto counted_after = counted(id);
+    if (counted_before && !counted_after) book_.add(household().load, *counted_before, -1);
+    if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
+}
+
+// ---------------------------------------------------------------- turns, thanks, meetings moved, changes
+
+std::int64_t household_record::insert_turn(const std::string& uuid, const std::string& thing, std::int64_t member, std::int64_t at,
+                                           const std::string& note, std::optional<std::int64_t> logged_by, std::int64_t uid,
+                                           std::int64_t created) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO turn (uuid, thing, member_id, at_utc, note, logged_by_member_id, logged_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, uuid).bind(2, thing).bind(3, member).bind(4, at).bind(5, note).bind(6, logged_by).bind(7, uid).bind(8, created).step();
+    return db_.last_insert_rowid();
+}
+
+std::int64_t household_record::insert_thanks(const std::string& uuid, std::int64_t from, std::int64_t to, const std::string& note,
+                                             std::int64_t at, std::int64_t uid, std::int64_t created) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, note).bind(5, at).bind(6, uid).bind(7, created).step();
+    return db_.last_insert_rowid();
+}
+
+std::int64_t household_record::insert_moved(const moved_row& row) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO meeting_moved (uuid, member_id, what, for_kind_id, for_event_id, impact, at_utc, note, logged_by_member_id, logged_by_uid, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, row.uuid).bind(2, row.member).bind(3, row.what).bind(4, row.for_kind).bind(5, row.for_event).bind(6, row.impact)
+        .bind(7, row.at).bind(8, row.note).bind(9, row.logged_by).bind(10, row.uid).bind(11, row.created).step();
+    return db_.last_insert_rowid();
+}
+
+void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
+                                  std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_by_member_id, changed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    std::optional<std::string> old_text;
+    if (!old_value.is_null()) old_text = old_value.dump();
+    insert->bind(1, subject).bind(2, name).bind(3, old_text).bind(4, new_value.dump()).bind(5, uid).bind(6, by).bind(7, at);
+    insert->step();
+}
+
+} // namespace fairly::daemon

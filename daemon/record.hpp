@@ -1,0 +1,186 @@
+#pragma once
+/// The household's record as the services see it: the store's verbs, not
+/// SQL. One writer per table, shared by the live path and import, each with
+/// its checks; what counts is read through one SQL view (`counted_event`,
+/// written from the catalogue's load categories); the names (members,
+/// bindings, kinds) and the household's settings are cached here and
+/// dropped whenever a request changes them or fails.
+#include "fairness.hpp"
+#include "load_book.hpp"
+#include "params.hpp"
+#include "store.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace fairly::daemon {
+
+/// Who is on the other end of the socket, from SO_PEERCRED.
+struct caller {
+    std::int64_t uid = -1;
+    std::int64_t pid = 0;
+};
+
+struct handler_settings {
+    std::int64_t daemon_uid = 0;     ///< root and this uid may act for any member
+    std::string version;             ///< reported by `status`
+    std::function<std::chrono::sys_seconds()> clock; ///< FAIRLY_NOW or the system clock
+};
+
+/// The household's settings every figure depends on.
+struct household_info {
+    std::string tz;
+    int week_start = 1;
+    load_settings load;          ///< tz, week start, night window
+    drift_settings drift;
+};
+
+struct kind_entry {
+    std::int64_t id = 0;
+    std::string name;
+    std::string category;
+    std::int64_t default_seconds = 0;
+};
+
+struct member_entry {
+    std::int64_t id = 0;
+    std::string name;
+    double agreed_share = 0; ///< 0..1
+};
+
+/// Members, bindings and kinds: small, read by every request, changed rarely.
+struct directory {
+    std::vector<member_entry> members;                        ///< in member order (by id)
+    std::unordered_map<std::int64_t, std::int64_t> bindings;  ///< uid -> member id
+    std::unordered_map<std::string, kind_entry> kinds;        ///< by name
+};
+
+/// One request's facts, read once at the edge: who asks (and the member
+/// their Unix user is bound to), whom root or fairlyd's user acts for
+/// (FAIRLY_MEMBER), and the time the request is judged at.
+struct request_context {
+    caller who;
+    std::optional<std::int64_t> binding;
+    std::optional<std::int64_t> acting_for; ///< FAIRLY_MEMBER, when given
+    std::chrono::sys_seconds reference{};
+    bool privileged = false;                ///< root or fairlyd's own user
+};
+
+/// A review of an event, as written.
+struct review_row {
+    std::int64_t member = 0;
+    std::string verdict, reason;
+    std::int64_t uid = 0, at = 0;
+};
+
+/// An event already recorded, as a writer finds it.
+struct recorded_event {
+    std::int64_t id = 0;
+    std::int64_t member_id = 0;
+    std::optional<std::int64_t> logged_by;
+    std::string status;
+    std::size_t reviews = 0;
+    std::optional<std::string> latest_verdict;
+    std::optional<std::string> void_reason;
+    std::optional<std::int64_t> voided_by_uid;
+};
+
+class household_record {
+public:
+    household_record(store::database& db, handler_settings settings);
+
+    store::database& db() { return db_; }
+    const handler_settings& settings() const { return settings_; }
+    std::chrono::sys_seconds now() const { return settings_.clock(); }
+    std::int64_t now_utc() const { return settings_.clock().time_since_epoch().count(); }
+
+    // ---- the household and its names
+    /// Throws not_initialized until the household is set up.
+    const household_info& household();
+    bool set_up();
+    const directory& names();
+    /// Drops the cached names and settings (after a change, or a failure).
+    void forget();
+    /// The report's aggregates, kept in step by the writers below.
+    load_book& book() { return book_; }
+    void before_commit();
+    void commit_failed();
+
+    std::int64_t member_id(std::string_view name, std::string_view field);
+    std::string member_name(std::int64_t id);
+    std::string member_list();
+    const kind_entry& kind_named(std::string_view name);
+    const kind_entry& kind_by_id(std::int64_t id);
+    /// The instant a time-expression param (`since`, `at`, ...) names in the household's zone, if given.
+    std::optional<std::chrono::sys_seconds> time_param(const json& params, const char* field, std::chrono::sys_seconds reference);
+    /// Agreed shares (0..1), in member order.
+    std::vector<double> agreed_shares();
+
+    // ---- access and who logged: one rule each
+    request_context context_for(const caller& who, std::optional<std::string> acting_for, std::chrono::sys_seconds reference);
+    /// Refuses uids that are neither bound nor privileged.
+    void require_access(const request_context& ctx);
+    /// The member a record is for: `named` > binding > FAIRLY_MEMBER > the sole member.
+    std::int64_t subject_member(const request_context& ctx, const std::optional<std::string>& named);
+    /// Who the caller is, for what is theirs alone (reviewing, thanking):
+    /// binding > `named` > FAIRLY_MEMBER > the sole member.
+    std::int64_t acting_member(const request_context& ctx, const std::optional<std::string>& named);
+    /// Who is recorded as having logged a write: the binding, else
+    /// FAIRLY_MEMBER, else the member the record is for.
+    static std::optional<std::int64_t> logger(const request_context& ctx, std::optional<std::int64_t> subject);
+
+    // ---- events
+    std::optional<recorded_event> find_event(std::int64_t id);
+    std::optional<recorded_event> find_event(std::string_view uuid);
+    event_record event(std::int64_t id);
+    /// The facts of event `id` if it counts (through the view `counted_event`).
+    std::optional<load_event> counted(std::int64_t id);
+    /// Checks an event before it is written (the kind may be logged as an
+    /// event, the length is sane, the note fits); throws bad_param naming
+    /// `start_field` / `end_field`.
+    void check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field);
+    /// Writes a checked event (superseding `event.supersedes` if set and
+    /// active), with its reviews, and counts it; returns its id.
+    std::int64_t insert_event(const event_record& event, const std::vector<review_row>& reviews = {});
+    /// Voids an active event; the aggregates follow.
+    void void_event(std::int64_t id, const std::string& reason, std::int64_t uid, std::int64_t at);
+    /// Adds reviews to an event; the aggregates follow.
+    void add_reviews(std::int64_t id, const std::vector<review_row>& reviews);
+
+    // ---- the rest of the vocabulary
+    std::int64_t insert_turn(const std::string& uuid, const std::string& thing, std::int64_t member, std::int64_t at,
+                             const std::string& note, std::optional<std::int64_t> logged_by, std::int64_t uid, std::int64_t created);
+    std::int64_t insert_thanks(const std::string& uuid, std::int64_t from, std::int64_t to, const std::string& note, std::int64_t at,
+                               std::int64_t uid, std::int64_t created);
+    struct moved_row {
+        std::string uuid;
+        std::int64_t member = 0;
+        std::string what;
+        std::optional<std::int64_t> for_kind, for_event;
+        std::string impact = "minor";
+        std::int64_t at = 0;
+        std::string note;
+        std::optional<std::int64_t> logged_by;
+        std::int64_t uid = 0, created = 0;
+    };
+    std::int64_t insert_moved(const moved_row& row);
+    /// Records a change of a weight or setting in the change log.
+    void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
+                    std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at);
+
+private:
+    store::database& db_;
+    handler_settings settings_;
+    load_book book_{db_};
+    std::optional<household_info> household_;
+    std::optional<directory> directory_;
+};
+
+} // namespace fairly::daemon

@@ -1,0 +1,635 @@
+// The household's vocabulary: kinds and their weights, the night, meetings
+// moved, turns, thanks, and confirming or disputing what others logged.
+#include "vocabulary_service.hpp"
+
+#include "catalogue.hpp"
+#include "migrations.hpp"
+#include "duration.hpp"
+#include "night.hpp"
+#include "turns.hpp"
+#include "params.hpp"
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+#include <algorithm>
+#include <map>
+#include <pwd.h>
+#include <cmath>
+#include <limits>
+
+namespace fairly::daemon {
+
+using rpc::error_code;
+using rpc::rpc_error;
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+namespace {
+
+json kind_row(store::statement& row) {
+    return json{{"name", row.text(0)},
+                {"category", row.text(1)},
+                {"points", row.real(2)},
+                {"points_per_hour", row.real(3)},
+                {"default_minutes", row.int64(4) / 60},
+                {"night_applies", row.int64(5) != 0}};
+}
+
+constexpr std::string_view kind_select =
+    "SELECT name, category, points, points_per_hour, default_seconds, night_applies FROM kind WHERE name = ?";
+
+double weight_param(const json& params, const char* field, double fallback) {
+    auto value = optional_number(params, field);
+    if (!value) return fallback;
+    if (*value < 0 || *value > 1000) bad_param(field, "a weight from 0 to 1000");
+    return *value;
+}
+
+std::string category_param(const json& params, std::string fallback) {
+    auto category = optional_string(params, "category");
+    if (!category) return fallback;
+    if (!is_category(*category)) bad_param("category", "\"" + *category + "\" is not a category; use care, household, logistics, thinking, career or protected");
+    return *category;
+}
+
+std::string thing_param(const json& params) {
+    const std::string thing = required_string(params, "thing");
+    if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
+    return thing;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- kinds
+
+json vocabulary_service::kinds_list(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    store::statement_use query(record_.db().cached(
+        "SELECT name, category, points, points_per_hour, default_seconds, night_applies FROM kind ORDER BY category, name"));
+    json kinds = json::array();
+    while (query->step()) kinds.push_back(kind_row(*query));
+    return json{{"kinds", std::move(kinds)}};
+}
+
+json vocabulary_service::kind_add(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const std::string name = required_string(params, "name");
+    if (!is_valid_name(name)) bad_param("name", "a kind's name is 1-40 letters, digits, '.', '_' or '-'");
+    {
+        store::statement_use existing(record_.db().cached("SELECT 1 FROM kind WHERE name = ?"));
+        existing->bind(1, name);
+        if (existing->step()) throw rpc_error(error_code::conflict, "kind " + name + " exists; change it with `fairly kind edit " + name + "`");
+    }
+    const std::string category = category_param(params, "");
+    if (category.empty()) bad_param("category", "is required: care, household, logistics, thinking, career or protected");
+    seconds usual{30 * 60};
+    if (auto text = optional_string(params, "default_for")) usual = checked_input([&] { return parse_duration(*text, "default_for"); });
+    store::statement_use insert(record_.db().cached(
+        "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, name).bind(2, category).bind(3, weight_param(params, "points", 0)).bind(4, weight_param(params, "per_hour", 0))
+        .bind(5, static_cast<std::int64_t>(usual.count())).bind(6, optional_bool(params, "night") ? 1 : 0)
+        .bind(7, record_.now_utc());
+    insert->step();
+    store::statement_use query(record_.db().cached(kind_select));
+    query->bind(1, name);
+    query->step();
+    json kind = kind_row(*query);
+    record_.log_change("kind", name, nullptr, kind, ctx.who.uid, ctx.binding, record_.now_utc());
+    record_.forget();
+    return json{{"kind", kind}};
+}
+
+json vocabulary_service::kind_edit(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const std::string name = required_string(params, "name");
+    record_.kind_named(name).id; // not found -> clear error
+    json before;
+    {
+        store::statement_use query(record_.db().cached(kind_select));
+        query->bind(1, name);
+        query->step();
+        before = kind_row(*query);
+    }
+    seconds usual{before["default_minutes"].get<std::int64_t>() * 60};
+    if (auto text = optional_string(params, "default_for")) usual = checked_input([&] { return parse_duration(*text, "default_for"); });
+    const json* night = find(params, "night");
+    if (night && !night->is_boolean()) bad_param("night", "expected true or false");
+    const bool night_applies = night ? night->get<bool>() : before["night_applies"].get<bool>();
+    {
+        store::statement_use update(record_.db().cached(
+            "UPDATE kind SET category = ?, points = ?, points_per_hour = ?, default_seconds = ?, night_applies = ? WHERE name = ?"));
+        update->bind(1, category_param(params, before["category"])).bind(2, weight_param(params, "points", before["points"]))
+            .bind(3, weight_param(params, "per_hour", before["points_per_hour"])).bind(4, static_cast<std::int64_t>(usual.count()))
+            .bind(5, night_applies ? 1 : 0).bind(6, name);
+        update->step();
+    }
+    store::statement_use query(record_.db().cached(kind_select));
+    query->bind(1, name);
+    query->step();
+    json after = kind_row(*query);
+    if (after != before) record_.log_change("kind", name, before, after, ctx.who.uid, ctx.binding, record_.now_utc());
+    record_.forget();
+    // Points are weighed when a report is made; a new usual length or category
+    // changes what was counted, so the aggregates are counted anew.
+    if (after["default_minutes"] != before["default_minutes"] || after["category"] != before["category"]) record_.book().rebuild(record_.household().load);
+    return json{{"kind", after}, {"before", before}, {"changed", after != before}};
+}
+
+json vocabulary_service::kind_history(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    auto name = optional_string(params, "name");
+    store::statement_use query(record_.db().cached(
+        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE ?1 IS NULL OR c.subject_name = ?1 ORDER BY c.id"));
+    query->bind(1, name);
+    json changes = json::array();
+    while (query->step()) {
+        changes.push_back({{"subject", query->text(0)},
+                           {"name", query->text(1)},
+                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
+                           {"new", json::parse(query->text(3))},
+                           {"by_uid", query->int64(4)},
+                           {"by", query->is_null(5) ? json(nullptr) : json(query->text(5))},
+                           {"at", format_local_iso(sys_seconds{seconds{query->int64(6)}}, tz)}});
+    }
+    return json{{"changes", std::move(changes)}};
+}
+
+// ---------------------------------------------------------------- night
+
+json vocabulary_service::night_settings() {
+    store::statement_use query(record_.db().cached("SELECT night_start_minute, night_end_minute, night_multiplier FROM household WHERE id = 1"));
+    query->step();
+    return json{{"from", clock_text(query->int64(0))}, {"to", clock_text(query->int64(1))}, {"multiplier", query->real(2)}};
+}
+
+json vocabulary_service::night_get(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    return night_settings();
+}
+
+json vocabulary_service::night_set(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const json before = night_settings();
+    std::int64_t from = 0, to = 0;
+    {
+        store::statement_use query(record_.db().cached("SELECT night_start_minute, night_end_minute, night_multiplier FROM household WHERE id = 1"));
+        query->step();
+        from = query->int64(0);
+        to = query->int64(1);
+    }
+    if (auto text = optional_string(params, "from")) from = checked_input([&] { return parse_time_of_day(*text, "from"); }).count();
+    if (auto text = optional_string(params, "to")) to = checked_input([&] { return parse_time_of_day(*text, "to"); }).count();
+    double multiplier = before["multiplier"];
+    if (auto value = optional_number(params, "multiplier")) {
+        if (*value < 1 || *value > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
+        multiplier = *value;
+    }
+    if (from == to) bad_param("to", "the night needs a length: --from and --to are the same time");
+    {
+        store::statement_use update(record_.db().cached("UPDATE household SET night_start_minute = ?, night_end_minute = ?, night_multiplier = ? WHERE id = 1"));
+        update->bind(1, from).bind(2, to).bind(3, multiplier).step();
+    }
+    json after = night_settings();
+    if (after != before) {
+        record_.log_change("night", "night", before, after, ctx.who.uid, ctx.binding, record_.now_utc());
+        record_.forget();
+        record_.book().rebuild(record_.household().load); // night minutes are counted anew with the new window
+    }
+    return after;
+}
+
+// ---------------------------------------------------------------- meetings moved
+
+json vocabulary_service::moved_log(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const std::string uuid = uuid_param(params);
+    auto moved_json = [&](std::int64_t id, bool duplicate) {
+        store::statement_use query(record_.db().cached(
+            "SELECT mm.id, m.name, mm.what, k.name, mm.for_event_id, mm.impact, mm.at_utc, mm.note, lb.name FROM meeting_moved mm "
+            "JOIN member m ON m.id = mm.member_id LEFT JOIN kind k ON k.id = mm.for_kind_id "
+            "LEFT JOIN member lb ON lb.id = mm.logged_by_member_id WHERE mm.id = ?"));
+        query->bind(1, id);
+        query->step();
+        return json{{"moved", {{"id", query->int64(0)}, {"member", query->text(1)}, {"what", query->text(2)},
+                               {"for_kind", query->optional_text(3) ? json(*query->optional_text(3)) : json(nullptr)},
+                               {"for_event", query->is_null(4) ? json(nullptr) : json(query->int64(4))},
+                               {"impact", query->text(5)}, {"at", format_local_iso(sys_seconds{seconds{query->int64(6)}}, tz)},
+                               {"note", query->text(7)}, {"logged_by", query->optional_text(8) ? json(*query->optional_text(8)) : json(nullptr)}}},
+                    {"duplicate", duplicate}};
+    };
+    {
+        store::statement_use again(record_.db().cached("SELECT id FROM meeting_moved WHERE uuid = ?"));
+        again->bind(1, uuid);
+        if (again->step()) return moved_json(again->int64(0), true);
+    }
+    const std::int64_t member = record_.subject_member(ctx, optional_string(params, "member"));
+    const std::string what = required_string(params, "what");
+    if (what.size() > 200) bad_param("what", "at most 200 bytes");
+    std::optional<std::int64_t> for_kind, for_event;
+    if (auto name = optional_string(params, "for")) for_kind = record_.kind_named(*name).id;
+    if (auto event = optional_integer(params, "for_event")) {
+        store::statement_use query(record_.db().cached("SELECT kind_id FROM event WHERE id = ?"));
+        query->bind(1, *event);
+        if (!query->step()) throw rpc_error(error_code::not_found, "for_event: no event #" + std::to_string(*event), json{{"field", "for_event"}});
+        for_event = *event;
+        if (!for_kind) for_kind = query->int64(0);
+    }
+    const std::string impact = optional_string(params, "impact").value_or("minor");
+    if (impact != "minor" && impact != "major" && impact != "missed") bad_param("impact", "minor, major or missed");
+    const sys_seconds reference = ctx.reference;
+    sys_seconds at = reference;
+    if (auto text = optional_string(params, "at")) at = checked_input([&] { return resolve_time(parse_time_expr(*text, "at"), reference, tz, "at"); });
+    household_record::moved_row row;
+    row.uuid = uuid;
+    row.member = member;
+    row.what = what;
+    row.for_kind = for_kind;
+    row.for_event = for_event;
+    row.impact = impact;
+    row.at = at.time_since_epoch().count();
+    row.note = note_param(params).value_or("");
+    row.logged_by = household_record::logger(ctx, member);
+    row.uid = ctx.who.uid;
+    row.created = record_.now_utc();
+    return moved_json(record_.insert_moved(row), false);
+}
+
+json vocabulary_service::moved_list(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const sys_seconds reference = ctx.reference;
+    const std::int64_t since = record_.time_param(params, "since", reference).value_or(sys_seconds{}).time_since_epoch().count();
+    store::statement_use query(record_.db().cached(
+        "SELECT mm.id, m.name, mm.what, k.name, mm.impact, mm.at_utc, mm.note FROM meeting_moved mm JOIN member m ON m.id = mm.member_id "
+        "LEFT JOIN kind k ON k.id = mm.for_kind_id WHERE mm.at_utc >= ? ORDER BY mm.at_utc, mm.id"));
+    query->bind(1, since);
+    json moved = json::array();
+    while (query->step()) {
+        moved.push_back({{"id", query->int64(0)}, {"member", query->text(1)}, {"what", query->text(2)},
+                         {"for_kind", query->optional_text(3) ? json(*query->optional_text(3)) : json(nullptr)},
+                         {"impact", query->text(4)}, {"at", format_local_iso(sys_seconds{seconds{query->int64(5)}}, tz)},
+                         {"note", query->text(6)}});
+    }
+    return json{{"moved", std::move(moved)}};
+}
+
+// ---------------------------------------------------------------- turns
+
+json vocabulary_service::turn_take(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const std::string uuid = uuid_param(params);
+    const std::string thing = thing_param(params);
+    bool duplicate = false;
+    {
+        store::statement_use again(record_.db().cached("SELECT 1 FROM turn WHERE uuid = ?"));
+        again->bind(1, uuid);
+        duplicate = again->step();
+    }
+    json taken;
+    if (!duplicate) {
+        const std::int64_t member = record_.subject_member(ctx, optional_string(params, "member"));
+        const sys_seconds reference = ctx.reference;
+        sys_seconds at = reference;
+        if (auto text = optional_string(params, "at")) {
+            at = checked_input([&] { return resolve_time(parse_time_expr(*text, "at"), reference, tz, "at"); });
+            if (at > reference + future_tolerance) bad_param("at", format_local(at, tz) + " is in the future");
+        }
+        record_.insert_turn(uuid, thing, member, at.time_since_epoch().count(), note_param(params).value_or(""),
+                            household_record::logger(ctx, member), ctx.who.uid, record_.now_utc());
+    }
+    store::statement_use query(record_.db().cached(
+        "SELECT t.id, m.name, t.at_utc, t.note FROM turn t JOIN member m ON m.id = t.member_id WHERE t.uuid = ?"));
+    query->bind(1, uuid);
+    query->step();
+    taken = {{"id", query->int64(0)}, {"thing", thing}, {"member", query->text(1)},
+             {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}, {"note", query->text(3)}};
+    return json{{"turn", taken}, {"duplicate", duplicate}, {"standing", standing(thing, 20)}};
+}
+
+json vocabulary_service::turn_whose(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const std::string thing = thing_param(params);
+    const std::int64_t window = optional_integer(params, "last").value_or(20);
+    if (window < 1 || window > 10000) bad_param("last", "from 1 to 10000 turns");
+    return standing(thing, window);
+}
+
+json vocabulary_service::standing(const std::string& thing, std::int64_t window) {
+    const std::string& tz = record_.household().tz;
+    const auto& members = record_.names().members;
+    std::vector<turn_taken> recent;
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT member_id, at_utc FROM turn WHERE thing = ? ORDER BY at_utc DESC, id DESC LIMIT ?"));
+        query->bind(1, thing).bind(2, window);
+        while (query->step()) {
+            for (std::size_t m = 0; m < members.size(); ++m) {
+                if (members[m].id == query->int64(0)) recent.push_back({m, query->int64(1)});
+            }
+        }
+    }
+    const turn_answer answer = whose_turn(record_.agreed_shares(), recent);
+    json standings = json::array();
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const turn_standing& s = answer.members[m];
+        standings.push_back({{"member", members[m].name}, {"taken", s.taken}, {"agreed_share", s.agreed}, {"share", s.share},
+                             {"last_turn", s.last ? json(format_local_iso(sys_seconds{seconds{*s.last}}, tz)) : json(nullptr)}});
+    }
+    std::string reason;
+    if (answer.next) {
+        const std::string& name = members[*answer.next].name;
+        const turn_standing& next = answer.members[*answer.next];
+        auto percent = [](double fraction) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%g%%", std::round(fraction * 1000) / 10);
+            return std::string(text);
+        };
+        reason = name + ": " + std::to_string(next.taken) + " of the last " + std::to_string(answer.turns) + " " + thing +
+                 (answer.turns == 1 ? "" : "s") + ", agreed " + percent(next.agreed);
+        if (answer.decided_by_last_turn) {
+            reason += next.last ? ", and their last turn is longest ago" : ", and they have not had one yet";
+        }
+        reason += " -> " + name + "'s turn";
+    }
+    return json{{"thing", thing}, {"next", answer.next ? json(members[*answer.next].name) : json(nullptr)}, {"reason", reason},
+                {"turns", answer.turns}, {"members", std::move(standings)}};
+}
+
+// ---------------------------------------------------------------- thanks
+
+json vocabulary_service::thanks_give(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const std::string uuid = uuid_param(params);
+    auto thanks_json = [&](std::int64_t id, bool duplicate) {
+        store::statement_use query(record_.db().cached(
+            "SELECT t.id, f.name, r.name, t.note, t.at_utc FROM thanks t JOIN member f ON f.id = t.from_member_id "
+            "JOIN member r ON r.id = t.to_member_id WHERE t.id = ?"));
+        query->bind(1, id);
+        query->step();
+        return json{{"thanks", {{"id", query->int64(0)}, {"from", query->text(1)}, {"to", query->text(2)}, {"note", query->text(3)},
+                                {"at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)}}},
+                    {"duplicate", duplicate}};
+    };
+    {
+        store::statement_use again(record_.db().cached("SELECT id FROM thanks WHERE uuid = ?"));
+        again->bind(1, uuid);
+        if (again->step()) return thanks_json(again->int64(0), true);
+    }
+    const std::int64_t to = record_.member_id(required_string(params, "to"), "to");
+    const std::int64_t from = record_.acting_member(ctx, optional_string(params, "member"));
+    if (from == to) bad_param("to", "thanks go to someone else");
+    auto note = note_param(params);
+    if (!note || note->empty()) bad_param("note", "say what for, e.g. \"got up twice so I could sleep\"");
+    store::statement_use insert(record_.db().cached(
+        "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, *note).bind(5, ctx.reference.time_since_epoch().count())
+        .bind(6, ctx.who.uid).bind(7, record_.now_utc());
+    insert->step();
+    return thanks_json(record_.db().last_insert_rowid(), false);
+}
+
+json vocabulary_service::thanks_list(const json& params, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const sys_seconds reference = ctx.reference;
+    const std::int64_t since = record_.time_param(params, "since", reference).value_or(sys_seconds{}).time_since_epoch().count();
+    std::optional<std::int64_t> member;
+    if (auto name = optional_string(params, "member")) member = record_.member_id(*name, "member");
+    store::statement_use query(record_.db().cached(
+        "SELECT t.id, f.name, r.name, t.note, t.at_utc FROM thanks t JOIN member f ON f.id = t.from_member_id "
+        "JOIN member r ON r.id = t.to_member_id WHERE t.at_utc >= ?1 AND (?2 IS NULL OR t.from_member_id = ?2 OR t.to_member_id = ?2) "
+        "ORDER BY t.at_utc, t.id"));
+    query->bind(1, since).bind(2, member);
+    json thanks = json::array();
+    while (query->step()) {
+        thanks.push_back({{"id", query->int64(0)}, {"from", query->text(1)}, {"to", query->text(2)}, {"note", query->text(3)},
+                          {"at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)}});
+    }
+    return json{{"thanks", std::move(thanks)}};
+}
+
+// ---------------------------------------------------------------- the household and its members
+
+json vocabulary_service::status(const json&, const request_context& ctx) {
+    record_.require_access(ctx);
+    return household_status(ctx);
+}
+
+json vocabulary_service::household_status(const request_context& ctx) {
+    json result{
+        {"version", record_.settings().version},
+        {"database", record_.db().path()},
+        {"schema_version", store::latest_schema_version()},
+        {"now", format_iso_utc(record_.now())},
+        {"caller", {{"uid", ctx.who.uid}, {"member", nullptr}}},
+    };
+    if (ctx.binding) {
+        store::statement_use query(record_.db().cached("SELECT name FROM member WHERE id = ?"));
+        query->bind(1, *ctx.binding);
+        if (query->step()) result["caller"]["member"] = query->text(0);
+    }
+    store::statement_use house(record_.db().cached("SELECT tz, week_start FROM household WHERE id = 1"));
+    result["initialized"] = house->step();
+    if (!result["initialized"].get<bool>()) return result;
+    result["tz"] = house->text(0);
+    result["members"] = json::array();
+    {
+        store::statement_use members(record_.db().cached("SELECT name, agreed_share, unix_uid FROM member ORDER BY id"));
+        while (members->step()) {
+            result["members"].push_back({{"name", members->text(0)},
+                                         {"agreed_share", members->real(1) / 100.0},
+                                         {"unix_uid", members->is_null(2) ? json(nullptr) : json(members->int64(2))}});
+        }
+    }
+    {
+        store::statement_use counts(record_.db().cached(
+            "SELECT count(*), coalesce(sum(status = 'active'), 0), (SELECT count(*) FROM timer), (SELECT count(*) FROM kind) FROM event"));
+        counts->step();
+        result["events"] = counts->int64(1);
+        result["events_recorded"] = counts->int64(0);
+        result["timers_running"] = counts->int64(2);
+        result["kinds"] = counts->int64(3);
+    }
+    return result;
+}
+
+json vocabulary_service::init(const json& params, const request_context& ctx) {
+    if (!ctx.privileged) {
+        throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can set up the household");
+    }
+    if (record_.set_up()) throw rpc_error(error_code::conflict, "this household is already set up; see `fairly status`");
+    const std::string tz = required_string(params, "tz");
+    if (!is_known_zone(tz)) bad_param("tz", "\"" + tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
+
+    const json* members = find(params, "members");
+    if (!members || !members->is_array() || members->empty()) bad_param("members", "give at least one member name");
+    std::vector<std::string> names;
+    for (const json& name : *members) {
+        if (!name.is_string() || !is_valid_name(name.get<std::string>())) {
+            bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+        }
+        if (name.get<std::string>() == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
+        if (std::find(names.begin(), names.end(), name.get<std::string>()) != names.end()) {
+            bad_param("members", "\"" + name.get<std::string>() + "\" is named twice");
+        }
+        names.push_back(name.get<std::string>());
+    }
+
+    std::map<std::string, double> split;
+    if (const json* given = find(params, "split")) {
+        if (!given->is_object()) bad_param("split", "expected an object of member: percent");
+        double total = 0;
+        for (const auto& [name, share] : given->items()) {
+            if (std::find(names.begin(), names.end(), name) == names.end()) bad_param("split", "\"" + name + "\" is not one of the members");
+            if (!share.is_number() || share.get<double>() < 0 || share.get<double>() > 100 || !std::isfinite(share.get<double>())) {
+                bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
+            }
+            split[name] = share.get<double>();
+            total += share.get<double>();
+        }
+        if (split.size() != names.size()) bad_param("split", "give a share for every member");
+        if (std::fabs(total - 100.0) > 0.01) bad_param("split", "the shares add up to " + std::to_string(total) + ", not 100");
+    } else {
+        for (const auto& name : names) split[name] = 100.0 / static_cast<double>(names.size());
+    }
+
+    auto week_start = optional_integer(params, "week_start").value_or(1);
+    if (week_start < 0 || week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
+
+    const std::int64_t now = record_.now_utc();
+    {
+        store::statement_use insert(record_.db().cached("INSERT INTO household (id, tz, week_start, created_at) VALUES (1, ?, ?, ?)"));
+        insert->bind(1, tz).bind(2, week_start).bind(3, now).step();
+    }
+    for (const auto& name : names) {
+        store::statement_use insert(record_.db().cached("INSERT INTO member (name, agreed_share, created_at) VALUES (?, ?, ?)"));
+        insert->bind(1, name).bind(2, split[name]).bind(3, now).step();
+    }
+    for (const kind_definition& kind : default_kinds()) {
+        store::statement_use insert(record_.db().cached(
+            "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        insert->bind(1, kind.name).bind(2, kind.category).bind(3, kind.points).bind(4, kind.points_per_hour)
+            .bind(5, static_cast<std::int64_t>(std::chrono::duration_cast<seconds>(kind.default_length).count()))
+            .bind(6, kind.night_applies ? 1 : 0).bind(7, now).step();
+    }
+    record_.forget();
+    (void)params;
+    return household_status(record_.context_for(ctx.who, std::nullopt, ctx.reference));
+}
+
+json vocabulary_service::member_add(const json& params, const request_context& ctx) {
+    record_.household();
+    if (!ctx.privileged) {
+        throw rpc_error(error_code::permission_denied,
+                        "only root or the user fairlyd runs as can add members or bind Unix users (they decide who is who)");
+    }
+    const std::string name = required_string(params, "name");
+    if (!is_valid_name(name)) bad_param("name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (name == "couple") bad_param("name", "\"couple\" names the two of you together (protected time); choose another name");
+
+    std::optional<std::int64_t> uid = optional_integer(params, "unix_uid");
+    if (auto user = optional_string(params, "unix_user")) {
+        if (user->find_first_not_of("0123456789") == std::string::npos && !user->empty()) {
+            uid = std::stoll(*user);
+        } else {
+            const passwd* entry = ::getpwnam(user->c_str());
+            if (!entry) bad_param("unix_user", "no Unix user named \"" + *user + "\" on this machine");
+            uid = entry->pw_uid;
+        }
+    }
+    if (uid && (*uid < 0 || *uid > std::numeric_limits<std::uint32_t>::max())) bad_param("unix_uid", "not a uid");
+
+    if (uid) {
+        store::statement_use taken(record_.db().cached("SELECT name FROM member WHERE unix_uid = ? AND name <> ?"));
+        taken->bind(1, *uid).bind(2, name);
+        if (taken->step()) {
+            throw rpc_error(error_code::conflict, "uid " + std::to_string(*uid) + " is already bound to " + taken->text(0));
+        }
+    }
+
+    bool created = false;
+    double old_share = 0;
+    {
+        store::statement_use existing(record_.db().cached("SELECT agreed_share, unix_uid FROM member WHERE name = ?"));
+        existing->bind(1, name);
+        created = !existing->step();
+        if (!created) {
+            old_share = existing->real(0);
+            if (!uid && !find(params, "share")) {
+                throw rpc_error(error_code::conflict,
+                                name + " is already a member (agreed " + std::to_string(static_cast<int>(std::lround(old_share))) + "%" +
+                                    (existing->is_null(1) ? ", no Unix user bound" : ", bound to uid " + std::to_string(existing->int64(1))) +
+                                    "); nothing changed. Give --unix-user to bind them, or --share to change the agreed split");
+            }
+        }
+    }
+    std::optional<double> share;
+    if (const json* given = find(params, "share")) {
+        if (!given->is_number() || !std::isfinite(given->get<double>()) || given->get<double>() < 0 || given->get<double>() > 100) {
+            bad_param("share", "a percent from 0 to 100");
+        }
+        share = given->get<double>();
+    }
+    // The agreed split always adds up to 100: a member's new share is taken
+    // from (or given back to) the others in proportion to what they had.
+    json split = nullptr;
+    if (share) {
+        double others = 0;
+        std::vector<std::pair<std::int64_t, double>> rest;
+        {
+            store::statement_use query(record_.db().cached("SELECT id, agreed_share FROM member WHERE name <> ? ORDER BY id"));
+            query->bind(1, name);
+            while (query->step()) {
+                rest.emplace_back(query->int64(0), query->real(1));
+                others += query->real(1);
+            }
+        }
+        if (rest.empty() && *share != 100) bad_param("share", name + " is the only member, so their share is 100%");
+        const double left = 100.0 - *share;
+        for (auto& [id, other] : rest) {
+            const double scaled = others > 0 ? other * left / others : left / static_cast<double>(rest.size());
+            store::statement_use update(record_.db().cached("UPDATE member SET agreed_share = ? WHERE id = ?"));
+            update->bind(1, scaled).bind(2, id).step();
+        }
+    }
+    if (created) {
+        store::statement_use insert(record_.db().cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
+        insert->bind(1, name).bind(2, uid).bind(3, share.value_or(0.0)).bind(4, record_.now_utc()).step();
+    } else {
+        if (uid) {
+            store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
+            bind->bind(1, *uid).bind(2, name).step();
+        }
+        if (share) {
+            store::statement_use update(record_.db().cached("UPDATE member SET agreed_share = ? WHERE name = ?"));
+            update->bind(1, *share).bind(2, name).step();
+        }
+    }
+    record_.forget();
+    if (share) {
+        split = json::object();
+        for (const member_entry& member : record_.names().members) split[member.name] = member.agreed_share;
+    }
+    store::statement_use query(record_.db().cached("SELECT name, unix_uid, agreed_share FROM member WHERE name = ?"));
+    query->bind(1, name);
+    query->step();
+    return json{{"name", query->text(0)},
+                {"unix_uid", query->is_null(1) ? json(nullptr) : json(query->int64(1))},
+                {"agreed_share", query->real(2) / 100.0},
+                {"created", created},
+                {"split", std::move(split)}};
+}
+
+} // namespace fairly::daemon

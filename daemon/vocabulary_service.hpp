@@ -1,0 +1,36 @@
+#pragma once
+/// The household's vocabulary: its members, kinds and their weights, the
+/// night window, meetings moved, turns at contested things, and thanks.
+#include "record.hpp"
+
+namespace fairly::daemon {
+
+class vocabulary_service {
+public:
+    explicit vocabulary_service(household_record& record) : record_(record) {}
+
+    json status(const json& params, const request_context& ctx);
+    json init(const json& params, const request_context& ctx);
+    json member_add(const json& params, const request_context& ctx);
+    json kinds_list(const json& params, const request_context& ctx);
+    json kind_add(const json& params, const request_context& ctx);
+    json kind_edit(const json& params, const request_context& ctx);
+    json kind_history(const json& params, const request_context& ctx);
+    json night_get(const json& params, const request_context& ctx);
+    json night_set(const json& params, const request_context& ctx);
+    json moved_log(const json& params, const request_context& ctx);
+    json moved_list(const json& params, const request_context& ctx);
+    json turn_take(const json& params, const request_context& ctx);
+    json turn_whose(const json& params, const request_context& ctx);
+    json thanks_give(const json& params, const request_context& ctx);
+    json thanks_list(const json& params, const request_context& ctx);
+
+private:
+    /// Whose turn it is at `thing`, over its last `window` turns.
+    json standing(const std::string& thing, std::int64_t window);
+    json night_settings();
+    json household_status(const request_context& ctx);
+    household_record& record_;
+};
+
+} // namespace fairly::daemon
