@@ -127,12 +127,9 @@ timer_outcome event_service::start(const timer_start_request& request, const req
                                                       "; stop it with `fairly stop " + kind.name + "`");
         }
     }
-    store::statement_use insert(db.cached(
-        "INSERT INTO timer (uuid, member_id, kind_id, start_utc, role, note, started_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, request.uuid).bind(2, member).bind(3, kind.id).bind(4, planned.start_utc).bind(5, request.role)
-        .bind(6, request.note).bind(7, ctx.who.uid).bind(8, record_.now_utc());
-    insert->step();
-    return {read_timer(db, db.last_insert_rowid()), false};
+    return {read_timer(db, record_.insert_timer(request.uuid, member, kind.id, planned.start_utc, request.role, request.note, ctx.who.uid,
+                                                record_.now_utc())),
+            false};
 }
 
 event_outcome event_service::stop(const timer_stop_request& request, const request_context& ctx) {
@@ -192,8 +189,7 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     event.created_at = record_.now_utc();
     record_.check_event(event, record_.kind_by_id(kind), "at", "at");
     const std::int64_t id = record_.insert_event(event);
-    store::statement_use remove(db.cached("DELETE FROM timer WHERE id = ?"));
-    remove->bind(1, timer_id).step();
+    record_.remove_timer(timer_id);
     return {record_.event(id), false};
 }
 

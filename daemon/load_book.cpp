@@ -14,14 +14,10 @@ using std::chrono::sys_seconds;
 namespace {
 
 
-/// Counted events: active, and the latest review (if any) is not a dispute.
+/// Counted events, through the one definition of what counts (the view
+/// `counted_event`, see record.cpp).
 constexpr std::string_view counted_events =
-    "SELECT e.member_id, e.kind_id, e.role <> 'did', "
-    "(k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking'), "
-    "e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) "
-    "FROM event e JOIN kind k ON k.id = e.kind_id "
-    "WHERE e.status = 'active' "
-    "AND coalesce((SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), '') <> 'disputed' ";
+    "SELECT member_id, kind_id, role_thinking, is_load, start_utc, end_utc FROM counted_event WHERE 1 ";
 
 std::int64_t local_day(sys_seconds t, const std::string& tz) { return local_date_of(t, tz).time_since_epoch().count(); }
 
@@ -115,12 +111,10 @@ void load_book::refresh_rest(const load_settings& settings, std::int64_t member_
     // and ordinary events), or is one of the rare longer events, found through
     // their own partial index; events last at most 7 days.
     for (const char* started :
-         {"AND e.member_id = ?1 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 86400",
-          "AND e.member_id = ?1 AND e.end_utc IS NOT NULL AND e.end_utc - e.start_utc > 86400 "
-          "AND e.start_utc < ?2 - 86400 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 604800"}) {
-        store::statement_use query(db_.cached(
-            std::string(counted_events) +
-            "AND (k.category = 'care' OR k.category = 'household' OR k.category = 'logistics' OR k.category = 'thinking') " + started));
+         {"AND member_id = ?1 AND start_utc < ?3 AND start_utc >= ?2 - 86400",
+          "AND id IN (SELECT e.id FROM event e WHERE e.member_id = ?1 AND e.end_utc IS NOT NULL AND e.end_utc - e.start_utc > 86400 "
+          "AND e.start_utc < ?2 - 86400 AND e.start_utc < ?3 AND e.start_utc >= ?2 - 604800)"}) {
+        store::statement_use query(db_.cached(std::string(counted_events) + "AND is_load " + started));
         query->bind(1, member_id).bind(2, begin).bind(3, end);
         while (query->step()) {
             if (query->int64(5) > begin) busy.emplace_back(query->int64(4), query->int64(5));
@@ -148,7 +142,7 @@ void load_book::rebuild(const load_settings& settings) {
     // (member, night begin) -> night end and the load that touched it
     std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>> nights;
     {
-        store::statement query(db_.handle(), std::string(counted_events) + "ORDER BY e.start_utc");
+        store::statement query(db_.handle(), std::string(counted_events) + "ORDER BY start_utc");
         while (query.step()) {
             const load_event event{query.int64(0), query.int64(1), query.int64(2) != 0, query.int64(3) != 0, query.int64(4), query.int64(5)};
             const sys_seconds start{seconds{event.start_utc}}, end{seconds{event.end_utc}};

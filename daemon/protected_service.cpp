@@ -74,11 +74,7 @@ json protected_service::protect_set(const json& params, const request_context& c
         update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
     }
     const seconds weekly = checked_input([&] { return parse_duration(required_string(params, "weekly"), "weekly"); });
-    store::statement_use upsert(record_.db().cached(
-        "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
-    upsert->bind(1, member).bind(2, static_cast<std::int64_t>(weekly.count())).bind(3, ctx.who.uid).bind(4, record_.now_utc());
-    upsert->step();
+    record_.set_goal(member, static_cast<std::int64_t>(weekly.count()), ctx.who.uid, record_.now_utc());
     return json{{"goals", goals(ctx.reference)}};
 }
 
@@ -132,12 +128,8 @@ json protected_service::slot_add(const json& params, const request_context& ctx)
     const seconds length = checked_input([&] { return parse_duration(required_string(params, "for"), "for"); });
     if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
     const std::string label = optional_string(params, "label").value_or("protected time");
-    if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, member).bind(2, label).bind(3, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(4, at.time_of_day.count())
-        .bind(5, static_cast<std::int64_t>(length.count())).bind(6, ctx.who.uid).bind(7, ctx.reference.time_since_epoch().count());
-    insert->step();
+    record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday->c_encoding()), at.time_of_day.count(),
+                        static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(), std::nullopt);
     (void)house;
     return json{{"slot", slots(ctx.reference).back()}};
 }
@@ -177,7 +169,7 @@ json protected_service::slot_remove(const json& params, const request_context& c
     return json{{"removed", *id}};
 }
 
-json protected_service::slots_ics(const json& params, const request_context& ctx) {
+json protected_service::slots_ics(const json&, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
     std::vector<protected_slot> listed;

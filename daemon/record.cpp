@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 #include "catalogue.hpp"
+#include "zone.hpp"
 #include "protocol.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
@@ -31,6 +32,14 @@ std::string counted_view_sql() {
            "ORDER BY r.id DESC LIMIT 1), '') <> 'disputed'";
 }
 
+/// Beside it, what is left out because it is disputed: active events whose
+/// latest review is a dispute ("to talk about").
+constexpr std::string_view disputed_view_sql =
+    "CREATE TEMP VIEW IF NOT EXISTS disputed_event AS "
+    "SELECT r.event_id AS id FROM main.event_review r JOIN main.event e ON e.id = r.event_id "
+    "WHERE r.verdict = 'disputed' AND e.status = 'active' "
+    "AND r.id = (SELECT max(latest.id) FROM main.event_review latest WHERE latest.event_id = r.event_id)";
+
 } // namespace
 
 household_record::household_record(store::database& db, handler_settings settings) : db_(db), settings_(std::move(settings)) {
@@ -56,6 +65,7 @@ const household_info& household_record::household() {
         info.drift.threshold = query->real(6);
         household_ = std::move(info);
         db_.exec(counted_view_sql());
+        db_.exec(disputed_view_sql);
     }
     return *household_;
 }
@@ -314,6 +324,89 @@ void household_record::add_reviews(std::int64_t id, const std::vector<review_row
     if (!counted_before && counted_after) book_.add(household().load, *counted_after, +1);
 }
 
+// ---------------------------------------------------------------- the household, members, kinds, timers, goals, slots
+
+void household_record::insert_household(const household_row& row) {
+    if (!is_known_zone(row.tz)) bad_param("tz", "\"" + row.tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
+    if (row.week_start < 0 || row.week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
+    if (row.multiplier < 1 || row.multiplier > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
+    if (row.couple_weekday < 0 || row.couple_weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
+    store::statement_use insert(db_.cached(
+        "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, "
+        "drift_threshold, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, row.tz).bind(2, row.week_start).bind(3, row.night_start).bind(4, row.night_end).bind(5, row.multiplier)
+        .bind(6, row.slack).bind(7, row.threshold).bind(8, row.couple_weekday).bind(9, row.couple_minute).bind(10, row.created);
+    insert->step();
+    forget();
+}
+
+std::int64_t household_record::insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent,
+                                             std::int64_t created, const char* field) {
+    if (!is_valid_name(name)) bad_param(field, "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (name == "couple") bad_param(field, "\"couple\" names the two of you together (protected time); choose another name");
+    if (!(share_percent >= 0 && share_percent <= 100)) bad_param("share", "a percent from 0 to 100");
+    store::statement_use insert(db_.cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
+    insert->bind(1, name).bind(2, uid).bind(3, share_percent).bind(4, created).step();
+    forget();
+    return db_.last_insert_rowid();
+}
+
+std::int64_t household_record::insert_kind(const kind_row& row) {
+    if (!is_valid_name(row.name)) bad_param("name", "a kind's name is 1-40 letters, digits, '.', '_' or '-'");
+    if (!is_category(row.category)) {
+        bad_param("category", "\"" + row.category + "\" is not a category; use care, household, logistics, thinking, career or protected");
+    }
+    if (!(row.points >= 0 && row.points <= 1000 && row.per_hour >= 0 && row.per_hour <= 1000)) bad_param("points", "a weight from 0 to 1000");
+    if (row.default_seconds < 0 || row.default_seconds > 7 * 86400) bad_param("default_for", "a usual length from 0 to a week");
+    store::statement_use insert(db_.cached(
+        "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, row.name).bind(2, row.category).bind(3, row.points).bind(4, row.per_hour).bind(5, row.default_seconds)
+        .bind(6, row.night ? 1 : 0).bind(7, row.created).step();
+    forget();
+    return db_.last_insert_rowid();
+}
+
+std::int64_t household_record::insert_timer(const std::string& uuid, std::int64_t member, std::int64_t kind, std::int64_t start,
+                                            const std::string& role, const std::string& note, std::int64_t uid, std::int64_t created) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO timer (uuid, member_id, kind_id, start_utc, role, note, started_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, uuid).bind(2, member).bind(3, kind).bind(4, start).bind(5, role).bind(6, note).bind(7, uid).bind(8, created).step();
+    return db_.last_insert_rowid();
+}
+
+void household_record::remove_timer(std::int64_t id) {
+    store::statement_use remove(db_.cached("DELETE FROM timer WHERE id = ?"));
+    remove->bind(1, id).step();
+}
+
+void household_record::set_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    store::statement_use upsert(db_.cached(
+        "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
+    upsert->bind(1, member).bind(2, weekly_seconds).bind(3, uid).bind(4, created).step();
+}
+
+bool household_record::add_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    store::statement_use insert(db_.cached(
+        "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
+    insert->bind(1, member).bind(2, weekly_seconds).bind(3, uid).bind(4, created).step();
+    return db_.changes() > 0;
+}
+
+std::int64_t household_record::insert_slot(std::optional<std::int64_t> member, const std::string& label, std::int64_t weekday,
+                                           std::int64_t start_minute, std::int64_t length_seconds, std::int64_t uid, std::int64_t created,
+                                           std::optional<std::int64_t> removed) {
+    if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
+    if (length_seconds <= 0 || length_seconds > 86400) bad_param("for", "a slot lasts at most a day");
+    store::statement_use insert(db_.cached(
+        "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at, removed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, member).bind(2, label).bind(3, weekday).bind(4, start_minute).bind(5, length_seconds).bind(6, uid).bind(7, created)
+        .bind(8, removed).step();
+    return db_.last_insert_rowid();
+}
+
 // ---------------------------------------------------------------- turns, thanks, meetings moved, changes
 
 std::int64_t household_record::insert_turn(const std::string& uuid, const std::string& thing, std::int64_t member, std::int64_t at,
@@ -340,6 +433,11 @@ std::int64_t household_record::insert_moved(const moved_row& row) {
     insert->bind(1, row.uuid).bind(2, row.member).bind(3, row.what).bind(4, row.for_kind).bind(5, row.for_event).bind(6, row.impact)
         .bind(7, row.at).bind(8, row.note).bind(9, row.logged_by).bind(10, row.uid).bind(11, row.created).step();
     return db_.last_insert_rowid();
+}
+
+void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
+                                  const request_context& ctx) {
+    log_change(subject, name, old_value, new_value, ctx.who.uid, logger(ctx, std::nullopt), now_utc());
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,

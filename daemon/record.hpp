@@ -154,6 +154,36 @@ public:
     /// Adds reviews to an event; the aggregates follow.
     void add_reviews(std::int64_t id, const std::vector<review_row>& reviews);
 
+    // ---- the household, its members and kinds (each checked here, for init, member add and import alike)
+    struct household_row {
+        std::string tz;
+        std::int64_t week_start = 1, night_start = 1320, night_end = 360;
+        double multiplier = 1.5, slack = 0.02, threshold = 0.06;
+        std::int64_t couple_weekday = 4, couple_minute = 1080, created = 0;
+    };
+    void insert_household(const household_row& row);
+    /// A new member (a valid name, not "couple"), agreed share in percent.
+    std::int64_t insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent, std::int64_t created,
+                               const char* field = "name");
+    struct kind_row {
+        std::string name, category;
+        double points = 0, per_hour = 0;
+        std::int64_t default_seconds = 1800;
+        bool night = false;
+        std::int64_t created = 0;
+    };
+    /// A new kind, its name, category, weights and usual length checked.
+    std::int64_t insert_kind(const kind_row& row);
+    std::int64_t insert_timer(const std::string& uuid, std::int64_t member, std::int64_t kind, std::int64_t start, const std::string& role,
+                              const std::string& note, std::int64_t uid, std::int64_t created);
+    void remove_timer(std::int64_t id);
+    /// A weekly goal for a member (or the couple, no member): set, replacing one there.
+    void set_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created);
+    /// The same, unless there is one already (an import); true when added.
+    bool add_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created);
+    std::int64_t insert_slot(std::optional<std::int64_t> member, const std::string& label, std::int64_t weekday, std::int64_t start_minute,
+                             std::int64_t length_seconds, std::int64_t uid, std::int64_t created, std::optional<std::int64_t> removed);
+
     // ---- the rest of the vocabulary
     std::int64_t insert_turn(const std::string& uuid, const std::string& thing, std::int64_t member, std::int64_t at,
                              const std::string& note, std::optional<std::int64_t> logged_by, std::int64_t uid, std::int64_t created);
@@ -171,7 +201,10 @@ public:
         std::int64_t uid = 0, created = 0;
     };
     std::int64_t insert_moved(const moved_row& row);
-    /// Records a change of a weight or setting in the change log.
+    /// Records a change of a weight or setting in the change log, as made by `ctx`'s caller now.
+    void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
+                    const request_context& ctx);
+    /// The same with who and when given (an imported history).
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
                     std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at);
 

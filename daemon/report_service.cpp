@@ -332,9 +332,7 @@ json report_service::build(const json& params, const sys_seconds reference) {
         store::statement_use query(record_.db().cached(
             std::string(event_columns) +
             // From the (few) reviews, not from every event of a long period.
-            "WHERE e.id IN (SELECT r.event_id FROM event_review r WHERE r.verdict = 'disputed' "
-            "AND r.id = (SELECT max(latest.id) FROM event_review latest WHERE latest.event_id = r.event_id)) "
-            "AND e.status = 'active' AND e.start_utc >= ?1 AND e.start_utc < ?2 ORDER BY e.start_utc"));
+            "WHERE e.id IN (SELECT id FROM disputed_event) AND e.start_utc >= ?1 AND e.start_utc < ?2 ORDER BY e.start_utc"));
         query->bind(1, from_utc).bind(2, to_utc);
         while (query->step()) to_talk_about.push_back(event_row(*query, tz));
     }

@@ -322,7 +322,6 @@ json transfer_service::apply_household(const json& file, const request_context& 
     const bool fresh = !record_.set_up();
     json notes = json::array();
     int members_added = 0, kinds_added = 0;
-    std::optional<std::int64_t> binding = ctx.binding;
     if (fresh) {
         // A new household restored whole from the file: settings, members
         // with their Unix users, kinds with their history.
@@ -349,15 +348,18 @@ json transfer_service::apply_household(const json& file, const request_context& 
         if (multiplier < 1 || multiplier > 10) bad_param("multiplier", "from 1 to 10");
         const std::int64_t couple_day = optional_integer(*couple, "weekday").value_or(4);
         if (couple_day < 0 || couple_day > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
-        store::statement_use insert(record_.db().cached(
-            "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, "
-            "drift_threshold, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, tz).bind(2, week_start).bind(3, minutes_of(*night, "from", 1320)).bind(4, minutes_of(*night, "to", 360))
-            .bind(5, multiplier).bind(6, optional_number(*drift, "slack").value_or(0.02))
-            .bind(7, optional_number(*drift, "threshold").value_or(0.06)).bind(8, couple_day)
-            .bind(9, minutes_of(*couple, "time", 1080)).bind(10, import_created(*settings, "created_at"));
-        insert->step();
-        record_.forget();
+        household_record::household_row house;
+        house.tz = tz;
+        house.week_start = week_start;
+        house.night_start = minutes_of(*night, "from", 1320);
+        house.night_end = minutes_of(*night, "to", 360);
+        house.multiplier = multiplier;
+        house.slack = optional_number(*drift, "slack").value_or(0.02);
+        house.threshold = optional_number(*drift, "threshold").value_or(0.06);
+        house.couple_weekday = couple_day;
+        house.couple_minute = minutes_of(*couple, "time", 1080);
+        house.created = import_created(*settings, "created_at");
+        record_.insert_household(house);
     } else {
         record_.require_access(ctx);
         const household_info& house = record_.household();
@@ -385,8 +387,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
         // Unix users are carried into a new household only: in an existing
         // one the uid may already mean someone else.
         std::optional<std::int64_t> uid = fresh ? uid_field(member, "unix_uid") : std::nullopt;
-        store::statement_use insert(record_.db().cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
-        insert->bind(1, name).bind(2, uid).bind(3, share).bind(4, import_created(member, "created_at")).step();
+        record_.insert_member(name, uid, share, import_created(member, "created_at"), "members");
         ++members_added;
         if (!fresh) notes.push_back("added member " + name + " with no Unix user bound");
     }
@@ -414,16 +415,13 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 continue;
             }
         }
-        store::statement_use insert(record_.db().cached(
-            "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, name).bind(2, category).bind(3, points).bind(4, per_hour).bind(5, usual).bind(6, night ? 1 : 0)
-            .bind(7, import_created(kind, "created_at")).step();
+        record_.insert_kind({name, category, points, per_hour, usual, night, import_created(kind, "created_at")});
         ++kinds_added;
         if (!fresh) {
             record_.log_change("kind", name, nullptr,
                        json{{"name", name}, {"category", category}, {"points", points}, {"points_per_hour", per_hour},
                             {"default_minutes", usual / 60}, {"night_applies", night}},
-                       ctx.who.uid, ctx.binding, record_.now_utc());
+                       ctx);
             notes.push_back("added kind " + name + " from the file");
         }
     }
@@ -441,14 +439,8 @@ json transfer_service::apply_household(const json& file, const request_context& 
             if (!new_value) bad_param("new", "is required");
             std::optional<std::int64_t> by;
             if (auto name = optional_string(change, "changed_by")) by = record_.member_id(*name, "changed_by");
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_by_member_id, changed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-            std::optional<std::string> old_text;
-            if (old_value) old_text = old_value->dump();
-            insert->bind(1, subject).bind(2, required_string(change, "name")).bind(3, old_text).bind(4, new_value->dump())
-                .bind(5, uid_field(change, "changed_by_uid").value_or(ctx.who.uid)).bind(6, by).bind(7, import_created(change, "changed_at"));
-            insert->step();
+            record_.log_change(subject, required_string(change, "name"), old_value ? *old_value : json(nullptr), *new_value,
+                               uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"));
         }
     } else if (changes && !changes->empty() && *changes != change_log()) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");
@@ -466,12 +458,8 @@ json transfer_service::apply_household(const json& file, const request_context& 
             const auto member = owner(goal);
             const auto weekly = optional_integer(goal, "weekly_seconds");
             if (!weekly || *weekly <= 0) bad_param("weekly_seconds", "a positive number of seconds");
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
-            insert->bind(1, member).bind(2, *weekly).bind(3, fresh ? uid_field(goal, "set_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
-                .bind(4, import_created(goal, "created_at")).step();
-            if (record_.db().changes() > 0) {
+            if (record_.add_goal(member, *weekly, fresh ? uid_field(goal, "set_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
+                                 import_created(goal, "created_at"))) {
                 ++goals_added;
                 continue;
             }
@@ -501,12 +489,9 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 same->bind(1, member).bind(2, label).bind(3, *weekday).bind(4, start).bind(5, *length).bind(6, removed);
                 if (same->step()) continue;
             }
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at, removed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-            insert->bind(1, member).bind(2, label).bind(3, *weekday).bind(4, start).bind(5, *length)
-                .bind(6, fresh ? uid_field(slot, "created_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
-                .bind(7, import_created(slot, "created_at")).bind(8, removed).step();
+            record_.insert_slot(member, label, *weekday, start, *length,
+                                fresh ? uid_field(slot, "created_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
+                                import_created(slot, "created_at"), removed);
             ++slots_added;
         }
     }
@@ -521,12 +506,9 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 same->bind(1, uuid).bind(2, member).bind(3, kind);
                 if (same->step()) continue;
             }
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO timer (uuid, member_id, kind_id, start_utc, role, note, started_by_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-            insert->bind(1, uuid).bind(2, member).bind(3, kind).bind(4, import_time(timer, "start", true).time_since_epoch().count())
-                .bind(5, role_param(timer, "did")).bind(6, note_param(timer).value_or(""))
-                .bind(7, fresh ? uid_field(timer, "started_by_uid").value_or(ctx.who.uid) : ctx.who.uid)
-                .bind(8, import_created(timer, "created_at")).step();
+            record_.insert_timer(uuid, member, kind, import_time(timer, "start", true).time_since_epoch().count(), role_param(timer, "did"),
+                                 note_param(timer).value_or(""), fresh ? uid_field(timer, "started_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
+                                 import_created(timer, "created_at"));
             ++timers_added;
         }
     }

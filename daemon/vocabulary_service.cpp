@@ -86,17 +86,13 @@ json vocabulary_service::kind_add(const json& params, const request_context& ctx
     if (category.empty()) bad_param("category", "is required: care, household, logistics, thinking, career or protected");
     seconds usual{30 * 60};
     if (auto text = optional_string(params, "default_for")) usual = checked_input([&] { return parse_duration(*text, "default_for"); });
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, name).bind(2, category).bind(3, weight_param(params, "points", 0)).bind(4, weight_param(params, "per_hour", 0))
-        .bind(5, static_cast<std::int64_t>(usual.count())).bind(6, optional_bool(params, "night") ? 1 : 0)
-        .bind(7, record_.now_utc());
-    insert->step();
+    record_.insert_kind({name, category, weight_param(params, "points", 0), weight_param(params, "per_hour", 0),
+                         static_cast<std::int64_t>(usual.count()), optional_bool(params, "night"), record_.now_utc()});
     store::statement_use query(record_.db().cached(kind_select));
     query->bind(1, name);
     query->step();
     json kind = kind_row(*query);
-    record_.log_change("kind", name, nullptr, kind, ctx.who.uid, ctx.binding, record_.now_utc());
+    record_.log_change("kind", name, nullptr, kind, ctx);
     record_.forget();
     return json{{"kind", kind}};
 }
@@ -130,7 +126,7 @@ json vocabulary_service::kind_edit(const json& params, const request_context& ct
     query->bind(1, name);
     query->step();
     json after = kind_row(*query);
-    if (after != before) record_.log_change("kind", name, before, after, ctx.who.uid, ctx.binding, record_.now_utc());
+    if (after != before) record_.log_change("kind", name, before, after, ctx);
     record_.forget();
     // Points are weighed when a report is made; a new usual length or category
     // changes what was counted, so the aggregates are counted anew.
@@ -198,7 +194,7 @@ json vocabulary_service::night_set(const json& params, const request_context& ct
     }
     json after = night_settings();
     if (after != before) {
-        record_.log_change("night", "night", before, after, ctx.who.uid, ctx.binding, record_.now_utc());
+        record_.log_change("night", "night", before, after, ctx);
         record_.forget();
         record_.book().rebuild(record_.household().load); // night minutes are counted anew with the new window
     }
@@ -391,12 +387,8 @@ json vocabulary_service::thanks_give(const json& params, const request_context& 
     if (from == to) bad_param("to", "thanks go to someone else");
     auto note = note_param(params);
     if (!note || note->empty()) bad_param("note", "say what for, e.g. \"got up twice so I could sleep\"");
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, *note).bind(5, ctx.reference.time_since_epoch().count())
-        .bind(6, ctx.who.uid).bind(7, record_.now_utc());
-    insert->step();
-    return thanks_json(record_.db().last_insert_rowid(), false);
+    return thanks_json(record_.insert_thanks(uuid, from, to, *note, ctx.reference.time_since_epoch().count(), ctx.who.uid, record_.now_utc()),
+                       false);
 }
 
 json vocabulary_service::thanks_list(const json& params, const request_context& ctx) {
@@ -508,23 +500,17 @@ json vocabulary_service::init(const json& params, const request_context& ctx) {
     if (week_start < 0 || week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
 
     const std::int64_t now = record_.now_utc();
-    {
-        store::statement_use insert(record_.db().cached("INSERT INTO household (id, tz, week_start, created_at) VALUES (1, ?, ?, ?)"));
-        insert->bind(1, tz).bind(2, week_start).bind(3, now).step();
-    }
-    for (const auto& name : names) {
-        store::statement_use insert(record_.db().cached("INSERT INTO member (name, agreed_share, created_at) VALUES (?, ?, ?)"));
-        insert->bind(1, name).bind(2, split[name]).bind(3, now).step();
-    }
+    household_record::household_row house;
+    house.tz = tz;
+    house.week_start = week_start;
+    house.created = now;
+    record_.insert_household(house);
+    for (const auto& name : names) record_.insert_member(name, std::nullopt, split[name], now, "members");
     for (const kind_definition& kind : default_kinds()) {
-        store::statement_use insert(record_.db().cached(
-            "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        insert->bind(1, kind.name).bind(2, kind.category).bind(3, kind.points).bind(4, kind.points_per_hour)
-            .bind(5, static_cast<std::int64_t>(std::chrono::duration_cast<seconds>(kind.default_length).count()))
-            .bind(6, kind.night_applies ? 1 : 0).bind(7, now).step();
+        record_.insert_kind({std::string(kind.name), std::string(kind.category), kind.points, kind.points_per_hour,
+                             static_cast<std::int64_t>(std::chrono::duration_cast<seconds>(kind.default_length).count()),
+                             kind.night_applies, now});
     }
-    record_.forget();
     (void)params;
     return household_status(record_.context_for(ctx.who, std::nullopt, ctx.reference));
 }
@@ -605,8 +591,7 @@ json vocabulary_service::member_add(const json& params, const request_context& c
         }
     }
     if (created) {
-        store::statement_use insert(record_.db().cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
-        insert->bind(1, name).bind(2, uid).bind(3, share.value_or(0.0)).bind(4, record_.now_utc()).step();
+        record_.insert_member(name, uid, share.value_or(0.0), record_.now_utc());
     } else {
         if (uid) {
             store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
