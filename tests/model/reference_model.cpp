@@ -372,10 +372,8 @@ json report(const household& home, const period_request& asked) {
         out["trend"].push_back({{"from", day_text(w)}, {"cut", cut}, {"complete", complete}, {"shares", per_member(home, shares)},
                                 {"points", per_member(home, t.points)}, {"hours", per_member(home, t.hours)},
                                 {"balance_hours", per_member(home, balances)}, {"balance_running_hours", per_member(home, running)}});
-        if (complete && t.all_points > 0) {
-            evidence.push_back({w, t});
-            if (cut) out["fragile"].push_back("cut evidence");
-        }
+        if (cut) out["fragile"].push_back("cut weeks");
+        if (complete && t.all_points > 0) evidence.push_back({w, t});
     }
 
     // The detector and the band, over the weeks that are evidence.
