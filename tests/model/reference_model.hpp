@@ -70,8 +70,10 @@ struct period_request {
 };
 
 /// The report's figures, unrounded, in the report's JSON shape. Weeks are
-/// named by their first local day ("from"); `fragile` lists findings that sit
-/// within rounding noise of a threshold (not comparable).
+/// named by their first local day ("from"). `fragile` lists findings that sit
+/// within rounding noise of a threshold (not comparable), and "cut weeks" when
+/// from/to cuts a week (the doc leaves the trend of a cut week open: the model
+/// shows the part inside the period, so the weeks add up to the period).
 json report(const household& home, const period_request& asked);
 
 /// whose-turn over the last `last` turns at `thing`.
