@@ -203,7 +203,8 @@ std::string text(const json& report, bool colour) {
                 const int bar = static_cast<int>(std::lround(first_share * 20));
                 out << "  " << std::string(static_cast<std::size_t>(bar), '#') << std::string(static_cast<std::size_t>(20 - bar), '.');
             }
-            if (in_drift && !drift_member.empty()) out << accent << "  <- " << drift_member << " above agreed" << reset;
+            // A week in progress is not judged yet, so it is not marked as part of a drift.
+            if (in_drift && !drift_member.empty() && week.value("complete", true)) out << accent << "  <- " << drift_member << " above agreed" << reset;
             out << '\n';
         }
         out << dim << "  (# is " << members[0].value("name", "") << "'s share, out of 20)" << reset << '\n';

@@ -604,8 +604,8 @@ json vocabulary_service::member_add(const json& params, const request_context& c
     }
     record_.forget();
     if (share) {
-        split = json::object();
-        for (const member_entry& member : record_.names().members) split[member.name] = member.agreed_share;
+        split = json::array();
+        for (const member_entry& member : record_.names().members) split.push_back({{"name", member.name}, {"agreed_share", member.agreed_share}});
     }
     store::statement_use query(record_.db().cached("SELECT name, unix_uid, agreed_share FROM member WHERE name = ?"));
     query->bind(1, name);

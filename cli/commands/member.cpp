@@ -30,9 +30,9 @@ void run_member_add(const member_add_options& options, context& ctx) {
         ctx.out << name << "'s agreed share is now " << share_text(member.value("agreed_share", 0.0));
     }
     ctx.out << '\n';
-    if (member["split"].is_object()) {
+    if (member["split"].is_array()) {
         ctx.out << "The agreed split is now";
-        for (const auto& [who, share] : member["split"].items()) ctx.out << ' ' << who << ' ' << share_text(share.get<double>());
+        for (const json& who : member["split"]) ctx.out << ' ' << who.value("name", "") << ' ' << share_text(who.value("agreed_share", 0.0));
         ctx.out << " (the others' shares scaled to make room, keeping their proportions).\n";
     }
 }

@@ -239,7 +239,6 @@ json report(const household& home, const period_request& asked) {
         for (int i = shown - 1; i >= 0; --i) trend_weeks.push_back(this_week - days{7 * i});
     }
     const span period{midnight(zone, from), midnight(zone, to + days{1})};
-    const bool cut_weeks = asked.kind == period_request::shape::range;
 
     // The household's first entry: the start of its earliest counted load event.
     std::optional<sys_seconds> first_entry;
@@ -359,7 +358,7 @@ json report(const household& home, const period_request& asked) {
     std::vector<double> running(n, 0.0);
     for (sys_days w : trend_weeks) {
         if (!first_entry || w < week_of_instant(home, zone, *first_entry)) continue;
-        const span s = week_span(w, cut_weeks);
+        const span s = week_span(w, false); // the trend shows whole weeks (docs/fairness.md)
         const tally t = load_in(home, events, s);
         std::vector<double> shares(n), balances(n);
         for (std::size_t m = 0; m < n; ++m) {

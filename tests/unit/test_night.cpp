@@ -354,3 +354,17 @@ TEST_CASE("parse_time_of_day refuses anything else, naming the field and the tex
         CHECK(message.find("22:00") != std::string::npos);
     }
 }
+
+TEST_CASE("a typical night is the median of the nights that are over; with an even count, the mean of the middle two", "[night][rest]") {
+    using std::chrono::seconds;
+    using namespace std::chrono_literals;
+    CHECK_FALSE(fairly::summarize_rest({}).typical);
+    CHECK_FALSE(fairly::summarize_rest({}).shortest);
+    const auto odd = fairly::summarize_rest({seconds{8h}, seconds{3h}, seconds{4h}});
+    CHECK(*odd.typical == seconds{4h});
+    CHECK(*odd.shortest == seconds{3h});
+    // 3h00 and 4h00: the typical night is 3h30, not the better of the two.
+    const auto even = fairly::summarize_rest({seconds{4h}, seconds{3h}});
+    CHECK(*even.typical == seconds{3h + 30min});
+    CHECK(*even.shortest == seconds{3h});
+}

@@ -1,0 +1,232 @@
+// End to end: the rules of docs/fairness.md through the real CLI and daemon,
+// one regression test per mistake found when fairly was tried as a new user
+// would (issue "One set of rules"), each named after what went wrong.
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace fairly::test;
+
+namespace {
+
+/// A household on a temporary daemon, its clock fixed at `now`.
+struct household {
+    explicit household(std::string now_at) : now(std::move(now_at)) {}
+    std::string now;
+    temp_dir dir;
+    daemon_process daemon{dir.path(), {}, {{"FAIRLY_NOW", now}}};
+
+    run_result fairly(const std::vector<std::string>& args, std::map<std::string, std::string> extra = {}) {
+        extra.emplace("FAIRLY_NOW", now);
+        return run_fairly(dir.path(), daemon.socket(), args, extra);
+    }
+    run_result ok(const std::vector<std::string>& args, std::map<std::string, std::string> extra = {}) {
+        auto result = fairly(args, std::move(extra));
+        INFO("fairly " << joined(args) << "\nstdout: " << result.out << "\nstderr: " << result.err);
+        REQUIRE(result.exit_code == 0);
+        return result;
+    }
+    json report(std::vector<std::string> args = {}) {
+        args.insert(args.begin(), {"report", "--format", "json"});
+        return ok(args).out_json();
+    }
+    json member(const json& report, const std::string& name) {
+        for (const json& m : report["members"]) {
+            if (m["name"] == name) return m;
+        }
+        FAIL("no member " << name << " in the report");
+        return json();
+    }
+    static std::string joined(const std::vector<std::string>& args) {
+        std::string text;
+        for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+        return text;
+    }
+};
+
+const std::map<std::string, std::string> as_alex{{"FAIRLY_MEMBER", "alex"}};
+const std::map<std::string, std::string> as_sam{{"FAIRLY_MEMBER", "sam"}};
+
+} // namespace
+
+// A report asked on a Tuesday said "a typical night 8h00" for someone whose
+// every night so far had been broken: the nights still to come counted as
+// whole. With an even number of nights the better of the middle two was taken.
+//
+//   Mon 23 Nov  22:00 ----[23:30-00:00]---------[03:00-03:30]------ 06:00   longest 00:00-03:00 = 3h00
+//   Tue 24 Nov  22:00 ---------------[02:00-02:30]----------------- 06:00   longest 22:00-02:00 = 4h00
+TEST_CASE("regression: a typical night counts only nights that are over, and an even count takes the middle", "[e2e][rules]") {
+    household tuesday("2026-11-24T12:00:00Z");
+    tuesday.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    tuesday.ok({"log", "night-feed", "--member", "sam", "--at", "2026-11-23 23:30", "--for", "30m"});
+    tuesday.ok({"log", "night-feed", "--member", "sam", "--at", "2026-11-24 03:00", "--for", "30m"});
+    json sam = tuesday.member(tuesday.report(), "sam");
+    CHECK(sam["nights"] == 1); // only Monday's night is over by Tuesday noon
+    CHECK(sam["longest_rest_minutes"] == 180);
+    CHECK(sam["shortest_rest_minutes"] == 180);
+    // alex slept through it: a whole night, and only the one that is over.
+    CHECK(tuesday.member(tuesday.report(), "alex")["longest_rest_minutes"] == 480);
+
+    household wednesday("2026-11-25T12:00:00Z");
+    wednesday.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    wednesday.ok({"log", "night-feed", "--member", "sam", "--at", "2026-11-23 23:30", "--for", "30m"});
+    wednesday.ok({"log", "night-feed", "--member", "sam", "--at", "2026-11-24 03:00", "--for", "30m"});
+    wednesday.ok({"log", "night-feed", "--member", "sam", "--at", "2026-11-25 02:00", "--for", "30m"});
+    sam = wednesday.member(wednesday.report(), "sam");
+    CHECK(sam["nights"] == 2);
+    CHECK(sam["longest_rest_minutes"] == 210); // the mean of 3h00 and 4h00, not the better one
+    CHECK(sam["shortest_rest_minutes"] == 180);
+    CHECK_THAT(wednesday.ok({"report"}).out, Catch::Contains("3h30"));
+}
+
+// The drift sentence averaged an empty current week in as 0% ("51% on
+// average over 4 weeks" was (100+46+56+0)/4), and the trend and the detector
+// started with weeks from before the household's first entry.
+TEST_CASE("regression: the drift sentence leaves out the week in progress and the weeks before the first entry", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z"); // Tuesday of W48, nothing logged yet this week
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    // Points are hours here, so the shares are the minutes: 50/50, 46/54, 42/58, 38/62.
+    home.ok({"kind", "add", "chore", "--category", "household", "--per-hour", "1"});
+    const std::vector<std::tuple<std::string, int, int>> weeks{
+        {"2026-10-26", 50, 50}, {"2026-11-02", 46, 54}, {"2026-11-09", 42, 58}, {"2026-11-16", 38, 62}};
+    for (const auto& [monday, alex, sam] : weeks) {
+        home.ok({"log", "chore", "--member", "alex", "--at", monday + " 17:00", "--for", std::to_string(alex) + "m"});
+        home.ok({"log", "chore", "--member", "sam", "--at", monday + " 18:00", "--for", std::to_string(sam) + "m"});
+    }
+    json report = home.report();
+    REQUIRE(report["trend"].size() == 5);
+    CHECK(report["trend"][0]["week"] == "2026-W44"); // the first entry's week, not eight weeks back
+    CHECK(report["trend"][4]["complete"] == false);
+    const json& drift = report["drift"];
+    REQUIRE(drift["alert"] == true);
+    CHECK(drift["member"] == "sam");
+    CHECK(drift["since"] == "2026-W45");
+    CHECK(drift["detected"] == "2026-W46");
+    CHECK(drift["weeks_since"] == 3);
+    CHECK(drift["share_since"].get<double>() == Approx(174.0 / 300.0).margin(0.0001)); // (54+58+62)/300
+    const std::string text = home.ok({"report"}).out;
+    CHECK_THAT(text, Catch::Contains("(58% on average over 3 weeks)"));
+    // The week in progress is shown, but not as part of the drift: it has not been judged.
+    const std::string this_week = text.substr(text.find("2026-W48  alex"), text.find('\n', text.find("2026-W48  alex")) - text.find("2026-W48  alex"));
+    CHECK_THAT(this_week, !Catch::Contains("above agreed"));
+    CHECK_THAT(text, Catch::Contains("2026-W47  alex  38%  sam  62%"));
+}
+
+// `member add jose --share 40` in a household where zoe held 100% gave a
+// split of 140%; `member add` on an existing member printed "Updated jose"
+// and changed nothing.
+TEST_CASE("regression: member add with a share keeps the split at 100%, and says when nothing changed", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "zoe", "--tz", "Europe/London"});
+    auto added = home.ok({"member", "add", "jose", "--share", "40"});
+    CHECK_THAT(added.out, Catch::Contains("The agreed split is now zoe 60% jose 40%"));
+    json status = home.ok({"status", "--json"}).out_json();
+    double total = 0;
+    for (const json& m : status["members"]) total += m["agreed_share"].get<double>();
+    CHECK(total == Approx(1.0));
+    CHECK(status["members"][0]["agreed_share"].get<double>() == Approx(0.6));
+    auto again = home.fairly({"member", "add", "jose"});
+    CHECK(again.exit_code != 0);
+    CHECK_THAT(again.err, Catch::Contains("jose is already a member") && Catch::Contains("nothing changed"));
+    CHECK_THAT(again.out, !Catch::Contains("Updated"));
+    home.ok({"member", "add", "jose", "--share", "50"});
+    status = home.ok({"status", "--json"}).out_json();
+    CHECK(status["members"][0]["agreed_share"].get<double>() == Approx(0.5));
+    CHECK(status["members"][1]["agreed_share"].get<double>() == Approx(0.5));
+    CHECK(home.fairly({"member", "add", "kim", "--share", "140"}).exit_code == 65);
+}
+
+// `log gym --member sam --member alex --member sam` stored sam's gym twice.
+TEST_CASE("regression: a member named twice in one log is logged once", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"log", "gym", "--member", "sam", "--member", "alex", "--member", "sam", "--at", "09:00", "--for", "1h"});
+    json events = home.ok({"events", "--json"}).out_json();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0]["member"] != events[1]["member"]);
+}
+
+// A member could confirm or dispute an entry they logged for themselves, and
+// `confirm` after a dispute silently undid the dispute.
+TEST_CASE("regression: only an entry someone else logged for you is reviewed, and changing the answer is explicit", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    const json own = home.ok({"log", "cooking", "--member", "sam", "--at", "08:00", "--json"}, as_sam).out_json();
+    auto refused = home.fairly({"dispute", std::to_string(own["id"].get<int>()), "not me", "--member", "sam"});
+    CHECK(refused.exit_code == 65);
+    CHECK_THAT(refused.err, Catch::Contains("nothing to dispute") && Catch::Contains("fairly edit"));
+
+    const json bath = home.ok({"log", "bath-time", "--member", "sam", "--at", "09:00", "--for", "30m", "--json"}, as_alex).out_json();
+    const std::string id = std::to_string(bath["id"].get<int>());
+    home.ok({"dispute", id, "that was alex", "--member", "sam"});
+    CHECK(home.member(home.report(), "sam")["events"] == 1); // the cooking; the bath is left out
+    auto silently = home.fairly({"confirm", id, "--member", "sam"});
+    CHECK(silently.exit_code == 65);
+    CHECK_THAT(silently.err, Catch::Contains("you already disputed") && Catch::Contains("--change"));
+    CHECK(home.member(home.report(), "sam")["events"] == 1);
+    home.ok({"confirm", id, "--member", "sam", "--change"});
+    CHECK(home.member(home.report(), "sam")["events"] == 2);
+    // alex may not answer for sam.
+    CHECK(home.fairly({"dispute", id, "no", "--member", "alex"}).exit_code == 77);
+}
+
+// An appointment logged with --role planned counted as thinking hours while
+// its points were filed under logistics.
+TEST_CASE("regression: planned work is thinking work, hours and points alike", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"log", "appointment", "--member", "alex", "--role", "planned", "--at", "10:00", "--for", "30m"});
+    home.ok({"log", "appointment", "--member", "sam", "--at", "11:00", "--for", "30m"});
+    json report = home.report();
+    json alex = home.member(report, "alex"), sam = home.member(report, "sam");
+    CHECK(alex["points_by_category"].contains("thinking"));
+    CHECK_FALSE(alex["points_by_category"].contains("logistics"));
+    CHECK(alex["points_by_category"]["thinking"] == alex["points"]);
+    CHECK(alex["thinking_points"] == alex["points"]);
+    CHECK(alex["thinking_hours"] == 0.5);
+    CHECK(sam["points_by_category"].contains("logistics")); // the same kind, done: logistics
+    CHECK(sam["thinking_points"] == 0.0);
+}
+
+// `log meeting-moved --for 30m` was accepted and then counted nowhere.
+TEST_CASE("regression: a meeting moved is not logged as an event, and the refusal points to fairly moved", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    auto refused = home.fairly({"log", "meeting-moved", "--member", "alex", "--for", "30m"});
+    CHECK(refused.exit_code == 65);
+    CHECK_THAT(refused.err, Catch::Contains("fairly moved"));
+    CHECK(home.fairly({"start", "meeting-moved", "--member", "alex"}).exit_code == 65);
+    CHECK(home.ok({"events", "--json", "--all"}).out_json().empty());
+    home.ok({"moved", "standup", "--member", "alex", "--for", "school-run"});
+    CHECK(home.member(home.report(), "alex")["meetings_moved"] == 1);
+}
+
+// `moved` and `turn` recorded who logged them by a different rule from `log`:
+// root acting as alex (FAIRLY_MEMBER) for sam was recorded as sam.
+TEST_CASE("regression: moved and turn record who logged them by the same rule as log", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"log", "school-run", "--member", "sam", "--at", "08:30"}, as_alex);
+    home.ok({"moved", "standup", "--member", "sam", "--for", "school-run"}, as_alex);
+    home.ok({"turn", "lie-in", "--member", "sam"}, as_alex);
+    // And with nobody named, each is recorded as logged by the member it is for.
+    home.ok({"log", "cooking", "--member", "alex", "--at", "18:00"});
+    home.ok({"moved", "1:1", "--member", "alex"});
+    home.ok({"turn", "gym-slot", "--member", "alex"});
+    json exported = home.ok({"export"}).out_json();
+    // The export lists events, turns and meetings moved in the `records` it pages through.
+    int checked = 0;
+    for (const json& row : exported["events"]) {
+        CHECK(row["logged_by"] == "alex"); // by alex for sam, and by root for alex (the member it is for)
+        ++checked;
+    }
+    for (const json& row : exported["turns"]) {
+        CHECK(row["logged_by"] == "alex");
+        ++checked;
+    }
+    for (const json& row : exported["meetings_moved"]) {
+        CHECK(row["logged_by"] == "alex");
+        ++checked;
+    }
+    CHECK(checked == 6);
+}
