@@ -77,6 +77,29 @@ review_request read_review(const json& params, std::string verdict) {
     return request;
 }
 
+moved_request read_moved(const json& params) {
+    moved_request request;
+    request.uuid = uuid_param(params);
+    request.member = optional_string(params, "member");
+    request.what = required_string(params, "what");
+    request.for_kind = optional_string(params, "for");
+    request.for_event = optional_integer(params, "for_event");
+    request.impact = optional_string(params, "impact").value_or("minor");
+    request.at = optional_string(params, "at");
+    request.note = note_param(params).value_or("");
+    return request;
+}
+
+turn_request read_turn(const json& params) {
+    return turn_request{uuid_param(params), required_string(params, "thing"), optional_string(params, "member"), optional_string(params, "at"),
+                        note_param(params).value_or("")};
+}
+
+thanks_request read_thanks(const json& params) {
+    return thanks_request{uuid_param(params), required_string(params, "to"), optional_string(params, "member"),
+                          note_param(params).value_or("")};
+}
+
 events_query read_events_query(const json& params) {
     return events_query{optional_string(params, "since"), optional_string(params, "until"), optional_string(params, "member"),
                         optional_string(params, "kind"), optional_bool(params, "all"),
@@ -168,11 +191,17 @@ const method_entry* find_method(std::string_view method) {
         {"kind.history", {access::reads, FAIRLY_SERVICE(vocabulary, kind_history)}},
         {"night.get", {access::reads, FAIRLY_SERVICE(vocabulary, night_get)}},
         {"night.set", {access::writes, FAIRLY_SERVICE(vocabulary, night_set)}},
-        {"moved.log", {access::writes, FAIRLY_SERVICE(vocabulary, moved_log)}},
+        {"moved.log", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.moved_log(read_moved(p), c);
+         }}},
         {"moved.list", {access::reads, FAIRLY_SERVICE(vocabulary, moved_list)}},
-        {"turn.take", {access::writes, FAIRLY_SERVICE(vocabulary, turn_take)}},
+        {"turn.take", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.turn_take(read_turn(p), c);
+         }}},
         {"turn.whose", {access::reads, FAIRLY_SERVICE(vocabulary, turn_whose)}},
-        {"thanks.give", {access::writes, FAIRLY_SERVICE(vocabulary, thanks_give)}},
+        {"thanks.give", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.thanks_give(read_thanks(p), c);
+         }}},
         {"thanks.list", {access::reads, FAIRLY_SERVICE(vocabulary, thanks_list)}},
         {"report", {access::reads, FAIRLY_SERVICE(reports, report)}},
         {"balance", {access::reads, FAIRLY_SERVICE(reports, balance)}},

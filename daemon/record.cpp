@@ -420,13 +420,35 @@ std::int64_t household_record::insert_turn(const std::string& uuid, const std::s
 
 std::int64_t household_record::insert_thanks(const std::string& uuid, std::int64_t from, std::int64_t to, const std::string& note,
                                              std::int64_t at, std::int64_t uid, std::int64_t created) {
+    check_thanks(from, to, note);
     store::statement_use insert(db_.cached(
         "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, note).bind(5, at).bind(6, uid).bind(7, created).step();
     return db_.last_insert_rowid();
 }
 
+void household_record::check_turn(const std::string& thing, std::int64_t at, const std::string& note, std::chrono::sys_seconds reference) {
+    if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
+    const std::chrono::sys_seconds when{std::chrono::seconds{at}};
+    if (when > reference + future_tolerance) bad_param("at", format_local(when, household().tz) + " is in the future");
+    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+}
+
+void household_record::check_thanks(std::int64_t from, std::int64_t to, const std::string& note) {
+    if (from == to) bad_param("to", "thanks go to someone else");
+    if (note.empty()) bad_param("note", "say what for, e.g. \"got up twice so I could sleep\"");
+    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+}
+
+void household_record::check_moved(const moved_row& row) {
+    if (row.what.empty()) bad_param("what", "say what was moved, e.g. \"management meeting\"");
+    if (row.what.size() > 200) bad_param("what", "at most 200 bytes");
+    if (row.impact != "minor" && row.impact != "major" && row.impact != "missed") bad_param("impact", "minor, major or missed");
+    if (row.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+}
+
 std::int64_t household_record::insert_moved(const moved_row& row) {
+    check_moved(row);
     store::statement_use insert(db_.cached(
         "INSERT INTO meeting_moved (uuid, member_id, what, for_kind_id, for_event_id, impact, at_utc, note, logged_by_member_id, logged_by_uid, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));

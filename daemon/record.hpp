@@ -184,7 +184,10 @@ public:
     std::int64_t insert_slot(std::optional<std::int64_t> member, const std::string& label, std::int64_t weekday, std::int64_t start_minute,
                              std::int64_t length_seconds, std::int64_t uid, std::int64_t created, std::optional<std::int64_t> removed);
 
-    // ---- the rest of the vocabulary
+    // ---- the rest of the vocabulary: each writer's checks, which an import's check pass runs too
+    void check_turn(const std::string& thing, std::int64_t at, const std::string& note, std::chrono::sys_seconds reference);
+    void check_thanks(std::int64_t from, std::int64_t to, const std::string& note);
+    /// A turn, checked with check_turn first.
     std::int64_t insert_turn(const std::string& uuid, const std::string& thing, std::int64_t member, std::int64_t at,
                              const std::string& note, std::optional<std::int64_t> logged_by, std::int64_t uid, std::int64_t created);
     std::int64_t insert_thanks(const std::string& uuid, std::int64_t from, std::int64_t to, const std::string& note, std::int64_t at,
@@ -200,6 +203,7 @@ public:
         std::optional<std::int64_t> logged_by;
         std::int64_t uid = 0, created = 0;
     };
+    void check_moved(const moved_row& row);
     std::int64_t insert_moved(const moved_row& row);
     /// Records a change of a weight or setting in the change log, as made by `ctx`'s caller now.
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,

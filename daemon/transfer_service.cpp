@@ -734,11 +734,10 @@ bool transfer_service::import_turn(const json& row, const request_context& ctx) 
         if (again->step()) return false;
     }
     const std::string thing = required_string(row, "thing");
-    if (!is_valid_name(thing)) bad_param("thing", "one word, e.g. lie-in");
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const sys_seconds at = import_time(row, "at", true);
-    if (at > record_.now() + future_tolerance) bad_param("at", "is in the future");
-    const std::string note = note_param(row).value_or("");
+    const std::string note = optional_string(row, "note").value_or("");
+    record_.check_turn(thing, at.time_since_epoch().count(), note, record_.now());
     const auto logged_by = import_logger(row, ctx, member);
     const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", ctx), created_at = import_created(row, "created_at");
     if (checking_import_) return true;
@@ -755,9 +754,8 @@ bool transfer_service::import_thanks(const json& row, const request_context& ctx
     }
     const std::int64_t from = record_.member_id(required_string(row, "from"), "from");
     const std::int64_t to = record_.member_id(required_string(row, "to"), "to");
-    if (from == to) bad_param("to", "thanks go to someone else");
-    const std::string note = note_param(row).value_or("");
-    if (note.empty()) bad_param("note", "thanks say what for");
+    const std::string note = optional_string(row, "note").value_or("");
+    record_.check_thanks(from, to, note);
     const std::int64_t at = import_time(row, "at", true).time_since_epoch().count();
     const std::int64_t from_uid = import_uid(row, "from_uid", ctx), created_at = import_created(row, "created_at");
     if (checking_import_) return true;
@@ -773,8 +771,7 @@ bool transfer_service::import_moved(const json& row, const request_context& ctx)
         if (again->step()) return false;
     }
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
-    const std::string what = required_string(row, "what");
-    if (what.size() > 200) bad_param("what", "at most 200 bytes");
+    const std::string what = optional_string(row, "what").value_or("");
     std::optional<std::int64_t> for_kind, for_event;
     if (auto name = optional_string(row, "for_kind")) for_kind = record_.kind_named(*name).id;
     if (auto event = optional_string(row, "for_event")) {
@@ -786,13 +783,14 @@ bool transfer_service::import_moved(const json& row, const request_context& ctx)
         }
     }
     const std::string impact = optional_string(row, "impact").value_or("minor");
-    if (impact != "minor" && impact != "major" && impact != "missed") bad_param("impact", "minor, major or missed");
     const std::int64_t at = import_time(row, "at", true).time_since_epoch().count();
-    const std::string note = note_param(row).value_or("");
+    const std::string note = optional_string(row, "note").value_or("");
     const auto logged_by = import_logger(row, ctx, member);
     const std::int64_t logged_by_uid = import_uid(row, "logged_by_uid", ctx), created_at = import_created(row, "created_at");
+    const household_record::moved_row moved{uuid, member, what, for_kind, for_event, impact, at, note, logged_by, logged_by_uid, created_at};
+    record_.check_moved(moved);
     if (checking_import_) return true;
-    record_.insert_moved({uuid, member, what, for_kind, for_event, impact, at, note, logged_by, logged_by_uid, created_at});
+    record_.insert_moved(moved);
     return true;
 }
 

@@ -203,10 +203,10 @@ json vocabulary_service::night_set(const json& params, const request_context& ct
 
 // ---------------------------------------------------------------- meetings moved
 
-json vocabulary_service::moved_log(const json& params, const request_context& ctx) {
+json vocabulary_service::moved_log(const moved_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
-    const std::string uuid = uuid_param(params);
+    const std::string& uuid = request.uuid;
     auto moved_json = [&](std::int64_t id, bool duplicate) {
         store::statement_use query(record_.db().cached(
             "SELECT mm.id, m.name, mm.what, k.name, mm.for_event_id, mm.impact, mm.at_utc, mm.note, lb.name FROM meeting_moved mm "
@@ -226,32 +226,28 @@ json vocabulary_service::moved_log(const json& params, const request_context& ct
         again->bind(1, uuid);
         if (again->step()) return moved_json(again->int64(0), true);
     }
-    const std::int64_t member = record_.subject_member(ctx, optional_string(params, "member"));
-    const std::string what = required_string(params, "what");
-    if (what.size() > 200) bad_param("what", "at most 200 bytes");
+    const std::int64_t member = record_.subject_member(ctx, request.member);
     std::optional<std::int64_t> for_kind, for_event;
-    if (auto name = optional_string(params, "for")) for_kind = record_.kind_named(*name).id;
-    if (auto event = optional_integer(params, "for_event")) {
+    if (request.for_kind) for_kind = record_.kind_named(*request.for_kind).id;
+    if (const auto event = request.for_event) {
         store::statement_use query(record_.db().cached("SELECT kind_id FROM event WHERE id = ?"));
         query->bind(1, *event);
         if (!query->step()) throw rpc_error(error_code::not_found, "for_event: no event #" + std::to_string(*event), json{{"field", "for_event"}});
         for_event = *event;
         if (!for_kind) for_kind = query->int64(0);
     }
-    const std::string impact = optional_string(params, "impact").value_or("minor");
-    if (impact != "minor" && impact != "major" && impact != "missed") bad_param("impact", "minor, major or missed");
     const sys_seconds reference = ctx.reference;
     sys_seconds at = reference;
-    if (auto text = optional_string(params, "at")) at = checked_input([&] { return resolve_time(parse_time_expr(*text, "at"), reference, tz, "at"); });
+    if (request.at) at = checked_input([&] { return resolve_time(parse_time_expr(*request.at, "at"), reference, tz, "at"); });
     household_record::moved_row row;
     row.uuid = uuid;
     row.member = member;
-    row.what = what;
+    row.what = request.what;
     row.for_kind = for_kind;
     row.for_event = for_event;
-    row.impact = impact;
+    row.impact = request.impact;
     row.at = at.time_since_epoch().count();
-    row.note = note_param(params).value_or("");
+    row.note = request.note;
     row.logged_by = household_record::logger(ctx, member);
     row.uid = ctx.who.uid;
     row.created = record_.now_utc();
@@ -279,36 +275,31 @@ json vocabulary_service::moved_list(const json& params, const request_context& c
 
 // ---------------------------------------------------------------- turns
 
-json vocabulary_service::turn_take(const json& params, const request_context& ctx) {
+json vocabulary_service::turn_take(const turn_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
-    const std::string uuid = uuid_param(params);
-    const std::string thing = thing_param(params);
     bool duplicate = false;
     {
         store::statement_use again(record_.db().cached("SELECT 1 FROM turn WHERE uuid = ?"));
-        again->bind(1, uuid);
+        again->bind(1, request.uuid);
         duplicate = again->step();
     }
-    json taken;
     if (!duplicate) {
-        const std::int64_t member = record_.subject_member(ctx, optional_string(params, "member"));
-        const sys_seconds reference = ctx.reference;
-        sys_seconds at = reference;
-        if (auto text = optional_string(params, "at")) {
-            at = checked_input([&] { return resolve_time(parse_time_expr(*text, "at"), reference, tz, "at"); });
-            if (at > reference + future_tolerance) bad_param("at", format_local(at, tz) + " is in the future");
-        }
-        record_.insert_turn(uuid, thing, member, at.time_since_epoch().count(), note_param(params).value_or(""),
+        const std::int64_t member = record_.subject_member(ctx, request.member);
+        sys_seconds at = ctx.reference;
+        if (request.at) at = checked_input([&] { return resolve_time(parse_time_expr(*request.at, "at"), ctx.reference, tz, "at"); });
+        record_.check_turn(request.thing, at.time_since_epoch().count(), request.note, ctx.reference);
+        record_.insert_turn(request.uuid, request.thing, member, at.time_since_epoch().count(), request.note,
                             household_record::logger(ctx, member), ctx.who.uid, record_.now_utc());
     }
     store::statement_use query(record_.db().cached(
-        "SELECT t.id, m.name, t.at_utc, t.note FROM turn t JOIN member m ON m.id = t.member_id WHERE t.uuid = ?"));
-    query->bind(1, uuid);
+        "SELECT t.id, m.name, t.at_utc, t.note, t.thing FROM turn t JOIN member m ON m.id = t.member_id WHERE t.uuid = ?"));
+    query->bind(1, request.uuid);
     query->step();
-    taken = {{"id", query->int64(0)}, {"thing", thing}, {"member", query->text(1)},
-             {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}, {"note", query->text(3)}};
-    return json{{"turn", taken}, {"duplicate", duplicate}, {"standing", standing(thing, 20)}};
+    const std::string thing = query->text(4);
+    json taken{{"id", query->int64(0)}, {"thing", thing}, {"member", query->text(1)},
+               {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}, {"note", query->text(3)}};
+    return json{{"turn", std::move(taken)}, {"duplicate", duplicate}, {"standing", standing(thing, 20)}};
 }
 
 json vocabulary_service::turn_whose(const json& params, const request_context& ctx) {
@@ -363,10 +354,10 @@ json vocabulary_service::standing(const std::string& thing, std::int64_t window)
 
 // ---------------------------------------------------------------- thanks
 
-json vocabulary_service::thanks_give(const json& params, const request_context& ctx) {
+json vocabulary_service::thanks_give(const thanks_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
-    const std::string uuid = uuid_param(params);
+    const std::string& uuid = request.uuid;
     auto thanks_json = [&](std::int64_t id, bool duplicate) {
         store::statement_use query(record_.db().cached(
             "SELECT t.id, f.name, r.name, t.note, t.at_utc FROM thanks t JOIN member f ON f.id = t.from_member_id "
@@ -382,12 +373,9 @@ json vocabulary_service::thanks_give(const json& params, const request_context& 
         again->bind(1, uuid);
         if (again->step()) return thanks_json(again->int64(0), true);
     }
-    const std::int64_t to = record_.member_id(required_string(params, "to"), "to");
-    const std::int64_t from = record_.acting_member(ctx, optional_string(params, "member"));
-    if (from == to) bad_param("to", "thanks go to someone else");
-    auto note = note_param(params);
-    if (!note || note->empty()) bad_param("note", "say what for, e.g. \"got up twice so I could sleep\"");
-    return thanks_json(record_.insert_thanks(uuid, from, to, *note, ctx.reference.time_since_epoch().count(), ctx.who.uid, record_.now_utc()),
+    const std::int64_t to = record_.member_id(request.to, "to");
+    const std::int64_t from = record_.acting_member(ctx, request.member);
+    return thanks_json(record_.insert_thanks(uuid, from, to, request.note, ctx.reference.time_since_epoch().count(), ctx.who.uid, record_.now_utc()),
                        false);
 }
 

@@ -5,6 +5,32 @@
 
 namespace fairly::daemon {
 
+/// `fairly moved WHAT`: whose work was moved, for which task, how much it mattered.
+struct moved_request {
+    std::string uuid;
+    std::optional<std::string> member;
+    std::string what;
+    std::optional<std::string> for_kind;
+    std::optional<std::int64_t> for_event;
+    std::string impact = "minor";
+    std::optional<std::string> at;
+    std::string note;
+};
+
+/// `fairly turn THING`: a member takes their turn.
+struct turn_request {
+    std::string uuid, thing;
+    std::optional<std::string> member, at;
+    std::string note;
+};
+
+/// `fairly thanks MEMBER "for what"`.
+struct thanks_request {
+    std::string uuid, to;
+    std::optional<std::string> member;
+    std::string note;
+};
+
 class vocabulary_service {
 public:
     explicit vocabulary_service(household_record& record) : record_(record) {}
@@ -18,11 +44,11 @@ public:
     json kind_history(const json& params, const request_context& ctx);
     json night_get(const json& params, const request_context& ctx);
     json night_set(const json& params, const request_context& ctx);
-    json moved_log(const json& params, const request_context& ctx);
+    json moved_log(const moved_request& request, const request_context& ctx);
     json moved_list(const json& params, const request_context& ctx);
-    json turn_take(const json& params, const request_context& ctx);
+    json turn_take(const turn_request& request, const request_context& ctx);
     json turn_whose(const json& params, const request_context& ctx);
-    json thanks_give(const json& params, const request_context& ctx);
+    json thanks_give(const thanks_request& request, const request_context& ctx);
     json thanks_list(const json& params, const request_context& ctx);
 
 private:
