@@ -5,6 +5,7 @@
 /// written from the catalogue's load categories); the names (members,
 /// bindings, kinds) and the household's settings are cached here and
 /// dropped whenever a request changes them or fails.
+#include "event_record.hpp"
 #include "fairness.hpp"
 #include "load_book.hpp"
 #include "params.hpp"

@@ -1,0 +1,82 @@
+#include "event_record.hpp"
+
+#include "time_expr.hpp"
+#include "zone.hpp"
+
+namespace fairly::daemon {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+// The columns event_row() reads, in this order.
+const std::string_view event_columns =
+    "SELECT e.id, e.uuid, m.name, k.name, k.category, e.start_utc, e.end_utc, k.default_seconds, e.role, e.note, "
+    "e.status, e.supersedes, lb.name, e.logged_by_uid, e.source, e.created_at, e.void_reason, "
+    "(SELECT s.id FROM event s WHERE s.supersedes = e.id), e.member_id, e.logged_by_member_id, "
+    "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), "
+    "(SELECT r.reason FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), e.kind_id "
+    "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
+    "LEFT JOIN member lb ON lb.id = e.logged_by_member_id ";
+
+json event_json(const event_record& e, std::string_view tz) {
+    const sys_seconds start{seconds{e.start_utc}};
+    const seconds length = e.end_utc ? seconds{*e.end_utc - e.start_utc} : seconds{e.default_seconds};
+    return json{
+        {"id", e.id},
+        {"uuid", e.uuid},
+        {"member", e.member},
+        {"kind", e.kind},
+        {"category", e.category},
+        {"start", format_local_iso(start, tz)},
+        {"start_utc", format_iso_utc(start)},
+        {"end", e.end_utc ? json(format_local_iso(sys_seconds{seconds{*e.end_utc}}, tz)) : json(nullptr)},
+        {"instant", !e.end_utc.has_value()},
+        {"minutes", static_cast<double>(length.count()) / 60.0},
+        {"role", e.role},
+        {"note", e.note},
+        {"status", e.status},
+        {"supersedes", e.supersedes ? json(*e.supersedes) : json(nullptr)},
+        {"logged_by", e.logged_by ? json(*e.logged_by) : json(nullptr)},
+        {"logged_by_uid", e.logged_by_uid},
+        {"logged_for_other", e.logged_by_member_id && *e.logged_by_member_id != e.member_id},
+        {"source", e.source},
+        {"created_at", format_iso_utc(sys_seconds{seconds{e.created_at}})},
+        {"void_reason", e.void_reason ? json(*e.void_reason) : json(nullptr)},
+        {"superseded_by", e.superseded_by ? json(*e.superseded_by) : json(nullptr)},
+        {"review", e.review ? json(*e.review) : json(nullptr)},
+        {"dispute_reason", e.review == "disputed" ? json(e.review_reason.value_or("")) : json(nullptr)},
+    };
+}
+
+event_record event_from_row(const store::statement& row) {
+    event_record e;
+    e.id = row.int64(0);
+    e.uuid = row.text(1);
+    e.member = row.text(2);
+    e.kind = row.text(3);
+    e.category = row.text(4);
+    e.start_utc = row.int64(5);
+    e.end_utc = row.optional_int64(6);
+    e.default_seconds = row.int64(7);
+    e.role = row.text(8);
+    e.note = row.text(9);
+    e.status = row.text(10);
+    e.supersedes = row.optional_int64(11);
+    e.logged_by = row.optional_text(12);
+    e.logged_by_uid = row.int64(13);
+    e.source = row.text(14);
+    e.created_at = row.int64(15);
+    e.void_reason = row.optional_text(16);
+    e.superseded_by = row.optional_int64(17);
+    e.member_id = row.int64(18);
+    e.logged_by_member_id = row.optional_int64(19);
+    e.review = row.optional_text(20);
+    e.review_reason = row.optional_text(21);
+    e.kind_id = row.int64(22);
+    return e;
+}
+
+json event_row(const store::statement& row, std::string_view tz) { return event_json(event_from_row(row), tz); }
+
+
+} // namespace fairly::daemon
