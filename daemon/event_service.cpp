@@ -26,6 +26,7 @@ std::string number(std::int64_t id) { return "#" + std::to_string(id); }
 } // namespace
 
 event_record event_service::prepare(const log_request& request, const request_context& ctx, const kind_entry& kind) {
+    record_.check_loggable(kind); // before anything else: the answer is `fairly moved`, whoever it is for
     const std::string& tz = record_.household().tz;
     const sys_seconds reference = ctx.reference;
     const span_request& span = request.span;
@@ -106,8 +107,9 @@ timer_outcome event_service::start(const timer_start_request& request, const req
         again->bind(1, request.uuid);
         if (again->step()) return {read_timer(db, again->int64(0)), true};
     }
-    const std::int64_t member = record_.subject_member(ctx, request.member);
     const kind_entry& kind = record_.kind_named(request.kind);
+    record_.check_loggable(kind);
+    const std::int64_t member = record_.subject_member(ctx, request.member);
     sys_seconds start = ctx.reference;
     if (request.at) {
         start = resolve(*request.at, "at", ctx.reference, tz);

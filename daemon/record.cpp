@@ -256,11 +256,15 @@ std::optional<load_event> household_record::counted(std::int64_t id) {
     return load_event{query->int64(0), query->int64(1), query->int64(2) != 0, query->int64(3) != 0, query->int64(4), query->int64(5)};
 }
 
-void household_record::check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field) {
+void household_record::check_loggable(const kind_entry& kind) {
     if (kind.category == "career") {
         bad_param("kind", kind.name + " is a career cost, kept beside the load: record it with `fairly moved \"WHAT\" --for KIND` "
                                       "(whose meeting or work was moved, and for which task)");
     }
+}
+
+void household_record::check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field) {
+    check_loggable(kind);
     if (event.end_utc && *event.end_utc <= event.start_utc) {
         const std::string& tz = household().tz;
         bad_param(end_field, "the end " + format_local(std::chrono::sys_seconds{std::chrono::seconds{*event.end_utc}}, tz) +

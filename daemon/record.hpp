@@ -143,6 +143,8 @@ public:
     event_record event(std::int64_t id);
     /// The facts of event `id` if it counts (through the view `counted_event`).
     std::optional<load_event> counted(std::int64_t id);
+    /// Refuses a kind that is not logged as an event (a career cost: `fairly moved`).
+    void check_loggable(const kind_entry& kind);
     /// Checks an event before it is written (the kind may be logged as an
     /// event, the length is sane, the note fits); throws bad_param naming
     /// `start_field` / `end_field`.

@@ -196,6 +196,8 @@ TEST_CASE("regression: a meeting moved is not logged as an event, and the refusa
     CHECK(refused.exit_code == 65);
     CHECK_THAT(refused.err, Catch::Contains("fairly moved"));
     CHECK(home.fairly({"start", "meeting-moved", "--member", "alex"}).exit_code == 65);
+    // Said first, before asking who it was for.
+    CHECK_THAT(home.fairly({"log", "meeting-moved", "--for", "30m"}).err, Catch::Contains("fairly moved"));
     CHECK(home.ok({"events", "--json", "--all"}).out_json().empty());
     home.ok({"moved", "standup", "--member", "alex", "--for", "school-run"});
     CHECK(home.member(home.report(), "alex")["meetings_moved"] == 1);
