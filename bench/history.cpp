@@ -332,7 +332,7 @@ std::vector<planned_event> synthetic_load(const history_settings& settings, std:
         {"night-feed", 15, 45}, {"bedtime", 30, 60},     {"bath-time", 15, 30},  {"sick-day", 240, 480},
         {"homework", 20, 40},   {"school-run", 20, 30},  {"nursery-run", 20, 30}, {"appointment", 30, 90},
         {"shopping", 45, 90},   {"cooking", 45, 75},     {"laundry", 20, 40},    {"cleaning", 45, 120},
-        {"planning", 10, 30},   {"meeting-moved", 30, 60}, {"gym", 45, 70},      {"couple-time", 60, 150},
+        {"planning", 10, 30},   {"gym", 45, 70},         {"couple-time", 60, 150},
         {"me-time", 60, 120},
     };
     static const std::vector<std::string_view> notes{"teething", "fever", "pasta again", "took ages to settle",

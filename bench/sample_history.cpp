@@ -63,6 +63,18 @@ std::string length_text(seconds length) {
     return std::to_string(length.count()) + "s";
 }
 
+/// A meeting moved is its own record (`fairly moved`), not an event.
+bool is_meeting_moved(const planned_event& event) { return event.kind == "meeting-moved"; }
+
+json moved_log_params(const planned_event& event, const std::string& reference_time) {
+    return json{{"uuid", fairly::make_uuid()},
+                {"member", event.member},
+                {"what", event.note.empty() ? std::string("a meeting") : event.note},
+                {"impact", event.length >= std::chrono::minutes{60} ? "major" : "minor"},
+                {"at", fairly::format_iso_utc(event.start)},
+                {"reference_time", reference_time}};
+}
+
 json event_log_params(const planned_event& event, const std::string& reference_time) {
     json params{
         {"uuid", fairly::make_uuid()},
@@ -91,7 +103,9 @@ void send_events(fairly::cli::client& connection, std::span<const planned_event>
         const std::size_t last = std::min(events.size(), first + window);
         requests.clear();
         for (std::size_t i = first; i < last; ++i) {
-            requests.push_back(fairly::rpc::make_request(next_id++, "event.log", event_log_params(events[i], reference_time)));
+            requests.push_back(is_meeting_moved(events[i])
+                                   ? fairly::rpc::make_request(next_id++, "moved.log", moved_log_params(events[i], reference_time))
+                                   : fairly::rpc::make_request(next_id++, "event.log", event_log_params(events[i], reference_time)));
         }
         const std::vector<json> replies = connection.call_many(requests);
         for (std::size_t i = 0; i < replies.size(); ++i) {

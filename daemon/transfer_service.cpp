@@ -610,6 +610,7 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const kind_entry& kind = record_.kind_named(required_string(row, "kind"));
     const sys_seconds start = import_time(row, "start", true);
+    if (kind.category == "career") return import_career_event(row, ctx, member, kind, start);
     std::optional<std::int64_t> end_utc;
     if (find(row, "end")) {
         const sys_seconds end = import_time(row, "end", true);
@@ -683,6 +684,28 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     std::vector<review_row> rows;
     for (const imported_review& review : reviews) rows.push_back({review.member, review.verdict, review.reason, review.uid, review.at});
     record_.insert_event(event, rows);
+    return true;
+}
+
+bool transfer_service::import_career_event(const json& row, const request_context& ctx, std::int64_t member, const kind_entry& kind,
+                                           sys_seconds start) {
+    // A career cost logged as an event (fairly before it refused them) is
+    // brought in as what it is, a meeting moved, under the same uuid; a voided
+    // or superseded one stays out, as it counted for nothing.
+    const std::string uuid = row_uuid(row);
+    {
+        store::statement_use again(record_.db().cached("SELECT 1 FROM meeting_moved WHERE uuid = ?"));
+        again->bind(1, uuid);
+        if (again->step()) return false;
+    }
+    if (optional_string(row, "status").value_or("active") != "active") return false;
+    const std::string note = optional_string(row, "note").value_or("");
+    const household_record::moved_row moved{uuid, member, note.empty() ? kind.name : note, std::nullopt, std::nullopt, "minor",
+                                            start.time_since_epoch().count(), std::string(), import_logger(row, ctx, member),
+                                            import_uid(row, "logged_by_uid", ctx), import_created(row, "created_at")};
+    record_.check_moved(moved);
+    if (checking_import_) return true;
+    record_.insert_moved(moved);
     return true;
 }
 

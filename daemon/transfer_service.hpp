@@ -27,6 +27,9 @@ private:
     /// One imported row each: true when added, false when already recorded
     /// (same uuid); throws what is wrong with the row.
     bool import_event(const json& row, const request_context& ctx);
+    /// An event of a career kind in the file: recorded as the meeting moved it was.
+    bool import_career_event(const json& row, const request_context& ctx, std::int64_t member, const kind_entry& kind,
+                             std::chrono::sys_seconds start);
     /// An event already recorded: what happened to it since (a void, new
     /// reviews) is brought in. True when that changed something.
     bool catch_up_event(const recorded_event& event, const json& row, const request_context& ctx);

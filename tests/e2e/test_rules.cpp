@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 using namespace fairly::test;
 
 namespace {
@@ -201,6 +203,19 @@ TEST_CASE("regression: a meeting moved is not logged as an event, and the refusa
     CHECK(home.ok({"events", "--json", "--all"}).out_json().empty());
     home.ok({"moved", "standup", "--member", "alex", "--for", "school-run"});
     CHECK(home.member(home.report(), "alex")["meetings_moved"] == 1);
+    // One logged as an event before fairly refused them comes in, by import, as the meeting moved it was.
+    const auto csv = home.dir.path() / "old.csv";
+    {
+        std::FILE* file = std::fopen(csv.c_str(), "w");
+        REQUIRE(file);
+        std::fputs("member,kind,start,end,note\nsam,meeting-moved,2026-11-23 09:00,2026-11-23 09:30,1:1 moved for the nursery run\n", file);
+        std::fclose(file);
+    }
+    home.ok({"import", csv.string()});
+    CHECK(home.ok({"events", "--json", "--all"}).out_json().empty());
+    CHECK(home.member(home.report(), "sam")["meetings_moved"] == 1);
+    CHECK(home.member(home.report(), "sam")["meetings_moved_list"][0]["what"] == "1:1 moved for the nursery run");
+    CHECK_THAT(home.ok({"import", csv.string()}).out, Catch::StartsWith("Imported 0 of 1"));
 }
 
 // `moved` and `turn` recorded who logged them by a different rule from `log`:
