@@ -63,7 +63,7 @@ event_record event_service::prepare(const log_request& request, const request_co
 std::pair<std::int64_t, bool> event_service::log_brief(const log_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    if (auto again = record_.find_event(request.uuid)) return {again->id, true};
+    if (auto again = record_.event_id(request.uuid)) return {*again, true};
     const kind_entry& kind = record_.kind_named(request.kind);
     return {record_.insert_event(prepare(request, ctx, kind)), false};
 }
@@ -71,7 +71,7 @@ std::pair<std::int64_t, bool> event_service::log_brief(const log_request& reques
 event_outcome event_service::log(const log_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    if (auto again = record_.find_event(request.uuid)) return {record_.event(again->id), true};
+    if (auto again = record_.event_id(request.uuid)) return {record_.event(*again), true};
     const kind_entry& kind = record_.kind_named(request.kind);
     event_record event = prepare(request, ctx, kind);
     event.id = record_.insert_event(event);

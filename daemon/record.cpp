@@ -226,22 +226,32 @@ recorded_event recorded_from(const store::statement& row) {
 
 } // namespace
 
+std::optional<std::int64_t> household_record::event_id(std::string_view uuid) {
+    store::statement_use query(db_.cached("SELECT id FROM event WHERE uuid = ?"));
+    query->bind(1, uuid);
+    if (!query->step()) return std::nullopt;
+    return query->int64(0);
+}
+
 std::optional<recorded_event> household_record::find_event(std::int64_t id) {
-    store::statement_use query(db_.cached(std::string(recorded_columns) + "WHERE e.id = ?"));
+    static const std::string sql = std::string(recorded_columns) + "WHERE e.id = ?";
+    store::statement_use query(db_.cached(sql));
     query->bind(1, id);
     if (!query->step()) return std::nullopt;
     return recorded_from(*query);
 }
 
 std::optional<recorded_event> household_record::find_event(std::string_view uuid) {
-    store::statement_use query(db_.cached(std::string(recorded_columns) + "WHERE e.uuid = ?"));
+    static const std::string sql = std::string(recorded_columns) + "WHERE e.uuid = ?";
+    store::statement_use query(db_.cached(sql));
     query->bind(1, uuid);
     if (!query->step()) return std::nullopt;
     return recorded_from(*query);
 }
 
 event_record household_record::event(std::int64_t id) {
-    store::statement_use query(db_.cached(std::string(event_columns) + "WHERE e.id = ?"));
+    static const std::string sql = std::string(event_columns) + "WHERE e.id = ?";
+    store::statement_use query(db_.cached(sql));
     query->bind(1, id);
     if (!query->step()) throw rpc_error(error_code::not_found, "no event #" + std::to_string(id));
     return event_from_row(*query);

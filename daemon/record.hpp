@@ -138,6 +138,8 @@ public:
     static std::optional<std::int64_t> logger(const request_context& ctx, std::optional<std::int64_t> subject);
 
     // ---- events
+    /// The id of the event with this uuid (a retry finds the original).
+    std::optional<std::int64_t> event_id(std::string_view uuid);
     std::optional<recorded_event> find_event(std::int64_t id);
     std::optional<recorded_event> find_event(std::string_view uuid);
     event_record event(std::int64_t id);

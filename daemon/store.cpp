@@ -98,6 +98,7 @@ database::database(const std::string& path) : path_(path) {
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA foreign_keys=ON");
+        exec("PRAGMA temp_store=MEMORY"); // a request's savepoint journal (and temp b-trees) stay in memory
         exec("PRAGMA cache_size=-4096"); // 4 MiB: the event indexes of a few years stay in memory
     } catch (...) {
         sqlite3_close(db_);
