@@ -23,8 +23,65 @@ std::vector<double> balance_hours(const std::vector<double>& points, const std::
     return balance;
 }
 
+namespace {
+
+bool has_load(const std::vector<double>& shares) {
+    return std::any_of(shares.begin(), shares.end(), [](double s) { return s != 0; });
+}
+
+} // namespace
+
+namespace {
+
+/// The running moving-range estimate of sigma: weeks are added in order.
+class sigma_estimate {
+public:
+    sigma_estimate(const std::vector<double>& agreed, const drift_settings& settings) : agreed_(agreed), settings_(settings) {}
+
+    /// The estimate from the weeks added so far; empty while still learning.
+    std::optional<double> value() const {
+        if (weeks_ < std::max<std::size_t>(settings_.learning_weeks, 2) || ranges_ == 0) return std::nullopt;
+        const double per_member = static_cast<double>(ranges_) / static_cast<double>(std::max<std::size_t>(1, agreed_.size()));
+        const double estimate = range_sum_ / static_cast<double>(ranges_) / 1.128;
+        return std::max(settings_.sigma_floor, estimate * (1.0 + settings_.small_sample / std::sqrt(per_member)));
+    }
+    void add(const std::vector<double>& shares) {
+        std::vector<double> deviation(agreed_.size());
+        for (std::size_t m = 0; m < agreed_.size(); ++m) deviation[m] = shares[m] - agreed_[m];
+        if (!previous_.empty()) {
+            for (std::size_t m = 0; m < deviation.size(); ++m) {
+                range_sum_ += std::fabs(deviation[m] - previous_[m]);
+                ++ranges_;
+            }
+        }
+        previous_ = std::move(deviation);
+        ++weeks_;
+    }
+    std::size_t weeks() const { return weeks_; }
+
+private:
+    const std::vector<double>& agreed_;
+    const drift_settings& settings_;
+    std::vector<double> previous_;
+    double range_sum_ = 0;
+    std::size_t ranges_ = 0, weeks_ = 0;
+};
+
+} // namespace
+
+std::optional<double> estimate_sigma(const std::vector<week_points>& weeks, const std::vector<double>& agreed_shares,
+                                     const drift_settings& settings) {
+    sigma_estimate estimate(agreed_shares, settings);
+    for (const week_points& week : weeks) {
+        const std::vector<double> shares = shares_of(week.points);
+        if (has_load(shares)) estimate.add(shares);
+    }
+    return estimate.value();
+}
+
 drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vector<double>& agreed_shares,
-                           const drift_settings& settings) {
+                           const drift_settings& settings, std::optional<double> sigma, std::size_t from) {
+    drift_finding finding;
     const std::size_t members = agreed_shares.size();
     struct side {
         double sum = 0;
@@ -33,12 +90,21 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
         bool alert = false;
     };
     std::vector<side> above(members), below(members);
-    for (const week_points& week : weeks) {
+    sigma_estimate estimate(agreed_shares, settings);
+    bool judged_any = false;
+    for (std::size_t w = 0; w < weeks.size(); ++w) {
+        const week_points& week = weeks[w];
         const std::vector<double> shares = shares_of(week.points);
-        if (std::all_of(shares.begin(), shares.end(), [](double s) { return s == 0; })) continue; // no load: no evidence
+        if (!has_load(shares)) continue; // no load: no evidence
+        // Each week is judged against the variation known before it, so one
+        // unusual week neither hides itself nor rewrites the weeks before it.
+        const std::optional<double> known = sigma ? sigma : estimate.value();
+        estimate.add(shares);
+        if (w < from || !known || *known <= 0) continue;
+        judged_any = true;
         for (std::size_t m = 0; m < members; ++m) {
-            const double deviation = shares[m] - agreed_shares[m];
-            for (auto [cusum, d] : {std::pair<side*, double>{&above[m], deviation}, std::pair<side*, double>{&below[m], -deviation}}) {
+            const double z = (shares[m] - agreed_shares[m]) / *known;
+            for (auto [cusum, d] : {std::pair<side*, double>{&above[m], z}, std::pair<side*, double>{&below[m], -z}}) {
                 const double next = std::max(0.0, cusum->sum + d - settings.slack);
                 if (cusum->sum == 0 && next > 0) cusum->since = week.week;
                 cusum->sum = next;
@@ -49,11 +115,16 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
                 } else if (next > settings.threshold && !cusum->alert) {
                     cusum->alert = true;
                     cusum->detected = week.week;
+                    if (!finding.first_alert) finding.first_alert = w;
                 }
             }
         }
     }
-    drift_finding finding;
+    finding.weeks_with_load = estimate.weeks();
+    const std::optional<double> now = sigma ? sigma : estimate.value();
+    finding.sigma = now.value_or(0);
+    finding.learning = !now;
+    (void)judged_any;
     for (std::size_t m = 0; m < members; ++m) {
         for (const auto& [cusum, direction] : {std::pair<const side*, const char*>{&above[m], "above"}, std::pair<const side*, const char*>{&below[m], "below"}}) {
             if (!cusum->alert) continue;
@@ -74,16 +145,28 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
 }
 
 std::vector<band_finding> band_alerts(const std::vector<week_points>& weeks, const std::vector<double>& agreed_shares,
-                                      const drift_settings& settings) {
+                                      const drift_settings& settings, double sigma) {
     std::vector<band_finding> found;
+    if (sigma <= 0) return found;
     for (const week_points& week : weeks) {
         const std::vector<double> shares = shares_of(week.points);
-        if (std::all_of(shares.begin(), shares.end(), [](double s) { return s == 0; })) continue;
+        if (!has_load(shares)) continue;
         for (std::size_t m = 0; m < agreed_shares.size(); ++m) {
-            if (std::fabs(shares[m] - agreed_shares[m]) > settings.band + 1e-12) found.push_back({week.week, m, shares[m], agreed_shares[m]});
+            if (std::fabs(shares[m] - agreed_shares[m]) > settings.band * sigma + 1e-12) found.push_back({week.week, m, shares[m], agreed_shares[m]});
         }
     }
     return found;
+}
+
+double cusum_run_length(double k, double h, double shift) {
+    // Siegmund: ARL(delta) = (exp(-2 delta b) + 2 delta b - 1) / (2 delta^2), b = h + 1.166,
+    // delta = shift - k; b^2 when delta = 0. The two sides combine as 1/ARL = 1/ARL+ + 1/ARL-.
+    const double b = h + 1.166;
+    auto one_sided = [b](double delta) {
+        if (std::fabs(delta) < 1e-9) return b * b;
+        return (std::exp(-2 * delta * b) + 2 * delta * b - 1) / (2 * delta * delta);
+    };
+    return 1.0 / (1.0 / one_sided(shift - k) + 1.0 / one_sided(-shift - k));
 }
 
 } // namespace fairly

@@ -125,6 +125,16 @@ std::vector<std::string> observations(const json& report) {
             sentence += "; it added up to a drift by " + drift.value("detected", "") + ", before any single week had to look bad";
         }
         said.push_back(sentence + ". It might be worth asking how it feels.");
+    } else if (drift.value("learning", false) && total_points > 0) {
+        said.push_back("fairly is still getting to know how much this household's weeks vary (" + std::to_string(drift.value("weeks_learned", 0)) +
+                       " of " + std::to_string(drift.value("learning_weeks", 6)) +
+                       " weeks so far), so it does not speak of a drift yet.");
+    }
+    if (drift.contains("talked") && drift["talked"].is_object()) {
+        const json& talked = drift["talked"];
+        std::string sentence = "You last talked about the drift in " + talked.value("week", "");
+        if (!talked.value("note", "").empty()) sentence += " (\"" + talked.value("note", "") + "\")";
+        said.push_back(sentence + "; the detector counts again from that week.");
     }
     for (const json& band : report.at("band_alerts")) {
         if (band.value("share", 0.0) < band.value("agreed_share", 0.0)) continue; // the same week, seen from the other side

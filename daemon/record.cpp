@@ -49,7 +49,7 @@ household_record::household_record(store::database& db, handler_settings setting
 const household_info& household_record::household() {
     if (!household_) {
         store::statement_use query(db_.cached(
-            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, drift_threshold "
+            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, drift_h "
             "FROM household WHERE id = 1"));
         if (!query->step()) {
             throw rpc_error(error_code::not_initialized,
@@ -340,14 +340,20 @@ void household_record::add_reviews(std::int64_t id, const std::vector<review_row
 
 // ---------------------------------------------------------------- the household, members, kinds, timers, goals, slots
 
+void household_record::check_drift(double slack, double threshold) {
+    if (!(slack >= 0 && slack < 10)) bad_param("slack", "the weekly deviation tolerated, in sigma, from 0 to 10 (default 0.5)");
+    if (!(threshold > 0 && threshold < 50)) bad_param("threshold", "the excess that raises the alert, in sigma, above 0 and below 50 (default 4)");
+}
+
 void household_record::insert_household(const household_row& row) {
     if (!is_known_zone(row.tz)) bad_param("tz", "\"" + row.tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
     if (row.week_start < 0 || row.week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
     if (row.multiplier < 1 || row.multiplier > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
     if (row.couple_weekday < 0 || row.couple_weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
+    check_drift(row.slack, row.threshold);
     store::statement_use insert(db_.cached(
-        "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, "
-        "drift_threshold, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, "
+        "drift_h, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, row.tz).bind(2, row.week_start).bind(3, row.night_start).bind(4, row.night_end).bind(5, row.multiplier)
         .bind(6, row.slack).bind(7, row.threshold).bind(8, row.couple_weekday).bind(9, row.couple_minute).bind(10, row.created);
     insert->step();
@@ -438,6 +444,14 @@ std::int64_t household_record::insert_thanks(const std::string& uuid, std::int64
     store::statement_use insert(db_.cached(
         "INSERT INTO thanks (uuid, from_member_id, to_member_id, note, at_utc, from_uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, uuid).bind(2, from).bind(3, to).bind(4, note).bind(5, at).bind(6, uid).bind(7, created).step();
+    return db_.last_insert_rowid();
+}
+
+std::int64_t household_record::insert_talk(std::int64_t at, const std::string& note, std::optional<std::int64_t> by, std::int64_t uid,
+                                           std::int64_t created) {
+    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    store::statement_use insert(db_.cached("INSERT INTO drift_talk (at_utc, note, member_id, uid, created_at) VALUES (?, ?, ?, ?, ?)"));
+    insert->bind(1, at).bind(2, note).bind(3, by).bind(4, uid).bind(5, created).step();
     return db_.last_insert_rowid();
 }
 

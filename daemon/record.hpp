@@ -163,10 +163,12 @@ public:
     struct household_row {
         std::string tz;
         std::int64_t week_start = 1, night_start = 1320, night_end = 360;
-        double multiplier = 1.5, slack = 0.02, threshold = 0.06;
+        double multiplier = 1.5, slack = 0.5, threshold = 4; ///< the drift detector's k and h, in sigma
         std::int64_t couple_weekday = 4, couple_minute = 1080, created = 0;
     };
     void insert_household(const household_row& row);
+    /// The drift detector's slack and threshold, in sigma.
+    static void check_drift(double slack, double threshold);
     /// A new member (a valid name, not "couple"), agreed share in percent.
     std::int64_t insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent, std::int64_t created,
                                const char* field = "name");
@@ -188,6 +190,9 @@ public:
     bool add_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created);
     std::int64_t insert_slot(std::optional<std::int64_t> member, const std::string& label, std::int64_t weekday, std::int64_t start_minute,
                              std::int64_t length_seconds, std::int64_t uid, std::int64_t created, std::optional<std::int64_t> removed);
+
+    /// The household talked about the drift alert at `at`: the chart starts again from that week.
+    std::int64_t insert_talk(std::int64_t at, const std::string& note, std::optional<std::int64_t> by, std::int64_t uid, std::int64_t created);
 
     // ---- the rest of the vocabulary: each writer's checks, which an import's check pass runs too
     void check_turn(const std::string& thing, std::int64_t at, const std::string& note, std::chrono::sys_seconds reference);

@@ -198,7 +198,8 @@ json report_service::build(const json& params, const sys_seconds reference) {
     // The trend starts at the week of the first entry, not before the household existed.
     if (first_week) trend_from = std::max(trend_from, std::min(*first_week, trend_to));
     else trend_from = trend_to;
-    const std::int64_t read_from = std::min(trend_from, week_day_of(day_start(from_day, tz), house.load));
+    // The detector reads the household's whole history, from its first entry.
+    const std::int64_t read_from = std::min({trend_from, week_day_of(day_start(from_day, tz), house.load), first_week.value_or(trend_from)});
     const std::int64_t read_to = std::max(trend_to, week_day_of(day_start(to_day - 1, tz), house.load) + 7);
     // week -> per member totals, from the aggregates
     std::map<std::int64_t, std::vector<load_totals>> by_week;
@@ -382,8 +383,6 @@ json report_service::build(const json& params, const sys_seconds reference) {
         });
     }
 
-    std::vector<week_points> trend_points; // the weeks the detector judges: over, with load
-    std::vector<std::vector<double>> judged_points;
     json trend = json::array();
     std::vector<double> running(members.size(), 0.0);
     for (std::int64_t w = trend_from; w < trend_to; w += 7) {
@@ -413,16 +412,47 @@ json report_service::build(const json& params, const sys_seconds reference) {
         trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"complete", complete}, {"shares", std::move(shares_json)},
                          {"points", std::move(points_json)}, {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)},
                          {"balance_running_hours", std::move(running_json)}});
-        if (complete) trend_points.push_back(std::move(entry));
     }
-    const drift_finding drift = detect_drift(trend_points, agreed, house.drift);
+
+    // The detector: every week of the history that is over, from the first
+    // entry to the trend's last week, each judged against the household's
+    // variation known before it; after a talk about an alert, the chart starts
+    // again from that week.
+    std::vector<week_points> history;
+    std::vector<std::int64_t> history_days;
+    if (first_week) {
+        for (std::int64_t w = *first_week; w < trend_to && day_start(w + 7, tz) <= reference; w += 7) {
+            week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0)};
+            if (auto found = by_week.find(w); found != by_week.end()) {
+                for (std::size_t m = 0; m < members.size(); ++m) entry.points[m] = found->second[m].points;
+            }
+            history.push_back(std::move(entry));
+            history_days.push_back(w);
+        }
+    }
+    json talked = nullptr;
+    std::size_t restart = 0;
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT t.at_utc, t.note, coalesce(m.name, 'uid ' || t.uid) FROM drift_talk t LEFT JOIN member m ON m.id = t.member_id "
+            "WHERE t.at_utc <= ? ORDER BY t.at_utc DESC, t.id DESC LIMIT 1"));
+        query->bind(1, std::min(reference, day_start(trend_to, tz)).time_since_epoch().count());
+        if (query->step()) {
+            const sys_seconds at{seconds{query->int64(0)}};
+            const std::int64_t week = week_day_of(at, house.load);
+            talked = {{"at", format_local_iso(at, tz)}, {"week", iso_week_label(week)}, {"note", query->text(1)}, {"by", query->text(2)}};
+            while (restart < history_days.size() && history_days[restart] < week) ++restart;
+        }
+    }
+    const drift_finding drift = detect_drift(history, agreed, house.drift, std::nullopt, restart);
     // The member's share over the weeks the drift has lasted: the figure the sentence gives.
     json share_since = nullptr;
     std::int64_t weeks_since = 0;
     if (drift.alert && drift.member) {
         double mine = 0, all = 0;
         bool counting = false;
-        for (const week_points& week : trend_points) {
+        for (std::size_t w = restart; w < history.size(); ++w) {
+            const week_points& week = history[w];
             if (week.week == drift.since) counting = true;
             if (!counting) continue;
             double total = 0;
@@ -434,10 +464,17 @@ json report_service::build(const json& params, const sys_seconds reference) {
         }
         if (all > 0) share_since = round_to(mine / all, 0.0001);
     }
+    // The band: a trend week far off the agreed share, measured against the variation known before it.
     json bands = json::array();
-    for (const band_finding& band : band_alerts(trend_points, agreed, house.drift)) {
-        bands.push_back({{"week", band.week}, {"member", members[band.member].name}, {"share", round_to(band.share, 0.0001)},
-                         {"agreed_share", round_to(band.agreed, 0.0001)}});
+    for (std::size_t w = 0; w < history.size(); ++w) {
+        if (history_days[w] < trend_from) continue;
+        const std::vector<week_points> before(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(w));
+        const std::optional<double> known = estimate_sigma(before, agreed, house.drift);
+        if (!known) continue;
+        for (const band_finding& band : band_alerts({history[w]}, agreed, house.drift, *known)) {
+            bands.push_back({{"week", band.week}, {"member", members[band.member].name}, {"share", round_to(band.share, 0.0001)},
+                             {"agreed_share", round_to(band.agreed, 0.0001)}});
+        }
     }
 
     json weights_note = nullptr;
@@ -466,8 +503,13 @@ json report_service::build(const json& params, const sys_seconds reference) {
                    {"excess", round_to(drift.excess, 0.0001)},
                    {"share_since", share_since},
                    {"weeks_since", weeks_since},
+                   {"learning", drift.learning},
+                   {"weeks_learned", drift.weeks_with_load},
+                   {"learning_weeks", house.drift.learning_weeks},
+                   {"sigma", drift.learning ? json(nullptr) : json(round_to(drift.sigma, 0.0001))},
                    {"slack", house.drift.slack},
-                   {"threshold", house.drift.threshold}}},
+                   {"threshold", house.drift.threshold},
+                   {"talked", std::move(talked)}}},
         {"band_alerts", std::move(bands)},
         {"to_talk_about", std::move(to_talk_about)},
         {"night", {{"from", clock_text(house.load.night.start.count())},
@@ -479,19 +521,56 @@ json report_service::build(const json& params, const sys_seconds reference) {
 
 json report_service::drift_set(const json& params, const request_context& ctx) {
     record_.require_access(ctx);
-    record_.household();
-    auto slack = optional_number(params, "slack");
-    auto threshold = optional_number(params, "threshold");
-    if (slack && (*slack < 0 || *slack >= 1)) bad_param("slack", "a fraction of a share from 0 to 1 (e.g. 0.02 for 2 points)");
-    if (threshold && (*threshold <= 0 || *threshold >= 10)) bad_param("threshold", "a fraction above 0 (e.g. 0.06 for 6 points)");
+    const household_info& before = record_.household();
+    const double old_slack = before.drift.slack, old_threshold = before.drift.threshold;
+    const auto slack = optional_number(params, "slack");
+    const auto threshold = optional_number(params, "threshold");
     if (slack || threshold) {
+        household_record::check_drift(slack.value_or(old_slack), threshold.value_or(old_threshold));
         store::statement_use update(record_.db().cached(
-            "UPDATE household SET drift_slack = coalesce(?, drift_slack), drift_threshold = coalesce(?, drift_threshold) WHERE id = 1"));
+            "UPDATE household SET drift_k = coalesce(?, drift_k), drift_h = coalesce(?, drift_h) WHERE id = 1"));
         update->bind(1, slack).bind(2, threshold).step();
         record_.forget();
+        const household_info& after = record_.household();
+        if (after.drift.slack != old_slack || after.drift.threshold != old_threshold) {
+            record_.log_change("drift", "settings", json{{"slack", old_slack}, {"threshold", old_threshold}},
+                               json{{"slack", after.drift.slack}, {"threshold", after.drift.threshold}}, ctx);
+        }
+    }
+    if (optional_bool(params, "talked")) {
+        const json now = build(json::object(), ctx.reference);
+        if (!now["drift"].value("alert", false)) {
+            throw rpc_error(error_code::conflict, "there is no drift alert this week to have talked about; `fairly report` shows the weeks");
+        }
+        const std::string note = note_param(params).value_or("");
+        record_.insert_talk(ctx.reference.time_since_epoch().count(), note, household_record::logger(ctx, std::nullopt), ctx.who.uid,
+                            record_.now_utc());
+        record_.log_change("drift", "talked", nullptr,
+                           json{{"at", format_local_iso(ctx.reference, record_.household().tz)}, {"alert", now["drift"]}, {"note", note}},
+                           ctx);
     }
     const household_info& house = record_.household();
-    return json{{"slack", house.drift.slack}, {"threshold", house.drift.threshold}};
+    const json weekly = build(json::object(), ctx.reference);
+    const json& drift = weekly["drift"];
+    json result{{"slack", house.drift.slack},
+                {"threshold", house.drift.threshold},
+                {"band", house.drift.band},
+                {"sigma", drift["sigma"]},
+                {"learning", drift["learning"]},
+                {"weeks_learned", drift["weeks_learned"]},
+                {"learning_weeks", drift["learning_weeks"]},
+                {"alert", drift["alert"]},
+                {"talked", drift["talked"]},
+                // What the settings mean: the average weeks between false alerts
+                // in a steady household, and to find a steady change of 5 points.
+                {"weeks_between_false_alerts", round_to(cusum_run_length(house.drift.slack, house.drift.threshold, 0), 1)}};
+    if (drift["sigma"].is_number()) {
+        const double sigma = drift["sigma"].get<double>();
+        result["weeks_to_find_5_points"] = round_to(cusum_run_length(house.drift.slack, house.drift.threshold, 0.05 / sigma), 0.1);
+    } else {
+        result["weeks_to_find_5_points"] = nullptr;
+    }
+    return result;
 }
 
 } // namespace fairly::daemon

@@ -81,14 +81,14 @@ json transfer_service::export_household(const json&, const request_context& ctx)
     json result{{"format", "fairly-export"}, {"version", export_version}};
     {
         store::statement_use query(record_.db().cached(
-            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_slack, drift_threshold, "
+            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, drift_h, "
             "couple_check_weekday, couple_check_minute, created_at FROM household WHERE id = 1"));
         query->step();
         result["household"] = {
             {"tz", query->text(0)},
             {"week_start", query->int64(1)},
             {"night", {{"from", clock_text(query->int64(2))}, {"to", clock_text(query->int64(3))}, {"multiplier", query->real(4)}}},
-            {"drift", {{"slack", query->real(5)}, {"threshold", query->real(6)}}},
+            {"drift", {{"k", query->real(5)}, {"h", query->real(6)}}},
             {"couple_check", {{"weekday", query->int64(7)}, {"time", clock_text(query->int64(8))}}},
             {"created_at", utc_text(query->int64(9))},
         };
@@ -112,6 +112,15 @@ json transfer_service::export_household(const json&, const request_context& ctx)
         }
     }
     result["changes"] = change_log();
+    json& talks = result["drift_talks"] = json::array();
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT t.at_utc, t.note, m.name, t.uid, t.created_at FROM drift_talk t LEFT JOIN member m ON m.id = t.member_id ORDER BY t.id"));
+        while (query->step()) {
+            talks.push_back({{"at", utc_text(query->int64(0))}, {"note", query->text(1)}, {"by", optional_json(query->optional_text(2))},
+                             {"uid", query->int64(3)}, {"created_at", utc_text(query->int64(4))}});
+        }
+    }
     json& goals = result["protected_goals"] = json::array();
     {
         store::statement_use query(record_.db().cached(
@@ -354,8 +363,9 @@ json transfer_service::apply_household(const json& file, const request_context& 
         house.night_start = minutes_of(*night, "from", 1320);
         house.night_end = minutes_of(*night, "to", 360);
         house.multiplier = multiplier;
-        house.slack = optional_number(*drift, "slack").value_or(0.02);
-        house.threshold = optional_number(*drift, "threshold").value_or(0.06);
+        // In sigma since schema 6 (k, h); an older file's fixed shares (slack, threshold) are not carried over.
+        house.slack = optional_number(*drift, "k").value_or(0.5);
+        house.threshold = optional_number(*drift, "h").value_or(4);
         house.couple_weekday = couple_day;
         house.couple_minute = minutes_of(*couple, "time", 1080);
         house.created = import_created(*settings, "created_at");
@@ -433,7 +443,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
         if (!changes->is_array()) bad_param("changes", "expected a list");
         for (const json& change : *changes) {
             const std::string subject = required_string(change, "subject");
-            if (subject != "kind" && subject != "night") bad_param("subject", "kind or night");
+            if (subject != "kind" && subject != "night" && subject != "drift") bad_param("subject", "kind, night or drift");
             const json* old_value = find(change, "old");
             const json* new_value = find(change, "new");
             if (!new_value) bad_param("new", "is required");
@@ -444,6 +454,21 @@ json transfer_service::apply_household(const json& file, const request_context& 
         }
     } else if (changes && !changes->empty() && *changes != change_log()) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");
+    }
+
+    if (const json* talks = find(file, "drift_talks")) {
+        if (!talks->is_array()) bad_param("drift_talks", "expected a list");
+        for (const json& talk : *talks) {
+            const std::int64_t at = import_time(talk, "at", true).time_since_epoch().count();
+            const std::string note = optional_string(talk, "note").value_or("");
+            std::optional<std::int64_t> by;
+            if (auto name = optional_string(talk, "by")) by = record_.member_id(*name, "by");
+            store::statement_use same(record_.db().cached("SELECT 1 FROM drift_talk WHERE at_utc = ? AND note = ?"));
+            same->bind(1, at).bind(2, note);
+            if (same->step()) continue;
+            record_.insert_talk(at, note, by, fresh ? uid_field(talk, "uid").value_or(ctx.who.uid) : ctx.who.uid,
+                                import_created(talk, "created_at"));
+        }
     }
 
     auto owner = [&](const json& row) -> std::optional<std::int64_t> {

@@ -67,17 +67,60 @@ void run_balance(const report_options& options, context& ctx) {
 struct drift_options {
     std::optional<double> slack;
     std::optional<double> threshold;
+    bool talked = false;
+    std::string note;
     bool json_output = false;
 };
 
+/// 168 weeks -> "about once in 3 years"; 40 -> "about once in 9 months".
+std::string once_in(double weeks) {
+    const double years = weeks / 52.18;
+    if (years >= 1.5) return "about once in " + std::to_string(static_cast<int>(std::lround(years))) + " years";
+    if (years >= 0.9) return "about once a year";
+    return "about once in " + std::to_string(std::max(1, static_cast<int>(std::lround(weeks / 4.35)))) + " months";
+}
+
+/// 8.4 weeks -> "about two months (8 weeks)".
+std::string within(double weeks) {
+    const long whole = std::lround(weeks);
+    if (weeks < 6) return "in about " + std::to_string(whole) + (whole == 1 ? " week" : " weeks");
+    const long months = std::lround(weeks / 4.35);
+    static const char* const spelled[] = {"", "a month", "two months", "three months", "four months", "five months", "six months"};
+    const std::string month_text = months >= 1 && months <= 6 ? spelled[months] : std::to_string(months) + " months";
+    return "in about " + month_text + " (" + std::to_string(whole) + " weeks)";
+}
+
 void run_drift(const drift_options& options, context& ctx) {
     json params = json::object();
-    if (options.slack) params["slack"] = *options.slack / 100.0;
-    if (options.threshold) params["threshold"] = *options.threshold / 100.0;
+    if (options.slack) params["slack"] = *options.slack;
+    if (options.threshold) params["threshold"] = *options.threshold;
+    if (options.talked) params["talked"] = true;
+    if (!options.note.empty()) params["note"] = options.note;
+    if (ctx.default_member) params["default_member"] = *ctx.default_member;
     json settings = ctx.call("drift.set", params);
     if (options.json_output) return void(ctx.out << settings.dump(2) << '\n');
-    ctx.out << "Drift: a weekly share more than " << number_text(settings.value("slack", 0.0) * 100) << " points off the agreed share adds up; "
-            << "an alert when it adds up to more than " << number_text(settings.value("threshold", 0.0) * 100) << " points.\n";
+    if (options.talked) ctx.out << "Noted that you talked about it; the drift detector starts again from this week.\n";
+    const double slack = settings.value("slack", 0.5), threshold = settings.value("threshold", 4.0);
+    if (settings.value("learning", false)) {
+        ctx.out << "fairly is still learning how much this household's weeks vary: " << settings.value("weeks_learned", 0) << " of "
+                << settings.value("learning_weeks", 6) << " weeks with load so far. Until then it does not speak of a drift.\n";
+    } else {
+        const double sigma = settings.value("sigma", 0.0);
+        ctx.out << "This household's weekly shares vary by about " << number_text(sigma * 100) << " points from week to week (sigma, from "
+                << settings.value("weeks_learned", 0) << " weeks with load).\n";
+    }
+    ctx.out << "Slack " << number_text(slack) << " sigma, threshold " << number_text(threshold) << " sigma: in a steady household a false alert "
+            << once_in(settings.value("weeks_between_false_alerts", 0.0));
+    if (settings["weeks_to_find_5_points"].is_number()) {
+        ctx.out << "; a steady change of 5 points found " << within(settings["weeks_to_find_5_points"].get<double>());
+    }
+    ctx.out << ".\nA single week more than " << number_text(settings.value("band", 3.0)) << " sigma off the agreed share is mentioned on its own.\n";
+    if (settings["talked"].is_object()) {
+        const json& talked = settings["talked"];
+        ctx.out << "Last talked about: " << short_local(talked.value("at", "")) << ", " << talked.value("by", "");
+        if (!talked.value("note", "").empty()) ctx.out << " (\"" << talked.value("note", "") << "\")";
+        ctx.out << ".\n";
+    }
 }
 
 } // namespace
@@ -108,12 +151,15 @@ void setup_report(CLI::App& app, context& ctx) {
     balance_command->callback([balance, &ctx] { run_balance(*balance, ctx); });
 
     auto drift = std::make_shared<drift_options>();
-    CLI::App* drift_command = app.add_subcommand("drift", "Show or set how the report detects a slow drift (in points of share)");
-    drift_command->add_option("--slack", drift->slack, "weekly deviation tolerated, in points (default 2)")->check(CLI::Range(0.0, 99.0));
-    drift_command->add_option("--threshold", drift->threshold, "accumulated excess that raises the alert, in points (default 6)")
-        ->check(CLI::Range(0.1, 999.0));
+    CLI::App* drift_command = app.add_subcommand(
+        "drift", "Show or set how the report detects a slow drift, in units of the household's own weekly variation (sigma)");
+    drift_command->add_option("--slack", drift->slack, "weekly deviation tolerated as noise, in sigma (default 0.5)")->check(CLI::Range(0.0, 9.99));
+    drift_command->add_option("--threshold", drift->threshold, "accumulated excess that raises the alert, in sigma (default 4)")
+        ->check(CLI::Range(0.1, 49.9));
+    drift_command->add_flag("--talked", drift->talked, "we have talked about the current alert: start the detector again from this week");
+    drift_command->add_option("--note", drift->note, "a few words on what you agreed, with --talked");
     drift_command->add_flag("--json", drift->json_output, "print the settings as JSON");
-    drift_command->footer("Example: fairly drift --slack 2 --threshold 6\n");
+    drift_command->footer("Examples: fairly drift\n          fairly drift --slack 0.5 --threshold 4\n          fairly drift --talked --note \"we swap Tuesdays\"\n");
     drift_command->callback([drift, &ctx] { run_drift(*drift, ctx); });
 }
 
