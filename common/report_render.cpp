@@ -126,9 +126,11 @@ std::vector<std::string> observations(const json& report) {
         }
         said.push_back(sentence + ". It might be worth asking how it feels.");
     } else if (drift.value("learning", false) && total_points > 0) {
-        said.push_back("fairly is still getting to know how much this household's weeks vary (" + std::to_string(drift.value("weeks_learned", 0)) +
-                       " of " + std::to_string(drift.value("learning_weeks", 6)) +
-                       " weeks so far), so it does not speak of a drift yet.");
+        const int learned = drift.value("weeks_learned", 0), needed = drift.value("learning_weeks", 6);
+        said.push_back(learned == 0 ? "This is the household's first week with fairly: it needs " + std::to_string(needed) +
+                                          " weeks to learn how much the household's weeks vary before it speaks of a drift."
+                                    : "fairly is still learning how much this household's weeks vary (" + std::to_string(learned) + " of " +
+                                          std::to_string(needed) + " weeks so far), so it does not speak of a drift yet.");
     }
     if (drift.contains("talked") && drift["talked"].is_object()) {
         const json& talked = drift["talked"];

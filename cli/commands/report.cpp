@@ -97,6 +97,7 @@ void run_drift(const drift_options& options, context& ctx) {
     if (options.talked) params["talked"] = true;
     if (!options.note.empty()) params["note"] = options.note;
     if (ctx.default_member) params["default_member"] = *ctx.default_member;
+    params["reference_time"] = format_iso_utc(ctx.now());
     json settings = ctx.call("drift.set", params);
     if (options.json_output) return void(ctx.out << settings.dump(2) << '\n');
     if (options.talked) ctx.out << "Noted that you talked about it; the drift detector starts again from this week.\n";

@@ -155,7 +155,7 @@ void run_golden(const std::string& name) {
 
 TEST_CASE("golden: a steady 50/50 household raises no alert", "[golden]") { run_golden("steady_5050"); }
 TEST_CASE("golden: an agreed 60/40 kept to raises no alert (JSON)", "[golden]") { run_golden("agreed_6040"); }
-TEST_CASE("golden: a slow drift is caught weeks before the band alert", "[golden]") { run_golden("slow_drift"); }
+TEST_CASE("golden: a slow drift is caught before any single week stands out", "[golden]") { run_golden("slow_drift"); }
 TEST_CASE("golden: the week the clocks go back (Markdown)", "[golden]") { run_golden("dst_fall_back"); }
 TEST_CASE("golden: disputed events are left out and listed", "[golden]") { run_golden("disputed"); }
 TEST_CASE("golden: a night event across midnight and the week boundary (CSV)", "[golden]") { run_golden("night_across_week"); }
