@@ -435,8 +435,9 @@ json report_service::build(const json& params, const sys_seconds reference) {
     {
         store::statement_use query(record_.db().cached(
             "SELECT t.at_utc, t.note, coalesce(m.name, 'uid ' || t.uid) FROM drift_talk t LEFT JOIN member m ON m.id = t.member_id "
-            "WHERE t.at_utc <= ? ORDER BY t.at_utc DESC, t.id DESC LIMIT 1"));
-        query->bind(1, std::min(reference, day_start(trend_to, tz)).time_since_epoch().count());
+            "WHERE t.at_utc <= ?1 AND t.at_utc < ?2 ORDER BY t.at_utc DESC, t.id DESC LIMIT 1"));
+        // A talk counts once it has happened, and only for reports whose weeks it falls in or follows.
+        query->bind(1, reference.time_since_epoch().count()).bind(2, day_start(trend_to, tz).time_since_epoch().count());
         if (query->step()) {
             const sys_seconds at{seconds{query->int64(0)}};
             const std::int64_t week = week_day_of(at, house.load);
