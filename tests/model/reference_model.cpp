@@ -161,7 +161,7 @@ std::int64_t longest_free_minutes(span window, const std::vector<span>& busy) {
 
 // ---------------------------------------------------------------- drift
 
-/// One one-sided CUSUM: S = max(0, S + d - k), alert from S > h until S is back at 0.
+/// One one-sided CUSUM: S = max(0, S + z - k), alert from S > h until S is back at 0.
 struct cusum {
     std::size_t member;
     bool above;
@@ -185,7 +185,7 @@ sys_seconds parse_instant(std::string_view text) {
 }
 
 household read_household(const json& status, const json& kinds, const json& night, const json& events, const json& moved,
-                         const json& thanks, std::vector<turn> turns, int week_start) {
+                         const json& thanks, std::vector<turn> turns, int week_start, std::vector<sys_seconds> talks) {
     household home;
     home.tz = status.at("tz");
     home.week_start = week_start;
@@ -214,6 +214,7 @@ household read_household(const json& status, const json& kinds, const json& nigh
     for (const json& m : moved.at("moved")) home.moved_list.push_back({m.at("member"), m.at("impact"), parse_instant(m.at("at").get<std::string>())});
     for (const json& t : thanks.at("thanks")) home.thanks_list.push_back({t.at("from"), t.at("to"), t.at("note"), parse_instant(t.at("at").get<std::string>())});
     home.turns = std::move(turns);
+    home.talks = std::move(talks);
     return home;
 }
 
@@ -372,34 +373,81 @@ json report(const household& home, const period_request& asked) {
                                 {"points", per_member(home, t.points)}, {"hours", per_member(home, t.hours)},
                                 {"balance_hours", per_member(home, balances)}, {"balance_running_hours", per_member(home, running)}});
         if (cut) out["fragile"].push_back("cut weeks");
-        if (complete && t.all_points > 0) evidence.push_back({w, t});
     }
 
-    // The detector and the band, over the weeks that are evidence.
+    // The weeks that are evidence: from the week of the household's first
+    // entry to the trend's last week, each whole, over by the reference time
+    // (the week in progress is judged only once it ends) and with load.
+    if (first_entry && !trend_weeks.empty()) {
+        for (sys_days w = week_of_instant(home, zone, *first_entry); w <= trend_weeks.back(); w += days{7}) {
+            if (midnight(zone, w + days{7}) > asked.reference) break;
+            const tally t = load_in(home, events, week_span(w, false));
+            if (t.all_points > 0) evidence.push_back({w, t});
+        }
+    }
+    auto near = [](double a, double b) { return std::fabs(a - b) < 1e-9; };
+    auto deviation = [&](const judged_week& w, std::size_t m) { return share(w.load, m) - home.agreed[m]; };
+    // sigma from the first `count` evidence weeks: the mean moving range of
+    // each member's deviation between consecutive weeks with load, pooled over
+    // the members, / 1.128 x (1 + 1/sqrt(n)) with n ranges per member, at least
+    // 2 points; none until six weeks with load have been seen.
+    auto sigma_from = [&](std::size_t count) -> std::optional<double> {
+        if (count < static_cast<std::size_t>(home.learning_weeks)) return std::nullopt;
+        const std::size_t ranges = count - 1;
+        double sum = 0;
+        for (std::size_t m = 0; m < n; ++m) {
+            for (std::size_t j = 1; j < count; ++j) sum += std::fabs(deviation(evidence[j], m) - deviation(evidence[j - 1], m));
+        }
+        const double mean = sum / static_cast<double>(n * ranges);
+        const double sigma = mean / 1.128 * (1 + 1 / std::sqrt(static_cast<double>(ranges)));
+        return std::max(home.sigma_floor, sigma);
+    };
+
+    // Talked about: the chart starts again from the week of the latest talk at
+    // or before the reference time that lies before the trend's end.
+    std::optional<sys_seconds> latest_talk;
+    if (!trend_weeks.empty()) {
+        for (sys_seconds t : home.talks) {
+            if (t <= asked.reference && t < midnight(zone, trend_weeks.back() + days{7}) && (!latest_talk || t > *latest_talk)) latest_talk = t;
+        }
+    }
+    const sys_days restart = latest_talk ? week_of_instant(home, zone, *latest_talk) : sys_days{}; // from the start: 1970
+
+    // The detector: each evidence week judged, in order, against the sigma of
+    // the evidence weeks before it.
     std::vector<cusum> sums;
     for (std::size_t m = 0; m < n; ++m) {
         sums.push_back({m, true});
         sums.push_back({m, false});
     }
     json bands = json::array();
-    auto near = [](double a, double b) { return std::fabs(a - b) < 1e-9; };
-    for (const judged_week& w : evidence) {
-        for (cusum& c : sums) {
-            const double off = share(w.load, c.member) - home.agreed[c.member];
-            const double next = c.s + (c.above ? off : -off) - home.slack;
-            if (near(next, 0) || near(next, home.threshold)) out["fragile"].push_back("drift");
-            if (c.s == 0 && next > 0) c.since = w.week;
-            c.s = std::max(0.0, next);
-            if (c.s == 0) c.alert = false;
-            else if (c.s > home.threshold && !c.alert) {
-                c.alert = true;
-                c.detected = w.week;
+    const std::set<sys_days> in_trend(trend_weeks.begin(), trend_weeks.end());
+    std::optional<sys_days> last_judged;
+    for (std::size_t i = 0; i < evidence.size(); ++i) {
+        const judged_week& w = evidence[i];
+        const std::optional<double> sigma = sigma_from(i);
+        if (!sigma) continue; // still learning: not judged
+        last_judged = w.week;
+        if (w.week >= restart) {
+            for (cusum& c : sums) {
+                const double z = deviation(w, c.member) / *sigma;
+                const double next = c.s + (c.above ? z : -z) - home.slack;
+                if (near(next, 0) || near(next, home.threshold)) out["fragile"].push_back("drift");
+                if (c.s == 0 && next > 0) c.since = w.week;
+                c.s = std::max(0.0, next);
+                if (c.s == 0) c.alert = false;
+                else if (c.s > home.threshold && !c.alert) {
+                    c.alert = true;
+                    c.detected = w.week;
+                }
             }
         }
+        // The band: a trend week more than 3 sigma off the agreed share.
+        if (!in_trend.count(w.week)) continue;
         for (std::size_t m = 0; m < n; ++m) {
-            const double off = std::fabs(share(w.load, m) - home.agreed[m]);
-            if (near(off, home.band)) out["fragile"].push_back("band_alerts");
-            if (off > home.band) {
+            const double off = std::fabs(deviation(w, m));
+            if (near(off, home.band * *sigma)) out["fragile"].push_back("band_alerts");
+            if (off > home.band * *sigma) {
                 bands.push_back({{"week", day_text(w.week)}, {"member", home.members[m]}, {"share", share(w.load, m)}, {"agreed_share", home.agreed[m]}});
             }
         }
@@ -412,11 +460,13 @@ json report(const household& home, const period_request& asked) {
         if (!c.alert) continue;
         if (!finding || c.s > finding->s + 1e-9 || (near(c.s, finding->s) && c.above && !finding->above)) finding = &c;
     }
+    const std::optional<double> sigma_now = sigma_from(evidence.size());
     json drift{{"alert", finding != nullptr}, {"member", nullptr}, {"direction", nullptr}, {"since", nullptr}, {"detected", nullptr}};
     if (finding) {
+        // The member's share over the weeks from `since` to the last week judged.
         double mine = 0, all = 0;
         for (const judged_week& w : evidence) {
-            if (w.week < finding->since) continue;
+            if (w.week < finding->since || w.week > *last_judged) continue;
             mine += w.load.points[finding->member];
             all += w.load.all_points;
         }
@@ -424,6 +474,13 @@ json report(const household& home, const period_request& asked) {
                  {"since", day_text(finding->since)}, {"detected", day_text(finding->detected)}, {"excess", finding->s},
                  {"share_since", all > 0 ? mine / all : 0.0}};
     }
+    drift["learning"] = !sigma_now.has_value();
+    drift["weeks_learned"] = evidence.size();
+    drift["learning_weeks"] = home.learning_weeks;
+    drift["sigma"] = sigma_now ? json(*sigma_now) : json(nullptr);
+    drift["slack"] = home.slack;
+    drift["threshold"] = home.threshold;
+    drift["talked"] = latest_talk ? json{{"from", day_text(restart)}} : json(nullptr);
     out["drift"] = drift;
     return out;
 }

@@ -2,8 +2,9 @@
 /// A deliberately naive reference model of the weekly report, written from
 /// docs/fairness.md and nothing else: it shares no code with common/ or
 /// daemon/, reads only what a user can see (the JSON of events.list,
-/// kinds.list, status, night.get, moved.list, thanks.list, and the turns the
-/// test took), and recomputes every figure by walking minutes and local days.
+/// kinds.list, status, night.get, moved.list, thanks.list, and the turns and
+/// drift talks the test took), and recomputes every figure by walking minutes
+/// and local days.
 /// Test-only: slow on purpose, so that it is obviously right.
 #include <date/date.h>
 #include <nlohmann/json.hpp>
@@ -47,18 +48,23 @@ struct household {
     std::vector<double> agreed;          ///< fractions, same order
     int night_from = 22 * 60, night_to = 6 * 60; ///< minutes of the local day
     double multiplier = 1.5;
-    double slack = 0.02, threshold = 0.06, band = 0.15;
+    /// The drift detector, in units of the household's own weekly variation (sigma).
+    double slack = 0.5, threshold = 4, band = 3;
+    int learning_weeks = 6;      ///< weeks with load before there is a sigma
+    double sigma_floor = 0.02;   ///< "at least 2 points"
     std::map<std::string, kind> kinds;
     std::vector<event> events;
     std::vector<moved> moved_list;
     std::vector<thanks> thanks_list;
     std::vector<turn> turns;
+    std::vector<sys_seconds> talks;      ///< when the household said it talked about the drift (drift.set talked)
 };
 
 /// The household as the user sees it: the replies of status, kinds.list,
 /// night.get, events.list {since 1970, all}, moved.list and thanks.list.
 household read_household(const json& status, const json& kinds, const json& night, const json& events,
-                         const json& moved, const json& thanks, std::vector<turn> turns, int week_start);
+                         const json& moved, const json& thanks, std::vector<turn> turns, int week_start,
+                         std::vector<sys_seconds> talks = {});
 
 /// What a report is asked for.
 struct period_request {

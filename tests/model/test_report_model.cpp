@@ -1,7 +1,11 @@
 // The weekly report against the reference model (tests/model/reference_model),
 // over generated households: each household comes from one seed, is written
 // through the real request handler in-process, and every report figure is
-// checked against the model's.
+// checked against the model's. About a third of the households are long (8 to
+// 20 weeks of a few events a week, steady like clockwork, steady at random, or
+// with one member drifting) so that the calibrated drift detector gets past
+// learning, alerts, flags bands and, after an alert, is told the household
+// talked about it (drift.set talked).
 //
 //   FAIRLY_MODEL_HOUSEHOLDS=N   how many households (default 2000)
 //   FAIRLY_MODEL_SEED=N         replay one household, printing every mismatch
@@ -46,6 +50,14 @@ std::string iso_local(sys_seconds t, const date::time_zone* zone) {
 }
 
 std::string day_text(sys_days day) { return date::format("%F", day); }
+
+/// How the daemon labels a household week (not in the doc; read off its trend):
+/// the ISO week of the week's fourth day, "2026-W47".
+std::string week_label(const std::string& from) {
+    int y = 0, m = 0, d = 0;
+    std::sscanf(from.c_str(), "%d-%d-%d", &y, &m, &d);
+    return date::format("%G-W%V", sys_days{date::year{y} / m / d} + days{3});
+}
 
 // ---------------------------------------------------------------- comparing
 
@@ -102,7 +114,21 @@ const json* field(const json& object, const std::string& key) {
     return it == object.end() ? nullptr : &*it;
 }
 
+/// What the generated households exercised of the drift detector, over the whole run.
+struct drift_coverage {
+    std::size_t reports = 0, calibrated = 0, fragile = 0, alerts = 0, bands = 0, restarted = 0, alerts_after_talk = 0, talks = 0;
+} coverage;
+
 void compare_report(findings& out, const json& want, const json& got, const std::string& asked) {
+    const json& model_drift = want["drift"];
+    ++coverage.reports;
+    coverage.calibrated += model_drift["learning"] == false;
+    coverage.alerts += model_drift["alert"] == true;
+    coverage.fragile += std::count(want["fragile"].begin(), want["fragile"].end(), "drift") > 0 ||
+                        std::count(want["fragile"].begin(), want["fragile"].end(), "band_alerts") > 0;
+    coverage.bands += !want["band_alerts"].empty();
+    coverage.restarted += !model_drift["talked"].is_null();
+    coverage.alerts_after_talk += !model_drift["talked"].is_null() && model_drift["alert"] == true;
     const std::string at = "[" + asked + "] ";
     const json* period = field(got, "period");
     for (const char* key : {"from", "to"}) {
@@ -133,6 +159,12 @@ void compare_report(findings& out, const json& want, const json& got, const std:
         for (const json& w : *weeks) {
             trend[w.value("from", "")] = &w;
             label_to_day[w.value("week", "")] = w.value("from", "");
+            // The label of a week that is not in the trend (a drift that began
+            // before it) is read by the same rule, checked here on every week shown.
+            if (!w.value("from", "").empty() && w.value("week", "") != week_label(w.value("from", ""))) {
+                out.add("trend.week label", at + "week from " + w.value("from", "") + " is labelled " + w.value("week", "") + ", not " +
+                                                week_label(w.value("from", "")));
+            }
         }
     }
     std::set<std::string> expected_weeks;
@@ -158,10 +190,33 @@ void compare_report(findings& out, const json& want, const json& got, const std:
         auto it = label_to_day.find(label->get<std::string>());
         return it == label_to_day.end() ? json(label->get<std::string>() + " (not in the trend)") : json(it->second);
     };
+    // The model's week as the daemon would name it: by its first day when the trend shows it, else by its label.
+    auto as_shown = [&](const json& day) -> json {
+        if (!day.is_string()) return day;
+        for (const auto& [label, from] : label_to_day) {
+            if (from == day.get<std::string>()) return day;
+        }
+        return json(week_label(day.get<std::string>()) + " (not in the trend)");
+    };
     auto text = [](const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); };
     const std::set<std::string> fragile = want["fragile"];
     const std::string judged = fragile.count("cut weeks") ? "(cut weeks)" : "";
 
+    if (const json* theirs = field(got, "drift")) {
+        // What the detector knows of the household: no rounding edge here.
+        const json& d = want["drift"];
+        compare(out, "drift.learning", at + "drift.learning", d["learning"], field(*theirs, "learning"), 0);
+        compare(out, "drift.weeks_learned", at + "drift.weeks_learned", d["weeks_learned"], field(*theirs, "weeks_learned"), 0);
+        compare(out, "drift.learning_weeks", at + "drift.learning_weeks", d["learning_weeks"], field(*theirs, "learning_weeks"), 0);
+        compare(out, "drift.sigma", at + "drift.sigma", d["sigma"], field(*theirs, "sigma"), 0.00006); // rounded to 4 decimals
+        for (const char* key : {"slack", "threshold"}) compare(out, std::string("drift.") + key, at + "drift." + key, d[key], field(*theirs, key), 1e-9);
+        const json* talked = field(*theirs, "talked");
+        if (!talked || d["talked"].is_null() != talked->is_null()) {
+            out.add("drift.talked", at + "drift.talked: daemon " + (talked ? talked->dump() : std::string("missing")) + ", model " + d["talked"].dump());
+        } else if (!talked->is_null() && talked->value("week", "") != week_label(d["talked"]["from"])) {
+            out.add("drift.talked", at + "drift.talked.week: daemon " + talked->dump() + ", model " + d["talked"].dump());
+        }
+    }
     if (!fragile.count("drift")) {
         const json& d = want["drift"];
         const json* theirs = field(got, "drift");
@@ -174,7 +229,7 @@ void compare_report(findings& out, const json& want, const json& got, const std:
                 }
                 for (const char* key : {"since", "detected"}) {
                     const json day = day_of_label(field(*theirs, key));
-                    compare(out, "drift" + judged + "." + key, at + "drift." + key, d[key], &day, 0);
+                    compare(out, "drift" + judged + "." + key, at + "drift." + key, as_shown(d[key]), &day, 0);
                 }
             }
         }
@@ -248,8 +303,17 @@ private:
     std::string at_text(sys_seconds t) { return chance(0.5) ? iso_local(t, zone_) : iso_utc(t); }
     void schedule(sys_seconds at, std::function<void()> run) { actions_.push_back({at, static_cast<int>(actions_.size()), std::move(run)}); }
 
+    /// An event whose member, start, kind and length are given (the long households' weeks).
+    struct planned {
+        std::size_t member;
+        sys_seconds start;
+        std::string kind;
+        int length;
+    };
     void set_up();
-    void plan_event();
+    void plan_event(std::optional<planned> fixed = std::nullopt);
+    void plan_weeks();
+    void maybe_talk(sys_seconds reference);
     void plan_extras();
     void checkpoint(sys_seconds reference);
     sys_seconds event_start();
@@ -272,6 +336,9 @@ private:
     std::vector<action> actions_;
     std::vector<fairly::model::turn> turns_;
     std::set<sys_seconds> turn_times_;
+    bool long_ = false;                       ///< 8 to 20 weeks of steady or drifting load: the calibrated detector
+    std::vector<int> agreed_;                 ///< the split, in percent
+    std::vector<sys_seconds> talks_;          ///< drift.set talked, as the daemon took them
 };
 
 void household_run::set_up() {
@@ -295,7 +362,13 @@ void household_run::set_up() {
     for (std::size_t i = 0; i < members_.size(); ++i) {
         const int mine = i + 1 == members_.size() ? left : (chance(0.5) ? 100 / static_cast<int>(members_.size()) : uniform(10, left / 2));
         split[members_[i]] = mine;
+        agreed_.push_back(mine);
         left -= mine;
+    }
+    long_ = chance(0.3);
+    if (long_) {
+        end_ = begin_ + days{uniform(56, 140)};
+        now_ = end_ + days{2};
     }
     must("init", {{"members", members_}, {"tz", tz}, {"split", split}, {"week_start", week_start_}});
     for (std::size_t i = 0; i < members_.size(); ++i) must("member.add", {{"name", members_[i]}, {"unix_uid", first_uid + static_cast<std::int64_t>(i)}});
@@ -353,12 +426,12 @@ sys_seconds household_run::event_start() {
     return local_at(day, uniform(6 * 60, 22 * 60));
 }
 
-void household_run::plan_event() {
-    const std::size_t member = static_cast<std::size_t>(uniform(0, static_cast<int>(members_.size()) - 1));
-    const std::string kind = chance(0.25) ? std::string("night-feed") : pick(kinds_);
-    const sys_seconds start = std::clamp(event_start(), begin_, end_);
-    const bool instant = chance(0.25);
-    const int length = chance(0.1) ? uniform(180, 600) : uniform(5, 120);
+void household_run::plan_event(std::optional<planned> fixed) {
+    const std::size_t member = fixed ? fixed->member : static_cast<std::size_t>(uniform(0, static_cast<int>(members_.size()) - 1));
+    const std::string kind = fixed ? fixed->kind : chance(0.25) ? std::string("night-feed") : pick(kinds_);
+    const sys_seconds start = fixed ? fixed->start : std::clamp(event_start(), begin_, end_);
+    const bool instant = !fixed && chance(0.25);
+    const int length = fixed ? fixed->length : chance(0.1) ? uniform(180, 600) : uniform(5, 120);
     const sys_seconds reference = start + minutes{(instant ? 0 : length) + uniform(0, 600)};
 
     json params{{"kind", kind}, {"at", at_text(start)}, {"reference_time", iso_utc(reference)}};
@@ -513,7 +586,7 @@ void household_run::checkpoint(sys_seconds reference) {
     const fairly::model::household home = fairly::model::read_household(
         status, must("kinds.list", json::object()), must("night.get", json::object()), everything,
         must("moved.list", {{"since", "1970-01-01"}, {"reference_time", ref}}), must("thanks.list", {{"since", "1970-01-01"}, {"reference_time", ref}}),
-        turns_, week_start_);
+        turns_, week_start_, talks_);
 
     for (int i = uniform(1, 2); i > 0; --i) {
         period_request asked;
@@ -579,12 +652,74 @@ void household_run::checkpoint(sys_seconds reference) {
     }
 }
 
+/// A long household's weeks: a few events a week, each member's chance of
+/// doing one their agreed share, steady (like clockwork or at random) or with
+/// one member taking a little more each week from some week on.
+void household_run::plan_weeks() {
+    const int profile = uniform(0, 2); // 0 clockwork, 1 steady at random, 2 drifting
+    const std::size_t drifter = static_cast<std::size_t>(uniform(0, static_cast<int>(members_.size()) - 1));
+    const int drift_from = uniform(2, 12);
+    const double step = uniform(2, 10) / 100.0 * (chance(0.3) ? -1 : 1); // per week
+    // One steady kind of one length makes a share close to a count of events.
+    const std::string usual = pick(std::vector<std::string>{"cooking", "school-run", "cooking"});
+    const int usual_length = uniform(2, 8) * 15;
+    int week = 0;
+    for (sys_seconds w = begin_; w < end_; w += days{7}, ++week) {
+        std::vector<double> chance_of(members_.size());
+        for (std::size_t m = 0; m < members_.size(); ++m) chance_of[m] = agreed_[m] / 100.0;
+        if (profile == 2 && week >= drift_from) {
+            const double moved = std::clamp(step * (week - drift_from + 1), -chance_of[drifter], 1 - chance_of[drifter]);
+            const double others = 1 - chance_of[drifter];
+            for (std::size_t m = 0; m < members_.size(); ++m) {
+                chance_of[m] = m == drifter ? chance_of[m] + moved : (others > 0 ? chance_of[m] * (1 - moved / others) : 0);
+            }
+        }
+        const int events = profile == 0 ? 10 : uniform(4, 10);
+        std::vector<std::size_t> who;
+        if (profile == 0) {
+            // Clockwork: the same members every week, in their agreed parts; sometimes a week is off by one.
+            for (std::size_t m = 0; m < members_.size(); ++m) {
+                for (int i = static_cast<int>(std::lround(chance_of[m] * events)); i > 0; --i) who.push_back(m);
+            }
+            if (!who.empty() && chance(0.15)) who[static_cast<std::size_t>(uniform(0, static_cast<int>(who.size()) - 1))] = drifter;
+        } else {
+            std::discrete_distribution<std::size_t> draw(chance_of.begin(), chance_of.end());
+            for (int i = 0; i < events; ++i) who.push_back(draw(rng_));
+        }
+        for (std::size_t m : who) {
+            const sys_seconds start = std::min(minute_of(w + minutes{uniform(0, 7 * 24 * 60 - 1)}), end_);
+            if (chance(0.85)) plan_event(planned{m, start, usual, usual_length});
+            else plan_event(planned{m, start, pick(kinds_), uniform(5, 120)});
+        }
+    }
+}
+
+/// After a report that shows an alert this week, the household sometimes says
+/// it talked about it: the chart starts again from this week.
+void household_run::maybe_talk(sys_seconds reference) {
+    if (!long_ || !chance(0.5)) return;
+    const std::string ref = iso_utc(reference);
+    const json now = must("report", {{"reference_time", ref}});
+    if (now.is_null()) return;
+    const bool alert = now["drift"].value("alert", false);
+    if (!alert && !chance(0.2)) return;
+    const json reply = call("drift.set", {{"talked", true}, {"note", "we swap Tuesdays"}, {"reference_time", ref}});
+    if (!reply.contains("result")) {
+        if (alert) out_.add("refused: drift.set talked", "drift.set talked at " + ref + " with an alert this week -> " + reply.dump());
+        return;
+    }
+    if (!alert) out_.add("accepted: drift.set talked without an alert", "drift.set talked at " + ref + " -> " + reply.dump());
+    talks_.push_back(reference);
+    ++coverage.talks;
+}
+
 findings household_run::run() {
     set_up();
-    for (int i = uniform(15, 40); i > 0; --i) plan_event();
+    if (long_) plan_weeks();
+    for (int i = long_ ? uniform(0, 10) : uniform(15, 40); i > 0; --i) plan_event();
     plan_extras();
     // Reports mid-week, at week ends (the instant a week is over) and after the history.
-    for (int i = uniform(2, 3); i > 0; --i) {
+    for (int i = long_ ? uniform(3, 6) : uniform(2, 3); i > 0; --i) {
         sys_seconds at = random_time();
         if (chance(0.4)) {
             sys_days day = date::floor<days>(zone_->to_local(at)).time_since_epoch() + sys_days{};
@@ -592,7 +727,10 @@ findings household_run::run() {
             const auto local = date::local_seconds{day.time_since_epoch()};
             at = sys_seconds{local.time_since_epoch() - zone_->get_info(local).first.offset};
         }
-        schedule(at, [=, this] { checkpoint(at); });
+        schedule(at, [=, this] {
+            checkpoint(at);
+            maybe_talk(at);
+        });
     }
     schedule(end_ + days{3}, [this] { checkpoint(end_ + days{3}); });
     std::stable_sort(actions_.begin(), actions_.end(), [](const action& a, const action& b) { return a.at < b.at; });
@@ -647,8 +785,60 @@ TEST_CASE("the weekly report matches the reference model written from docs/fairn
     }
     const double elapsed = duration<double>(steady_clock::now() - started).count();
     std::cout << "report model: " << (last - first + 1) << " households in " << elapsed << " s, " << failing << " with mismatches\n";
+    std::cout << "  drift exercised: " << coverage.reports << " reports, " << coverage.calibrated << " past learning, " << coverage.alerts
+              << " with an alert, " << coverage.bands << " with band alerts, " << coverage.fragile
+              << " not compared (a finding within rounding of a threshold); " << coverage.talks << " talks, " << coverage.restarted
+              << " reports after one (" << coverage.alerts_after_talk << " with an alert again)\n";
     for (const auto& [figure, c] : classes) {
         std::cout << "  " << figure << ": " << c.households << " households, e.g. FAIRLY_MODEL_SEED=" << c.seed << ": " << c.example << "\n";
     }
     CHECK(failing == 0);
+}
+
+TEST_CASE("the model's detector reproduces the worked example of docs/fairness.md", "[model]") {
+    // Agreed 50/50; sam's weekly share in points (one event each, 1 point a minute).
+    fairly::model::household home;
+    home.tz = "UTC";
+    home.members = {"alex", "sam"};
+    home.agreed = {0.5, 0.5};
+    home.kinds["x"] = fairly::model::kind{"household", 0, 60, 0, false};
+    const std::vector<int> sam{50, 53, 48, 51, 49, 52, 47, 50, 53, 55, 57, 59, 61};
+    const date::sys_days first = date::sys_days{date::year{2026} / 1 / 5}; // a Monday: "W01"
+    std::int64_t id = 0;
+    for (std::size_t w = 0; w < sam.size(); ++w) {
+        const std::chrono::sys_seconds noon = first + date::days{7 * static_cast<int>(w)} + std::chrono::hours{12};
+        home.events.push_back({++id, "sam", "x", "did", "active", std::nullopt, noon, noon + std::chrono::minutes{sam[w]}});
+        home.events.push_back({++id, "alex", "x", "did", "active", std::nullopt, noon + std::chrono::hours{2}, noon + std::chrono::hours{2} + std::chrono::minutes{100 - sam[w]}});
+    }
+    auto week = [&](int n) { return day_text(first + date::days{7 * (n - 1)}); };
+    auto report_of = [&](int last_week) {
+        period_request asked;
+        asked.week_of = first + date::days{7 * (last_week - 1)};
+        asked.reference = first + date::days{7 * last_week} + std::chrono::hours{1};
+        return fairly::model::report(home, asked);
+    };
+    const json w11 = report_of(11), w12 = report_of(12), w13 = report_of(13);
+    CHECK(report_of(5)["drift"]["learning"] == true);
+    CHECK(report_of(5)["drift"]["weeks_learned"] == 5);
+    CHECK(report_of(5)["drift"]["sigma"].is_null());
+    CHECK(report_of(6)["drift"]["learning"] == false);                                // six weeks seen: W07 is judged
+    CHECK(std::fabs(report_of(6)["drift"]["sigma"].get<double>() - 0.0411) < 0.0001); // known before W07: 4.11
+    // "sigma known before" W07..W13, from the table.
+    const std::vector<double> before{4.11, 4.37, 4.19, 4.05, 3.81, 3.62, 3.46};
+    for (int w = 7; w <= 13; ++w) {
+        INFO("sigma known before W" << w);
+        CHECK(std::fabs(report_of(w - 1)["drift"]["sigma"].get<double>() * 100 - before[static_cast<std::size_t>(w - 7)]) < 0.006);
+    }
+    CHECK(w11["drift"]["alert"] == false);
+    CHECK(w11["band_alerts"].empty());
+    CHECK(w12["drift"]["alert"] == true);
+    CHECK(w12["drift"]["member"] == "sam");
+    CHECK(w12["drift"]["direction"] == "above");
+    CHECK(w12["drift"]["since"] == week(9));
+    CHECK(w12["drift"]["detected"] == week(12));
+    CHECK(std::fabs(w12["drift"]["excess"].get<double>() - 4.28) < 0.01);
+    CHECK(w12["band_alerts"].empty());
+    CHECK(std::fabs(w13["drift"]["excess"].get<double>() - 6.95) < 0.01);
+    REQUIRE(w13["band_alerts"].size() == 2); // sam 11 points above, alex 11 below
+    CHECK(w13["band_alerts"][0]["week"] == week(13));
 }
