@@ -100,6 +100,67 @@ thanks_request read_thanks(const json& params) {
                           note_param(params).value_or("")};
 }
 
+init_request read_init(const json& params) {
+    init_request request;
+    request.tz = required_string(params, "tz");
+    const json* members = find(params, "members");
+    if (!members || !members->is_array()) bad_param("members", "give at least one member name");
+    for (const json& name : *members) {
+        if (!name.is_string()) bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+        request.members.push_back(name.get<std::string>());
+    }
+    if (const json* given = find(params, "split")) {
+        if (!given->is_object()) bad_param("split", "expected an object of member: percent");
+        request.split.emplace();
+        for (const auto& [name, share] : given->items()) {
+            if (!share.is_number()) bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
+            request.split->emplace_back(name, share.get<double>());
+        }
+    }
+    request.week_start = optional_integer(params, "week_start").value_or(1);
+    return request;
+}
+
+member_request read_member(const json& params) {
+    member_request request;
+    request.name = required_string(params, "name");
+    request.unix_uid = optional_integer(params, "unix_uid");
+    request.unix_user = optional_string(params, "unix_user");
+    if (const json* share = find(params, "share")) {
+        if (!share->is_number()) bad_param("share", "a percent from 0 to 100");
+        request.share = share->get<double>();
+    }
+    return request;
+}
+
+kind_request read_kind(const json& params) {
+    kind_request request;
+    request.name = required_string(params, "name");
+    request.category = optional_string(params, "category");
+    request.default_for = optional_string(params, "default_for");
+    request.points = optional_number(params, "points");
+    request.per_hour = optional_number(params, "per_hour");
+    if (const json* night = find(params, "night")) {
+        if (!night->is_boolean()) bad_param("night", "expected true or false");
+        request.night = night->get<bool>();
+    }
+    return request;
+}
+
+night_request read_night(const json& params) {
+    return night_request{optional_string(params, "from"), optional_string(params, "to"), optional_number(params, "multiplier")};
+}
+
+report_request read_report(const json& params) {
+    return report_request{optional_string(params, "week"), optional_string(params, "last"), optional_string(params, "from"),
+                          optional_string(params, "to"), optional_integer(params, "trend_weeks")};
+}
+
+drift_request read_drift(const json& params) {
+    return drift_request{optional_number(params, "slack"), optional_number(params, "threshold"), optional_bool(params, "talked"),
+                         note_param(params).value_or("")};
+}
+
 events_query read_events_query(const json& params) {
     return events_query{optional_string(params, "since"), optional_string(params, "until"), optional_string(params, "member"),
                         optional_string(params, "kind"), optional_bool(params, "all"),
@@ -145,8 +206,12 @@ struct method_entry {
 const method_entry* find_method(std::string_view method) {
     static const std::map<std::string_view, method_entry> methods{
         {"status", {access::reads, FAIRLY_SERVICE(vocabulary, status)}},
-        {"init", {access::writes, FAIRLY_SERVICE(vocabulary, init)}},
-        {"member.add", {access::writes, FAIRLY_SERVICE(vocabulary, member_add)}},
+        {"init", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.init(read_init(p), c);
+         }}},
+        {"member.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.member_add(read_member(p), c);
+         }}},
         {"event.log", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              const log_request request = read_log(p);
              if (request.brief) {
@@ -186,11 +251,17 @@ const method_entry* find_method(std::string_view method) {
              return event_reply(r, s.events.review(read_review(p, "disputed"), c));
          }}},
         {"kinds.list", {access::reads, FAIRLY_SERVICE(vocabulary, kinds_list)}},
-        {"kind.add", {access::writes, FAIRLY_SERVICE(vocabulary, kind_add)}},
-        {"kind.edit", {access::writes, FAIRLY_SERVICE(vocabulary, kind_edit)}},
+        {"kind.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.kind_add(read_kind(p), c);
+         }}},
+        {"kind.edit", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.kind_edit(read_kind(p), c);
+         }}},
         {"kind.history", {access::reads, FAIRLY_SERVICE(vocabulary, kind_history)}},
         {"night.get", {access::reads, FAIRLY_SERVICE(vocabulary, night_get)}},
-        {"night.set", {access::writes, FAIRLY_SERVICE(vocabulary, night_set)}},
+        {"night.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.night_set(read_night(p), c);
+         }}},
         {"moved.log", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.vocabulary.moved_log(read_moved(p), c);
          }}},
@@ -203,9 +274,15 @@ const method_entry* find_method(std::string_view method) {
              return s.vocabulary.thanks_give(read_thanks(p), c);
          }}},
         {"thanks.list", {access::reads, FAIRLY_SERVICE(vocabulary, thanks_list)}},
-        {"report", {access::reads, FAIRLY_SERVICE(reports, report)}},
-        {"balance", {access::reads, FAIRLY_SERVICE(reports, balance)}},
-        {"drift.set", {access::writes, FAIRLY_SERVICE(reports, drift_set)}},
+        {"report", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.reports.report(read_report(p), c);
+         }}},
+        {"balance", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.reports.balance(read_report(p), c);
+         }}},
+        {"drift.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.reports.drift_set(read_drift(p), c);
+         }}},
         {"protect.set", {access::writes, FAIRLY_SERVICE(protected_time, protect_set)}},
         {"protect.list", {access::reads, FAIRLY_SERVICE(protected_time, protect_list)}},
         {"slot.add", {access::writes, FAIRLY_SERVICE(protected_time, slot_add)}},

@@ -371,13 +371,31 @@ std::int64_t household_record::insert_member(const std::string& name, std::optio
     return db_.last_insert_rowid();
 }
 
-std::int64_t household_record::insert_kind(const kind_row& row) {
+namespace {
+
+void check_kind(const household_record::kind_row& row) {
     if (!is_valid_name(row.name)) bad_param("name", "a kind's name is 1-40 letters, digits, '.', '_' or '-'");
     if (!is_category(row.category)) {
         bad_param("category", "\"" + row.category + "\" is not a category; use care, household, logistics, thinking, career or protected");
     }
-    if (!(row.points >= 0 && row.points <= 1000 && row.per_hour >= 0 && row.per_hour <= 1000)) bad_param("points", "a weight from 0 to 1000");
+    if (!(row.points >= 0 && row.points <= 1000)) bad_param("points", "a weight from 0 to 1000");
+    if (!(row.per_hour >= 0 && row.per_hour <= 1000)) bad_param("per_hour", "a weight from 0 to 1000");
     if (row.default_seconds < 0 || row.default_seconds > 7 * 86400) bad_param("default_for", "a usual length from 0 to a week");
+}
+
+} // namespace
+
+void household_record::update_kind(const kind_row& row) {
+    check_kind(row);
+    store::statement_use update(db_.cached(
+        "UPDATE kind SET category = ?, points = ?, points_per_hour = ?, default_seconds = ?, night_applies = ? WHERE name = ?"));
+    update->bind(1, row.category).bind(2, row.points).bind(3, row.per_hour).bind(4, row.default_seconds).bind(5, row.night ? 1 : 0)
+        .bind(6, row.name).step();
+    forget();
+}
+
+std::int64_t household_record::insert_kind(const kind_row& row) {
+    check_kind(row);
     store::statement_use insert(db_.cached(
         "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, row.name).bind(2, row.category).bind(3, row.points).bind(4, row.per_hour).bind(5, row.default_seconds)

@@ -181,6 +181,8 @@ public:
     };
     /// A new kind, its name, category, weights and usual length checked.
     std::int64_t insert_kind(const kind_row& row);
+    /// Changes a kind's category, weights and usual length, checked as a new one is.
+    void update_kind(const kind_row& row);
     std::int64_t insert_timer(const std::string& uuid, std::int64_t member, std::int64_t kind, std::int64_t start, const std::string& role,
                               const std::string& note, std::int64_t uid, std::int64_t created);
     void remove_timer(std::int64_t id);

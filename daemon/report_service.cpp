@@ -106,21 +106,20 @@ double round_to(double value, double step) {
 
 } // namespace
 
-json report_service::report(const json& params, const request_context& ctx) {
+json report_service::report(const report_request& request, const request_context& ctx) {
     record_.require_access(ctx);
-    return build(params, ctx.reference);
+    return build(request, ctx.reference);
 }
 
-json report_service::balance(const json& params, const request_context& ctx) {
+json report_service::balance(report_request request, const request_context& ctx) {
     record_.require_access(ctx);
-    json period = params;
-    if (!period.contains("last")) period["last"] = "4w";
-    return build(period, ctx.reference);
+    if (!request.last) request.last = "4w";
+    return build(request, ctx.reference);
 }
 
-json report_service::weekly(std::chrono::sys_seconds reference) { return build(json::object(), reference); }
+json report_service::weekly(std::chrono::sys_seconds reference) { return build(report_request{}, reference); }
 
-json report_service::build(const json& params, const sys_seconds reference) {
+json report_service::build(const report_request& asked, const sys_seconds reference) {
     const household_info& house = record_.household();
     record_.book().flush(house.load); // what this round changed counts in the report too
     const std::string& tz = house.tz;
@@ -129,10 +128,10 @@ json report_service::build(const json& params, const sys_seconds reference) {
     // ---- validate: the period [from_day, to_day) in local days, and the trend weeks
     std::int64_t from_day = this_week, to_day = this_week + 7;
     int trend_weeks = default_trend_weeks;
-    auto week = optional_string(params, "week");
-    auto last = optional_string(params, "last");
-    auto from = optional_string(params, "from");
-    auto to = optional_string(params, "to");
+    const auto& week = asked.week;
+    const auto& last = asked.last;
+    const auto& from = asked.from;
+    const auto& to = asked.to;
     if ((week ? 1 : 0) + (last ? 1 : 0) + (from || to ? 1 : 0) > 1) bad_param("week", "give one of --week, --last or --from/--to");
     auto day_of = [&](const std::string& text, const char* field) {
         return local_date_of(checked_input([&] { return resolve_time(parse_time_expr(text, field), reference, tz, field); }), tz)
@@ -165,7 +164,7 @@ json report_service::build(const json& params, const sys_seconds reference) {
         trend_to = week_day_of(day_start(to_day - 1, tz), house.load) + 7;
     }
     if (trend_to == 0) {
-        if (auto weeks = optional_integer(params, "trend_weeks")) {
+        if (const auto weeks = asked.trend_weeks) {
             if (*weeks < 0 || *weeks > longest_report_weeks) bad_param("trend_weeks", "0 to " + std::to_string(longest_report_weeks));
             trend_weeks = static_cast<int>(*weeks);
         }
@@ -520,12 +519,12 @@ json report_service::build(const json& params, const sys_seconds reference) {
     };
 }
 
-json report_service::drift_set(const json& params, const request_context& ctx) {
+json report_service::drift_set(const drift_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& before = record_.household();
     const double old_slack = before.drift.slack, old_threshold = before.drift.threshold;
-    const auto slack = optional_number(params, "slack");
-    const auto threshold = optional_number(params, "threshold");
+    const auto& slack = request.slack;
+    const auto& threshold = request.threshold;
     if (slack || threshold) {
         household_record::check_drift(slack.value_or(old_slack), threshold.value_or(old_threshold));
         store::statement_use update(record_.db().cached(
@@ -538,12 +537,12 @@ json report_service::drift_set(const json& params, const request_context& ctx) {
                                json{{"slack", after.drift.slack}, {"threshold", after.drift.threshold}}, ctx);
         }
     }
-    if (optional_bool(params, "talked")) {
-        const json now = build(json::object(), ctx.reference);
+    if (request.talked) {
+        const json now = build(report_request{}, ctx.reference);
         if (!now["drift"].value("alert", false)) {
             throw rpc_error(error_code::conflict, "there is no drift alert this week to have talked about; `fairly report` shows the weeks");
         }
-        const std::string note = note_param(params).value_or("");
+        const std::string& note = request.note;
         record_.insert_talk(ctx.reference.time_since_epoch().count(), note, household_record::logger(ctx, std::nullopt), ctx.who.uid,
                             record_.now_utc());
         record_.log_change("drift", "talked", nullptr,
@@ -551,7 +550,7 @@ json report_service::drift_set(const json& params, const request_context& ctx) {
                            ctx);
     }
     const household_info& house = record_.household();
-    const json weekly = build(json::object(), ctx.reference);
+    const json weekly = build(report_request{}, ctx.reference);
     const json& drift = weekly["drift"];
     json result{{"slack", house.drift.slack},
                 {"threshold", house.drift.threshold},

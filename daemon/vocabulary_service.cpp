@@ -38,20 +38,6 @@ json kind_row(store::statement& row) {
 constexpr std::string_view kind_select =
     "SELECT name, category, points, points_per_hour, default_seconds, night_applies FROM kind WHERE name = ?";
 
-double weight_param(const json& params, const char* field, double fallback) {
-    auto value = optional_number(params, field);
-    if (!value) return fallback;
-    if (*value < 0 || *value > 1000) bad_param(field, "a weight from 0 to 1000");
-    return *value;
-}
-
-std::string category_param(const json& params, std::string fallback) {
-    auto category = optional_string(params, "category");
-    if (!category) return fallback;
-    if (!is_category(*category)) bad_param("category", "\"" + *category + "\" is not a category; use care, household, logistics, thinking, career or protected");
-    return *category;
-}
-
 std::string thing_param(const json& params) {
     const std::string thing = required_string(params, "thing");
     if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
@@ -72,36 +58,33 @@ json vocabulary_service::kinds_list(const json&, const request_context& ctx) {
     return json{{"kinds", std::move(kinds)}};
 }
 
-json vocabulary_service::kind_add(const json& params, const request_context& ctx) {
+json vocabulary_service::kind_add(const kind_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::string name = required_string(params, "name");
-    if (!is_valid_name(name)) bad_param("name", "a kind's name is 1-40 letters, digits, '.', '_' or '-'");
+    const std::string& name = request.name;
     {
         store::statement_use existing(record_.db().cached("SELECT 1 FROM kind WHERE name = ?"));
         existing->bind(1, name);
         if (existing->step()) throw rpc_error(error_code::conflict, "kind " + name + " exists; change it with `fairly kind edit " + name + "`");
     }
-    const std::string category = category_param(params, "");
-    if (category.empty()) bad_param("category", "is required: care, household, logistics, thinking, career or protected");
+    if (!request.category) bad_param("category", "is required: care, household, logistics, thinking, career or protected");
     seconds usual{30 * 60};
-    if (auto text = optional_string(params, "default_for")) usual = checked_input([&] { return parse_duration(*text, "default_for"); });
-    record_.insert_kind({name, category, weight_param(params, "points", 0), weight_param(params, "per_hour", 0),
-                         static_cast<std::int64_t>(usual.count()), optional_bool(params, "night"), record_.now_utc()});
+    if (request.default_for) usual = checked_input([&] { return parse_duration(*request.default_for, "default_for"); });
+    record_.insert_kind({name, *request.category, request.points.value_or(0), request.per_hour.value_or(0),
+                         static_cast<std::int64_t>(usual.count()), request.night.value_or(false), record_.now_utc()});
     store::statement_use query(record_.db().cached(kind_select));
     query->bind(1, name);
     query->step();
     json kind = kind_row(*query);
     record_.log_change("kind", name, nullptr, kind, ctx);
-    record_.forget();
     return json{{"kind", kind}};
 }
 
-json vocabulary_service::kind_edit(const json& params, const request_context& ctx) {
+json vocabulary_service::kind_edit(const kind_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::string name = required_string(params, "name");
-    record_.kind_named(name).id; // not found -> clear error
+    const std::string& name = request.name;
+    record_.kind_named(name); // not found -> clear error
     json before;
     {
         store::statement_use query(record_.db().cached(kind_select));
@@ -110,24 +93,16 @@ json vocabulary_service::kind_edit(const json& params, const request_context& ct
         before = kind_row(*query);
     }
     seconds usual{before["default_minutes"].get<std::int64_t>() * 60};
-    if (auto text = optional_string(params, "default_for")) usual = checked_input([&] { return parse_duration(*text, "default_for"); });
-    const json* night = find(params, "night");
-    if (night && !night->is_boolean()) bad_param("night", "expected true or false");
-    const bool night_applies = night ? night->get<bool>() : before["night_applies"].get<bool>();
-    {
-        store::statement_use update(record_.db().cached(
-            "UPDATE kind SET category = ?, points = ?, points_per_hour = ?, default_seconds = ?, night_applies = ? WHERE name = ?"));
-        update->bind(1, category_param(params, before["category"])).bind(2, weight_param(params, "points", before["points"]))
-            .bind(3, weight_param(params, "per_hour", before["points_per_hour"])).bind(4, static_cast<std::int64_t>(usual.count()))
-            .bind(5, night_applies ? 1 : 0).bind(6, name);
-        update->step();
-    }
+    if (request.default_for) usual = checked_input([&] { return parse_duration(*request.default_for, "default_for"); });
+    record_.update_kind({name, request.category.value_or(before["category"].get<std::string>()),
+                         request.points.value_or(before["points"].get<double>()),
+                         request.per_hour.value_or(before["points_per_hour"].get<double>()), static_cast<std::int64_t>(usual.count()),
+                         request.night.value_or(before["night_applies"].get<bool>()), 0});
     store::statement_use query(record_.db().cached(kind_select));
     query->bind(1, name);
     query->step();
     json after = kind_row(*query);
     if (after != before) record_.log_change("kind", name, before, after, ctx);
-    record_.forget();
     // Points are weighed when a report is made; a new usual length or category
     // changes what was counted, so the aggregates are counted anew.
     if (after["default_minutes"] != before["default_minutes"] || after["category"] != before["category"]) record_.book().rebuild(record_.household().load);
@@ -169,7 +144,7 @@ json vocabulary_service::night_get(const json&, const request_context& ctx) {
     return night_settings();
 }
 
-json vocabulary_service::night_set(const json& params, const request_context& ctx) {
+json vocabulary_service::night_set(const night_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
     const json before = night_settings();
@@ -180,10 +155,10 @@ json vocabulary_service::night_set(const json& params, const request_context& ct
         from = query->int64(0);
         to = query->int64(1);
     }
-    if (auto text = optional_string(params, "from")) from = checked_input([&] { return parse_time_of_day(*text, "from"); }).count();
-    if (auto text = optional_string(params, "to")) to = checked_input([&] { return parse_time_of_day(*text, "to"); }).count();
+    if (request.from) from = checked_input([&] { return parse_time_of_day(*request.from, "from"); }).count();
+    if (request.to) to = checked_input([&] { return parse_time_of_day(*request.to, "to"); }).count();
     double multiplier = before["multiplier"];
-    if (auto value = optional_number(params, "multiplier")) {
+    if (const auto value = request.multiplier) {
         if (*value < 1 || *value > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
         multiplier = *value;
     }
@@ -444,39 +419,31 @@ json vocabulary_service::household_status(const request_context& ctx) {
     return result;
 }
 
-json vocabulary_service::init(const json& params, const request_context& ctx) {
+json vocabulary_service::init(const init_request& request, const request_context& ctx) {
     if (!ctx.privileged) {
         throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can set up the household");
     }
     if (record_.set_up()) throw rpc_error(error_code::conflict, "this household is already set up; see `fairly status`");
-    const std::string tz = required_string(params, "tz");
+    const std::string& tz = request.tz;
     if (!is_known_zone(tz)) bad_param("tz", "\"" + tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
 
-    const json* members = find(params, "members");
-    if (!members || !members->is_array() || members->empty()) bad_param("members", "give at least one member name");
+    if (request.members.empty()) bad_param("members", "give at least one member name");
     std::vector<std::string> names;
-    for (const json& name : *members) {
-        if (!name.is_string() || !is_valid_name(name.get<std::string>())) {
-            bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
-        }
-        if (name.get<std::string>() == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
-        if (std::find(names.begin(), names.end(), name.get<std::string>()) != names.end()) {
-            bad_param("members", "\"" + name.get<std::string>() + "\" is named twice");
-        }
-        names.push_back(name.get<std::string>());
+    for (const std::string& name : request.members) {
+        if (!is_valid_name(name)) bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+        if (name == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
+        if (std::find(names.begin(), names.end(), name) != names.end()) bad_param("members", "\"" + name + "\" is named twice");
+        names.push_back(name);
     }
 
     std::map<std::string, double> split;
-    if (const json* given = find(params, "split")) {
-        if (!given->is_object()) bad_param("split", "expected an object of member: percent");
+    if (request.split) {
         double total = 0;
-        for (const auto& [name, share] : given->items()) {
+        for (const auto& [name, share] : *request.split) {
             if (std::find(names.begin(), names.end(), name) == names.end()) bad_param("split", "\"" + name + "\" is not one of the members");
-            if (!share.is_number() || share.get<double>() < 0 || share.get<double>() > 100 || !std::isfinite(share.get<double>())) {
-                bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
-            }
-            split[name] = share.get<double>();
-            total += share.get<double>();
+            if (!(share >= 0 && share <= 100)) bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
+            split[name] = share;
+            total += share;
         }
         if (split.size() != names.size()) bad_param("split", "give a share for every member");
         if (std::fabs(total - 100.0) > 0.01) bad_param("split", "the shares add up to " + std::to_string(total) + ", not 100");
@@ -484,7 +451,7 @@ json vocabulary_service::init(const json& params, const request_context& ctx) {
         for (const auto& name : names) split[name] = 100.0 / static_cast<double>(names.size());
     }
 
-    auto week_start = optional_integer(params, "week_start").value_or(1);
+    const std::int64_t week_start = request.week_start;
     if (week_start < 0 || week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
 
     const std::int64_t now = record_.now_utc();
@@ -499,22 +466,21 @@ json vocabulary_service::init(const json& params, const request_context& ctx) {
                              static_cast<std::int64_t>(std::chrono::duration_cast<seconds>(kind.default_length).count()),
                              kind.night_applies, now});
     }
-    (void)params;
     return household_status(record_.context_for(ctx.who, std::nullopt, ctx.reference));
 }
 
-json vocabulary_service::member_add(const json& params, const request_context& ctx) {
+json vocabulary_service::member_add(const member_request& request, const request_context& ctx) {
     record_.household();
     if (!ctx.privileged) {
         throw rpc_error(error_code::permission_denied,
                         "only root or the user fairlyd runs as can add members or bind Unix users (they decide who is who)");
     }
-    const std::string name = required_string(params, "name");
+    const std::string& name = request.name;
     if (!is_valid_name(name)) bad_param("name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
     if (name == "couple") bad_param("name", "\"couple\" names the two of you together (protected time); choose another name");
 
-    std::optional<std::int64_t> uid = optional_integer(params, "unix_uid");
-    if (auto user = optional_string(params, "unix_user")) {
+    std::optional<std::int64_t> uid = request.unix_uid;
+    if (const auto& user = request.unix_user) {
         if (user->find_first_not_of("0123456789") == std::string::npos && !user->empty()) {
             uid = std::stoll(*user);
         } else {
@@ -541,7 +507,7 @@ json vocabulary_service::member_add(const json& params, const request_context& c
         created = !existing->step();
         if (!created) {
             old_share = existing->real(0);
-            if (!uid && !find(params, "share")) {
+            if (!uid && !request.share) {
                 throw rpc_error(error_code::conflict,
                                 name + " is already a member (agreed " + std::to_string(static_cast<int>(std::lround(old_share))) + "%" +
                                     (existing->is_null(1) ? ", no Unix user bound" : ", bound to uid " + std::to_string(existing->int64(1))) +
@@ -549,13 +515,8 @@ json vocabulary_service::member_add(const json& params, const request_context& c
             }
         }
     }
-    std::optional<double> share;
-    if (const json* given = find(params, "share")) {
-        if (!given->is_number() || !std::isfinite(given->get<double>()) || given->get<double>() < 0 || given->get<double>() > 100) {
-            bad_param("share", "a percent from 0 to 100");
-        }
-        share = given->get<double>();
-    }
+    const std::optional<double> share = request.share;
+    if (share && !(*share >= 0 && *share <= 100)) bad_param("share", "a percent from 0 to 100");
     // The agreed split always adds up to 100: a member's new share is taken
     // from (or given back to) the others in proportion to what they had.
     json split = nullptr;

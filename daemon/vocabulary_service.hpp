@@ -5,6 +5,36 @@
 
 namespace fairly::daemon {
 
+/// `fairly init`: the household's zone, its members and their agreed split (percent).
+struct init_request {
+    std::string tz;
+    std::vector<std::string> members;
+    std::optional<std::vector<std::pair<std::string, double>>> split;
+    std::int64_t week_start = 1;
+};
+
+/// `fairly member add NAME [--unix-user U] [--share S]`.
+struct member_request {
+    std::string name;
+    std::optional<std::int64_t> unix_uid;
+    std::optional<std::string> unix_user;
+    std::optional<double> share;
+};
+
+/// `fairly kind add|edit NAME`: what is not given is kept (edit) or the default (add).
+struct kind_request {
+    std::string name;
+    std::optional<std::string> category, default_for;
+    std::optional<double> points, per_hour;
+    std::optional<bool> night;
+};
+
+/// `fairly night --from --to --multiplier`.
+struct night_request {
+    std::optional<std::string> from, to;
+    std::optional<double> multiplier;
+};
+
 /// `fairly moved WHAT`: whose work was moved, for which task, how much it mattered.
 struct moved_request {
     std::string uuid;
@@ -36,14 +66,14 @@ public:
     explicit vocabulary_service(household_record& record) : record_(record) {}
 
     json status(const json& params, const request_context& ctx);
-    json init(const json& params, const request_context& ctx);
-    json member_add(const json& params, const request_context& ctx);
+    json init(const init_request& request, const request_context& ctx);
+    json member_add(const member_request& request, const request_context& ctx);
     json kinds_list(const json& params, const request_context& ctx);
-    json kind_add(const json& params, const request_context& ctx);
-    json kind_edit(const json& params, const request_context& ctx);
+    json kind_add(const kind_request& request, const request_context& ctx);
+    json kind_edit(const kind_request& request, const request_context& ctx);
     json kind_history(const json& params, const request_context& ctx);
     json night_get(const json& params, const request_context& ctx);
-    json night_set(const json& params, const request_context& ctx);
+    json night_set(const night_request& request, const request_context& ctx);
     json moved_log(const moved_request& request, const request_context& ctx);
     json moved_list(const json& params, const request_context& ctx);
     json turn_take(const turn_request& request, const request_context& ctx);
