@@ -1,5 +1,6 @@
 #include "handler.hpp"
 
+#include "duration.hpp"
 #include "params.hpp"
 #include "protocol.hpp"
 #include "time_expr.hpp"
@@ -131,6 +132,32 @@ member_request read_member(const json& params) {
         request.share = share->get<double>();
     }
     return request;
+}
+
+goal_request read_goal(const json& params) {
+    return goal_request{required_string(params, "who"), required_string(params, "weekly"), optional_string(params, "remind_by")};
+}
+
+slot_request read_slot(const json& params) {
+    return slot_request{required_string(params, "who"), required_string(params, "when"), required_string(params, "for"),
+                        optional_string(params, "label").value_or("protected time")};
+}
+
+std::chrono::seconds read_within(const json& params) {
+    if (auto text = optional_string(params, "within")) return checked_input([&] { return parse_duration(*text, "within"); });
+    return std::chrono::hours{2};
+}
+
+std::vector<delivered_reminder> read_delivered(const json& params) {
+    const json* given = find(params, "reminders");
+    if (!given || !given->is_array()) bad_param("reminders", "a list of {key, text}");
+    std::vector<delivered_reminder> delivered;
+    for (const json& item : *given) {
+        if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) bad_param("reminders", "each needs a key");
+        const json* text = find(item, "text");
+        delivered.push_back({item["key"].get<std::string>(), text && text->is_string() ? text->get<std::string>() : std::string()});
+    }
+    return delivered;
 }
 
 kind_request read_kind(const json& params) {
@@ -283,14 +310,26 @@ const method_entry* find_method(std::string_view method) {
         {"drift.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.reports.drift_set(read_drift(p), c);
          }}},
-        {"protect.set", {access::writes, FAIRLY_SERVICE(protected_time, protect_set)}},
+        {"protect.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.protected_time.protect_set(read_goal(p), c);
+         }}},
         {"protect.list", {access::reads, FAIRLY_SERVICE(protected_time, protect_list)}},
-        {"slot.add", {access::writes, FAIRLY_SERVICE(protected_time, slot_add)}},
+        {"slot.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.protected_time.slot_add(read_slot(p), c);
+         }}},
         {"slot.list", {access::reads, FAIRLY_SERVICE(protected_time, slot_list)}},
-        {"slot.remove", {access::writes, FAIRLY_SERVICE(protected_time, slot_remove)}},
+        {"slot.remove", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             const auto id = optional_integer(p, "id");
+             if (!id) bad_param("id", "is required (see `fairly slots`)");
+             return s.protected_time.slot_remove(*id, c);
+         }}},
         {"slots.ics", {access::reads, FAIRLY_SERVICE(protected_time, slots_ics)}},
-        {"remind.check", {access::reads, FAIRLY_SERVICE(protected_time, remind_check)}},
-        {"remind.mark", {access::writes, FAIRLY_SERVICE(protected_time, remind_mark)}},
+        {"remind.check", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.protected_time.remind_check(read_within(p), c);
+         }}},
+        {"remind.mark", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.protected_time.remind_mark(read_delivered(p), c);
+         }}},
         {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
         {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},
         {"export.records", {access::reads, FAIRLY_SERVICE(transfer, export_records)}},

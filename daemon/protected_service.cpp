@@ -60,20 +60,20 @@ struct owner_ref {
 
 } // namespace
 
-json protected_service::protect_set(const json& params, const request_context& ctx) {
+json protected_service::protect_set(const goal_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::string owner = required_string(params, "who");
+    const std::string& owner = request.who;
     std::optional<std::int64_t> member;
     if (owner != "couple") member = record_.member_id(owner, "who");
-    if (auto check = optional_string(params, "remind_by")) {
+    if (const auto& check = request.remind_by) {
         if (owner != "couple") bad_param("remind_by", "only the couple's goal has a reminder time");
         const time_expr at = checked_input([&] { return parse_time_expr(*check, "remind_by"); });
         if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("remind_by", "a weekday and a time, e.g. \"thu 18:00\"");
         store::statement_use update(record_.db().cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
         update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
     }
-    const seconds weekly = checked_input([&] { return parse_duration(required_string(params, "weekly"), "weekly"); });
+    const seconds weekly = checked_input([&] { return parse_duration(request.weekly, "weekly"); });
     record_.set_goal(member, static_cast<std::int64_t>(weekly.count()), ctx.who.uid, record_.now_utc());
     return json{{"goals", goals(ctx.reference)}};
 }
@@ -116,18 +116,18 @@ json protected_service::goals(const sys_seconds now) {
     return list;
 }
 
-json protected_service::slot_add(const json& params, const request_context& ctx) {
+json protected_service::slot_add(const slot_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
-    const std::string owner = required_string(params, "who");
+    const std::string& owner = request.who;
     std::optional<std::int64_t> member;
     if (owner != "couple") member = record_.member_id(owner, "who");
-    const std::string when = required_string(params, "when");
+    const std::string& when = request.when;
     const time_expr at = checked_input([&] { return parse_time_expr(when, "when"); });
     if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("when", "a weekday and a time, e.g. \"sat 09:00\"");
-    const seconds length = checked_input([&] { return parse_duration(required_string(params, "for"), "for"); });
+    const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });
     if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
-    const std::string label = optional_string(params, "label").value_or("protected time");
+    const std::string& label = request.label;
     record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday->c_encoding()), at.time_of_day.count(),
                         static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(), std::nullopt);
     (void)house;
@@ -158,11 +158,10 @@ json protected_service::slots(const sys_seconds now) {
     return list;
 }
 
-json protected_service::slot_remove(const json& params, const request_context& ctx) {
+json protected_service::slot_remove(const std::int64_t slot, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const auto id = optional_integer(params, "id");
-    if (!id) bad_param("id", "is required (see `fairly slots`)");
+    const std::optional<std::int64_t> id = slot;
     store::statement_use update(record_.db().cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
     update->bind(1, ctx.reference.time_since_epoch().count()).bind(2, *id).step();
     if (record_.db().changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
@@ -193,13 +192,11 @@ json protected_service::slots_ics(const json&, const request_context& ctx) {
 
 // ---------------------------------------------------------------- reminders
 
-json protected_service::remind_check(const json& params, const request_context& ctx) {
+json protected_service::remind_check(const seconds within, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
     const std::string& tz = house.tz;
     const sys_seconds now = ctx.reference;
-    seconds within{2 * 3600};
-    if (auto text = optional_string(params, "within")) within = checked_input([&] { return parse_duration(*text, "within"); });
     const std::int64_t today = local_date_of(now, tz).time_since_epoch().count();
     const std::int64_t week = week_day_of(now, house.load);
     const sys_seconds week_end = local_at(week + 7, 0, tz);
@@ -330,15 +327,12 @@ json protected_service::remind_check(const json& params, const request_context& 
     return json{{"reminders", std::move(reminders)}};
 }
 
-json protected_service::remind_mark(const json& params, const request_context& ctx) {
+json protected_service::remind_mark(const std::vector<delivered_reminder>& delivered, const request_context& ctx) {
     record_.require_access(ctx);
-    const json* given = find(params, "reminders");
-    if (!given || !given->is_array()) bad_param("reminders", "a list of {key, text}");
     std::int64_t marked = 0;
-    for (const json& item : *given) {
-        if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) bad_param("reminders", "each needs a key");
+    for (const delivered_reminder& item : delivered) {
         store::statement_use insert(record_.db().cached("INSERT OR IGNORE INTO reminder_sent (key, text, sent_at) VALUES (?, ?, ?)"));
-        insert->bind(1, item["key"].get<std::string>()).bind(2, item.value("text", std::string())).bind(3, ctx.reference.time_since_epoch().count());
+        insert->bind(1, item.key).bind(2, item.text).bind(3, ctx.reference.time_since_epoch().count());
         insert->step();
         marked += record_.db().changes();
     }

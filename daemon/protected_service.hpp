@@ -6,18 +6,36 @@
 
 namespace fairly::daemon {
 
+/// `fairly protect WHO --weekly LENGTH [--remind-by "thu 18:00"]`.
+struct goal_request {
+    std::string who, weekly;
+    std::optional<std::string> remind_by;
+};
+
+/// `fairly slot add WHO WHEN LENGTH [LABEL]`.
+struct slot_request {
+    std::string who, when, length;
+    std::string label = "protected time";
+};
+
+/// A reminder the CLI delivered, to be given no more.
+struct delivered_reminder {
+    std::string key, text;
+};
+
 class protected_service {
 public:
     protected_service(household_record& record, report_service& reports) : record_(record), reports_(reports) {}
 
-    json protect_set(const json& params, const request_context& ctx);
+    json protect_set(const goal_request& request, const request_context& ctx);
     json protect_list(const json& params, const request_context& ctx);
-    json slot_add(const json& params, const request_context& ctx);
+    json slot_add(const slot_request& request, const request_context& ctx);
     json slot_list(const json& params, const request_context& ctx);
-    json slot_remove(const json& params, const request_context& ctx);
+    json slot_remove(std::int64_t id, const request_context& ctx);
     json slots_ics(const json& params, const request_context& ctx);
-    json remind_check(const json& params, const request_context& ctx);
-    json remind_mark(const json& params, const request_context& ctx);
+    /// The reminders due now: slots coming up within `within`, and the rest.
+    json remind_check(std::chrono::seconds within, const request_context& ctx);
+    json remind_mark(const std::vector<delivered_reminder>& delivered, const request_context& ctx);
 
 private:
     /// Each goal with the time kept so far in the week of `now`.
