@@ -33,7 +33,6 @@ struct scenario {
 
 struct outcome {
     std::optional<int> first_alert;       ///< weeks from the start (steady) or from the change (changed)
-    int false_alerts_before_change = 0;
 };
 
 /// Runs one household. The detector judges each week against what was known
@@ -57,7 +56,6 @@ outcome run_household(const scenario& s, const drift_settings& settings, std::mt
         if (!finding.first_alert) return result;
         const int week = static_cast<int>(*finding.first_alert);
         if (s.change_at > 0 && week < s.change_at) {
-            ++result.false_alerts_before_change;
             from = *finding.first_alert + 1; // talked about: the chart starts again next week
             continue;
         }

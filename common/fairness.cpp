@@ -91,7 +91,6 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
     };
     std::vector<side> above(members), below(members);
     sigma_estimate estimate(agreed_shares, settings);
-    bool judged_any = false;
     for (std::size_t w = 0; w < weeks.size(); ++w) {
         const week_points& week = weeks[w];
         const std::vector<double> shares = shares_of(week.points);
@@ -101,7 +100,6 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
         const std::optional<double> known = sigma ? sigma : estimate.value();
         estimate.add(shares);
         if (w < from || !known || *known <= 0) continue;
-        judged_any = true;
         for (std::size_t m = 0; m < members; ++m) {
             const double z = (shares[m] - agreed_shares[m]) / *known;
             for (auto [cusum, d] : {std::pair<side*, double>{&above[m], z}, std::pair<side*, double>{&below[m], -z}}) {
@@ -124,7 +122,6 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
     const std::optional<double> now = sigma ? sigma : estimate.value();
     finding.sigma = now.value_or(0);
     finding.learning = !now;
-    (void)judged_any;
     for (std::size_t m = 0; m < members; ++m) {
         for (const auto& [cusum, direction] : {std::pair<const side*, const char*>{&above[m], "above"}, std::pair<const side*, const char*>{&below[m], "below"}}) {
             if (!cusum->alert) continue;

@@ -56,7 +56,7 @@ event_record event_service::prepare(const log_request& request, const request_co
     event.logged_by_uid = ctx.who.uid;
     event.source = request.source;
     event.created_at = record_.now_utc();
-    record_.check_event(event, kind, "at", span.until ? "until" : "for");
+    record_.check_event(event, kind, span.until ? "until" : "for");
     return event;
 }
 
@@ -102,11 +102,7 @@ timer_outcome event_service::start(const timer_start_request& request, const req
     record_.require_access(ctx);
     store::database& db = record_.db();
     const std::string& tz = record_.household().tz;
-    {
-        store::statement_use again(db.cached("SELECT id FROM timer WHERE uuid = ?"));
-        again->bind(1, request.uuid);
-        if (again->step()) return {read_timer(db, again->int64(0)), true};
-    }
+    if (const auto again = record_.id_by_uuid(household_record::uuid_table::timer, request.uuid)) return {read_timer(db, *again), true};
     const kind_entry& kind = record_.kind_named(request.kind);
     record_.check_loggable(kind);
     const std::int64_t member = record_.subject_member(ctx, request.member);
@@ -119,7 +115,7 @@ timer_outcome event_service::start(const timer_start_request& request, const req
     planned.start_utc = start.time_since_epoch().count();
     planned.role = request.role;
     planned.note = request.note;
-    record_.check_event(planned, kind, "at", "at");
+    record_.check_event(planned, kind, "at");
     {
         store::statement_use running(db.cached("SELECT start_utc FROM timer WHERE member_id = ? AND kind_id = ?"));
         running->bind(1, member).bind(2, kind.id);
@@ -189,7 +185,7 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     event.logged_by_uid = ctx.who.uid;
     event.source = request.source;
     event.created_at = record_.now_utc();
-    record_.check_event(event, record_.kind_by_id(kind), "at", "at");
+    record_.check_event(event, record_.kind_by_id(kind), "at");
     const std::int64_t id = record_.insert_event(event);
     record_.remove_timer(timer_id);
     return {record_.event(id), false};
@@ -289,7 +285,7 @@ event_outcome event_service::edit(const edit_request& request, const request_con
     event.logged_by_uid = ctx.who.uid;
     event.source = request.source;
     event.created_at = record_.now_utc();
-    record_.check_event(event, kind, "at", span.until ? "until" : (span.at && !span.length ? "at" : "for"));
+    record_.check_event(event, kind, span.until ? "until" : (span.at && !span.length ? "at" : "for"));
     return {record_.event(record_.insert_event(event)), false};
 }
 
@@ -334,12 +330,9 @@ event_outcome event_service::review(const review_request& request, const request
     }
     if (dispute && request.reason.empty()) bad_param("reason", "say what is wrong, e.g. \"that was me, not you\"");
     if (found->latest_verdict) {
-        if (*found->latest_verdict == request.verdict) {
-            store::statement_use latest(record_.db().cached("SELECT reason FROM event_review WHERE event_id = ? ORDER BY id DESC LIMIT 1"));
-            latest->bind(1, request.id);
-            latest->step();
-            // A retry of the same answer changes nothing.
-            if (latest->text(0) == request.reason || !dispute) return {record_.event(request.id), true};
+        // A retry of the same answer changes nothing.
+        if (*found->latest_verdict == request.verdict && (!dispute || found->latest_reason == request.reason)) {
+            return {record_.event(request.id), true};
         }
         if (!request.change) {
             const std::string given = *found->latest_verdict == "disputed" ? "disputed" : "confirmed";

@@ -216,22 +216,29 @@ namespace {
 
 constexpr std::string_view recorded_columns =
     "SELECT e.id, e.member_id, e.logged_by_member_id, e.status, (SELECT count(*) FROM event_review r WHERE r.event_id = e.id), "
-    "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), e.void_reason, e.voided_by_uid "
+    "(SELECT r.verdict FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1), e.void_reason, e.voided_by_uid, "
+    "(SELECT r.reason FROM event_review r WHERE r.event_id = e.id ORDER BY r.id DESC LIMIT 1) "
     "FROM event e ";
 
 recorded_event recorded_from(const store::statement& row) {
     return recorded_event{row.int64(0),        row.int64(1), row.optional_int64(2), row.text(3), static_cast<std::size_t>(row.int64(4)),
-                          row.optional_text(5), row.optional_text(6), row.optional_int64(7)};
+                          row.optional_text(5), row.optional_text(6), row.optional_int64(7), row.optional_text(8)};
 }
 
 } // namespace
 
-std::optional<std::int64_t> household_record::event_id(std::string_view uuid) {
-    store::statement_use query(db_.cached("SELECT id FROM event WHERE uuid = ?"));
+std::optional<std::int64_t> household_record::id_by_uuid(uuid_table table, std::string_view uuid) {
+    // Fixed statements, one per table: the table is never text from a request.
+    static constexpr std::string_view by_table[] = {
+        "SELECT id FROM event WHERE uuid = ?", "SELECT id FROM timer WHERE uuid = ?", "SELECT id FROM turn WHERE uuid = ?",
+        "SELECT id FROM thanks WHERE uuid = ?", "SELECT id FROM meeting_moved WHERE uuid = ?"};
+    store::statement_use query(db_.cached(by_table[static_cast<std::size_t>(table)]));
     query->bind(1, uuid);
     if (!query->step()) return std::nullopt;
     return query->int64(0);
 }
+
+std::optional<std::int64_t> household_record::event_id(std::string_view uuid) { return id_by_uuid(uuid_table::event, uuid); }
 
 std::optional<recorded_event> household_record::find_event(std::int64_t id) {
     static const std::string sql = std::string(recorded_columns) + "WHERE e.id = ?";
@@ -273,7 +280,7 @@ void household_record::check_loggable(const kind_entry& kind) {
     }
 }
 
-void household_record::check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field) {
+void household_record::check_event(const event_record& event, const kind_entry& kind, const char* end_field) {
     check_loggable(kind);
     if (event.end_utc && *event.end_utc <= event.start_utc) {
         const std::string& tz = household().tz;
@@ -283,7 +290,6 @@ void household_record::check_event(const event_record& event, const kind_entry& 
     if (event.end_utc && *event.end_utc - event.start_utc > longest_event.count()) bad_param(end_field, "an event lasts at most 7 days");
     if (event.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
     if (!is_role(event.role)) bad_param("role", "\"" + event.role + "\" is not a role");
-    (void)start_field;
 }
 
 std::int64_t household_record::insert_event(const event_record& event, const std::vector<review_row>& reviews) {

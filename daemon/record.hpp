@@ -91,6 +91,7 @@ struct recorded_event {
     std::optional<std::string> latest_verdict;
     std::optional<std::string> void_reason;
     std::optional<std::int64_t> voided_by_uid;
+    std::optional<std::string> latest_reason; ///< of the latest review
 };
 
 class household_record {
@@ -137,6 +138,11 @@ public:
     /// FAIRLY_MEMBER, else the member the record is for.
     static std::optional<std::int64_t> logger(const request_context& ctx, std::optional<std::int64_t> subject);
 
+    /// The records a client-made uuid can name: a retry finds the original.
+    enum class uuid_table { event, timer, turn, thanks, meeting_moved };
+    /// The id of the record of `table` with this uuid, if any.
+    std::optional<std::int64_t> id_by_uuid(uuid_table table, std::string_view uuid);
+
     // ---- events
     /// The id of the event with this uuid (a retry finds the original).
     std::optional<std::int64_t> event_id(std::string_view uuid);
@@ -149,8 +155,8 @@ public:
     void check_loggable(const kind_entry& kind);
     /// Checks an event before it is written (the kind may be logged as an
     /// event, the length is sane, the note fits); throws bad_param naming
-    /// `start_field` / `end_field`.
-    void check_event(const event_record& event, const kind_entry& kind, const char* start_field, const char* end_field);
+    /// `end_field`.
+    void check_event(const event_record& event, const kind_entry& kind, const char* end_field);
     /// Writes a checked event (superseding `event.supersedes` if set and
     /// active), with its reviews, and counts it; returns its id.
     std::int64_t insert_event(const event_record& event, const std::vector<review_row>& reviews = {});

@@ -658,15 +658,11 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     std::optional<std::int64_t> supersedes;
     if (auto earlier = optional_string(row, "supersedes")) {
         std::string earlier_status;
-        {
-            store::statement_use query(record_.db().cached("SELECT id, status FROM event WHERE uuid = ?"));
-            query->bind(1, *earlier);
-            if (query->step()) {
-                supersedes = query->int64(0);
-                earlier_status = query->text(1);
-            } else if (!(checking_import_ && optional_bool(row, "earlier_in_file"))) {
-                bad_param("supersedes", "corrects event " + *earlier + ", which is neither in the file before it nor in this household");
-            }
+        if (const auto original = record_.find_event(*earlier)) {
+            supersedes = original->id;
+            earlier_status = original->status;
+        } else if (!(checking_import_ && optional_bool(row, "earlier_in_file"))) {
+            bad_param("supersedes", "corrects event " + *earlier + ", which is neither in the file before it nor in this household");
         }
         // In a check, an original earlier in the file was rolled back with
         // its batch; the rest of this row is still checked.
@@ -702,7 +698,7 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     event.voided_by_uid = voided_by;
     event.voided_at = voided_at;
     // The same checks as the live path (a career kind is refused, lengths and notes).
-    record_.check_event(event, kind, "start", "end");
+    record_.check_event(event, kind, "end");
     // A check stops here: every field has been read and found usable, and
     // rows that depend on earlier ones were vouched for by the client.
     if (checking_import_) return true;
@@ -718,11 +714,7 @@ bool transfer_service::import_career_event(const json& row, const request_contex
     // brought in as what it is, a meeting moved, under the same uuid; a voided
     // or superseded one stays out, as it counted for nothing.
     const std::string uuid = row_uuid(row);
-    {
-        store::statement_use again(record_.db().cached("SELECT 1 FROM meeting_moved WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return false;
-    }
+    if (record_.id_by_uuid(household_record::uuid_table::meeting_moved, uuid)) return false;
     if (optional_string(row, "status").value_or("active") != "active") return false;
     const std::string note = optional_string(row, "note").value_or("");
     const household_record::moved_row moved{uuid, member, note.empty() ? kind.name : note, std::nullopt, std::nullopt, "minor",
@@ -776,11 +768,7 @@ bool transfer_service::catch_up_event(const recorded_event& event, const json& r
 
 bool transfer_service::import_turn(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
-    {
-        store::statement_use again(record_.db().cached("SELECT 1 FROM turn WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return false;
-    }
+    if (record_.id_by_uuid(household_record::uuid_table::turn, uuid)) return false;
     const std::string thing = required_string(row, "thing");
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const sys_seconds at = import_time(row, "at", true);
@@ -795,11 +783,7 @@ bool transfer_service::import_turn(const json& row, const request_context& ctx) 
 
 bool transfer_service::import_thanks(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
-    {
-        store::statement_use again(record_.db().cached("SELECT 1 FROM thanks WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return false;
-    }
+    if (record_.id_by_uuid(household_record::uuid_table::thanks, uuid)) return false;
     const std::int64_t from = record_.member_id(required_string(row, "from"), "from");
     const std::int64_t to = record_.member_id(required_string(row, "to"), "to");
     const std::string note = optional_string(row, "note").value_or("");
@@ -813,20 +797,14 @@ bool transfer_service::import_thanks(const json& row, const request_context& ctx
 
 bool transfer_service::import_moved(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
-    {
-        store::statement_use again(record_.db().cached("SELECT 1 FROM meeting_moved WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return false;
-    }
+    if (record_.id_by_uuid(household_record::uuid_table::meeting_moved, uuid)) return false;
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const std::string what = optional_string(row, "what").value_or("");
     std::optional<std::int64_t> for_kind, for_event;
     if (auto name = optional_string(row, "for_kind")) for_kind = record_.kind_named(*name).id;
     if (auto event = optional_string(row, "for_event")) {
-        store::statement_use query(record_.db().cached("SELECT id FROM event WHERE uuid = ?"));
-        query->bind(1, *event);
-        if (query->step()) for_event = query->int64(0);
-        else if (!(checking_import_ && optional_bool(row, "earlier_in_file"))) {
+        for_event = record_.event_id(*event);
+        if (!for_event && !(checking_import_ && optional_bool(row, "earlier_in_file"))) {
             bad_param("for_event", "event " + *event + " is neither in the file before it nor in this household");
         }
     }

@@ -196,11 +196,7 @@ json vocabulary_service::moved_log(const moved_request& request, const request_c
                                {"note", query->text(7)}, {"logged_by", query->optional_text(8) ? json(*query->optional_text(8)) : json(nullptr)}}},
                     {"duplicate", duplicate}};
     };
-    {
-        store::statement_use again(record_.db().cached("SELECT id FROM meeting_moved WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return moved_json(again->int64(0), true);
-    }
+    if (const auto again = record_.id_by_uuid(household_record::uuid_table::meeting_moved, uuid)) return moved_json(*again, true);
     const std::int64_t member = record_.subject_member(ctx, request.member);
     std::optional<std::int64_t> for_kind, for_event;
     if (request.for_kind) for_kind = record_.kind_named(*request.for_kind).id;
@@ -253,12 +249,7 @@ json vocabulary_service::moved_list(const json& params, const request_context& c
 json vocabulary_service::turn_take(const turn_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
-    bool duplicate = false;
-    {
-        store::statement_use again(record_.db().cached("SELECT 1 FROM turn WHERE uuid = ?"));
-        again->bind(1, request.uuid);
-        duplicate = again->step();
-    }
+    const bool duplicate = record_.id_by_uuid(household_record::uuid_table::turn, request.uuid).has_value();
     if (!duplicate) {
         const std::int64_t member = record_.subject_member(ctx, request.member);
         sys_seconds at = ctx.reference;
@@ -343,11 +334,7 @@ json vocabulary_service::thanks_give(const thanks_request& request, const reques
                                 {"at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)}}},
                     {"duplicate", duplicate}};
     };
-    {
-        store::statement_use again(record_.db().cached("SELECT id FROM thanks WHERE uuid = ?"));
-        again->bind(1, uuid);
-        if (again->step()) return thanks_json(again->int64(0), true);
-    }
+    if (const auto again = record_.id_by_uuid(household_record::uuid_table::thanks, uuid)) return thanks_json(*again, true);
     const std::int64_t to = record_.member_id(request.to, "to");
     const std::int64_t from = record_.acting_member(ctx, request.member);
     return thanks_json(record_.insert_thanks(uuid, from, to, request.note, ctx.reference.time_since_epoch().count(), ctx.who.uid, record_.now_utc()),
