@@ -70,4 +70,14 @@ bool is_valid_name(std::string_view name) {
     });
 }
 
+std::chrono::seconds plausible_length(const std::chrono::seconds usual) {
+    using namespace std::chrono_literals;
+    return std::clamp<std::chrono::seconds>(12 * usual, 4h, 16h);
+}
+
+std::chrono::seconds forgotten_after(const std::chrono::seconds usual) {
+    using namespace std::chrono_literals;
+    return std::min(plausible_length(usual), std::max<std::chrono::seconds>(3 * usual, usual + 1h));
+}
+
 } // namespace fairly

@@ -43,6 +43,17 @@ struct kind_definition {
 /// The seed catalogue.
 const std::vector<kind_definition>& default_kinds();
 
+/// The longest a kind's event plausibly lasts: twelve times its usual
+/// length, at least 4 h and at most 16 h (a night feed of 30 m: 6 h). A
+/// longer length or a stopped timer is refused unless the member says it
+/// really was that long (`--long`): a forgotten timer, not a night's work.
+std::chrono::seconds plausible_length(std::chrono::seconds usual);
+
+/// A running timer is probably forgotten once it runs past three times its
+/// kind's usual length, and at least an hour past it (never later than the
+/// plausible length): its member is reminded then, once.
+std::chrono::seconds forgotten_after(std::chrono::seconds usual);
+
 /// Names for members and kinds: 1-40 characters of letters, digits, '.', '_'
 /// or '-', not starting with '-' (so they never look like an option).
 bool is_valid_name(std::string_view name);

@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include <array>
 #include <type_traits>
 
 // How wall-clock times map to instants on the two nights a year the clocks
@@ -192,6 +193,46 @@ sys_seconds local_time_on(sys_days date, minutes time_of_day, std::string_view z
 }
 
 sys_days local_date_of(sys_seconds t, std::string_view zone_name) { return local_day_of(find_zone(zone_name), t); }
+
+namespace {
+
+constexpr std::array<const char*, 7> short_weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::array<const char*, 12> short_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/// "19:00" on the local wall clock.
+std::string wall_clock(const date::time_zone& zone, sys_seconds t) {
+    const auto local = zone.to_local(t);
+    const auto since_midnight = std::chrono::floor<minutes>(local - std::chrono::floor<std::chrono::days>(local));
+    std::string out;
+    append_padded(out, since_midnight.count() / 60, 2);
+    out += ':';
+    append_padded(out, since_midnight.count() % 60, 2);
+    return out;
+}
+
+} // namespace
+
+std::string spoken_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {
+    const date::time_zone& zone = find_zone(zone_name);
+    const sys_days day = local_day_of(zone, t);
+    const auto days_back = (local_day_of(zone, now) - day).count();
+    const std::string clock = wall_clock(zone, t);
+    if (days_back == 0) return "today " + clock;
+    if (days_back == 1) return "yesterday " + clock;
+    const std::string weekday = short_weekdays[std::chrono::weekday{day}.c_encoding()];
+    if (days_back > 1 && days_back < 7) return weekday + " " + clock;
+    const std::chrono::year_month_day date{day};
+    return weekday + " " + std::to_string(static_cast<unsigned>(date.day())) + " " +
+           short_months[static_cast<unsigned>(date.month()) - 1] + " " + clock;
+}
+
+std::string typed_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {
+    const date::time_zone& zone = find_zone(zone_name);
+    const auto days_back = (local_day_of(zone, now) - local_day_of(zone, t)).count();
+    if (days_back == 0) return wall_clock(zone, t);
+    if (days_back == 1) return "yesterday " + wall_clock(zone, t);
+    return format_wall_time(zone.to_local(t), ' ', false);
+}
 
 sys_seconds local_day_start(sys_seconds t, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);

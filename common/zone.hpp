@@ -39,6 +39,14 @@ std::string format_local(std::chrono::sys_seconds t, std::string_view zone);
 /// "2026-11-23T09:00:00+00:00" in the zone (ISO 8601 with the local offset).
 std::string format_local_iso(std::chrono::sys_seconds t, std::string_view zone);
 
+/// `t` as people say it, from `now`: "today 19:00", "yesterday 19:00",
+/// "Thu 19:00" within the last week, else "Thu 22 Oct 19:00".
+std::string spoken_time(std::chrono::sys_seconds t, std::chrono::sys_seconds now, std::string_view zone);
+
+/// `t` (not after `now`) as one would type it back to fairly so it resolves
+/// to the same minute: "03:40", "yesterday 03:40", "2026-11-20 03:40".
+std::string typed_time(std::chrono::sys_seconds t, std::chrono::sys_seconds now, std::string_view zone);
+
 /// The local calendar date of `t` in the zone, carried as a sys_days (days
 /// since 1970-01-01 counted in the local calendar, not an instant).
 std::chrono::sys_days local_date_of(std::chrono::sys_seconds t, std::string_view zone);

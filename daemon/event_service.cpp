@@ -1,5 +1,6 @@
 #include "event_service.hpp"
 
+#include "catalogue.hpp"
 #include "duration.hpp"
 #include "protocol.hpp"
 #include "time_expr.hpp"
@@ -22,6 +23,19 @@ sys_seconds resolve(const std::string& text, const char* field, sys_seconds refe
 }
 
 std::string number(std::int64_t id) { return "#" + std::to_string(id); }
+
+/// Refuses a length far beyond the kind's usual one (a forgotten timer, a
+/// typo of 35h for 35m) unless the member said `--long`; `fix` says what to
+/// type instead.
+void check_plausible(seconds length, const kind_entry& kind, bool long_ok, const char* field, const std::string& fix) {
+    const seconds usual{kind.default_seconds};
+    const seconds limit = plausible_length(usual);
+    if (long_ok || length <= limit) return;
+    bad_param(field, format_duration(length) + " of " + kind.name + " is far beyond its usual " + format_duration(usual) + " (over " +
+                         format_duration(limit) + " is unlikely): " + fix + "; if it really was that long, add --long");
+}
+
+constexpr const char* log_fix = "if it ended sooner, give the length with --for or the end with --until";
 
 } // namespace
 
@@ -57,6 +71,7 @@ event_record event_service::prepare(const log_request& request, const request_co
     event.source = request.source;
     event.created_at = record_.now_utc();
     record_.check_event(event, kind, span.until ? "until" : "for");
+    if (end) check_plausible(*end - start, kind, request.long_ok, span.until ? "until" : "for", log_fix);
     return event;
 }
 
@@ -87,13 +102,49 @@ event_outcome event_service::log(const log_request& request, const request_conte
 
 namespace {
 
+constexpr std::string_view timer_columns =
+    "SELECT t.id, m.name, k.name, t.start_utc, t.note, t.role, k.default_seconds FROM timer t JOIN member m ON m.id = t.member_id "
+    "JOIN kind k ON k.id = t.kind_id ";
+
+timer_record timer_from_row(const store::statement& row) {
+    return timer_record{row.int64(0), row.text(1), row.text(2), row.text(4), row.text(5), row.int64(3), row.int64(6)};
+}
+
 timer_record read_timer(store::database& db, std::int64_t id) {
-    store::statement_use query(db.cached(
-        "SELECT t.id, m.name, k.name, t.start_utc, t.note, t.role FROM timer t JOIN member m ON m.id = t.member_id "
-        "JOIN kind k ON k.id = t.kind_id WHERE t.id = ?"));
+    store::statement_use query(db.cached(std::string(timer_columns) + "WHERE t.id = ?"));
     query->bind(1, id);
     query->step();
-    return timer_record{query->int64(0), query->text(1), query->text(2), query->text(4), query->text(5), query->int64(3)};
+    return timer_from_row(*query);
+}
+
+/// A member's running timer, as `stop` and `cancel` find it.
+struct running_timer {
+    std::int64_t id = 0, kind = 0, start_utc = 0;
+    std::string role, note, kind_name;
+};
+
+/// The member's one running timer (of `kind`, if named); refuses none or several.
+running_timer find_running(store::database& db, std::int64_t member, const std::optional<std::string>& kind, const char* verb) {
+    running_timer found;
+    int matches = 0;
+    std::string running_kinds;
+    store::statement_use running(db.cached(
+        "SELECT t.id, t.kind_id, t.start_utc, t.role, t.note, k.name FROM timer t JOIN kind k ON k.id = t.kind_id "
+        "WHERE t.member_id = ? ORDER BY t.start_utc"));
+    running->bind(1, member);
+    while (running->step()) {
+        running_kinds += (running_kinds.empty() ? "" : ", ") + running->text(5);
+        if (kind && running->text(5) != *kind) continue;
+        ++matches;
+        found = running_timer{running->int64(0), running->int64(1), running->int64(2), running->text(3), running->text(4), running->text(5)};
+    }
+    if (matches == 0) {
+        throw rpc_error(error_code::not_found,
+                        kind ? "no " + *kind + " timer is running" + (running_kinds.empty() ? std::string() : " (running: " + running_kinds + ")")
+                             : std::string("no timer is running; `fairly timers` lists the household's"));
+    }
+    if (matches > 1) bad_param("kind", "several timers are running (" + running_kinds + "); say which to " + verb);
+    return found;
 }
 
 } // namespace
@@ -138,39 +189,25 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     const std::string& tz = record_.household().tz;
     const std::int64_t member = record_.subject_member(ctx, request.member);
 
-    std::int64_t timer_id = 0, kind = 0, start_utc = 0;
-    std::string role, note;
-    int found = 0;
-    std::string running_kinds;
-    {
-        store::statement_use running(db.cached(
-            "SELECT t.id, t.kind_id, t.start_utc, t.role, t.note, k.name FROM timer t JOIN kind k ON k.id = t.kind_id "
-            "WHERE t.member_id = ? ORDER BY t.start_utc"));
-        running->bind(1, member);
-        while (running->step()) {
-            running_kinds += (running_kinds.empty() ? "" : ", ") + running->text(5);
-            if (request.kind && running->text(5) != *request.kind) continue;
-            ++found;
-            timer_id = running->int64(0);
-            kind = running->int64(1);
-            start_utc = running->int64(2);
-            role = running->text(3);
-            note = running->text(4);
-        }
-    }
-    if (found == 0) {
-        throw rpc_error(error_code::not_found,
-                        request.kind ? "no " + *request.kind + " timer is running" +
-                                           (running_kinds.empty() ? std::string() : " (running: " + running_kinds + ")")
-                                     : std::string("no timer is running; start one with `fairly start KIND`"));
-    }
-    if (found > 1) bad_param("kind", "several timers are running (" + running_kinds + "); say which to stop");
+    running_timer timer = find_running(db, member, request.kind, "stop");
+    const std::int64_t timer_id = timer.id, kind = timer.kind, start_utc = timer.start_utc;
+    std::string role = timer.role, note = timer.note;
 
     sys_seconds end = ctx.reference;
     if (request.at) end = resolve(*request.at, "at", ctx.reference, tz);
     const sys_seconds start{seconds{start_utc}};
     if (end <= start) bad_param("at", "the end " + format_local(end, tz) + " is not after the start " + format_local(start, tz));
-    if (end - start > longest_event) bad_param("at", "a timer runs at most 7 days; void it or log the event with --at and --for");
+    if (end - start > longest_event) {
+        bad_param("at", "a timer runs at most 7 days: give the time it ended with `fairly stop " + timer.kind_name + " --at TIME`, or `fairly cancel " +
+                            timer.kind_name + "`");
+    }
+    {
+        const kind_entry& entry = record_.kind_by_id(kind);
+        const std::string suggestion = typed_time(start + seconds{entry.default_seconds}, ctx.reference, tz);
+        check_plausible(end - start, entry, request.long_ok, "at",
+                        "give the time it ended, e.g. `fairly stop " + entry.name + " --at \"" + suggestion + "\"`, or `fairly cancel " +
+                            entry.name + "` if it should never have run");
+    }
     if (request.note) note = note.empty() ? *request.note : note + "; " + *request.note;
 
     event_record event;
@@ -189,6 +226,28 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     const std::int64_t id = record_.insert_event(event);
     record_.remove_timer(timer_id);
     return {record_.event(id), false};
+}
+
+timer_record event_service::cancel(const timer_cancel_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const std::int64_t member = record_.subject_member(ctx, request.member);
+    const running_timer timer = find_running(record_.db(), member, request.kind, "cancel");
+    timer_record cancelled = read_timer(record_.db(), timer.id);
+    record_.remove_timer(timer.id);
+    const json was{{"member", cancelled.member}, {"kind", cancelled.kind},
+                   {"start", format_local_iso(sys_seconds{seconds{cancelled.start_utc}}, record_.household().tz)}, {"note", cancelled.note}};
+    record_.log_change("timer", cancelled.kind, was, json{{"cancelled", true}}, ctx);
+    return cancelled;
+}
+
+std::vector<timer_record> event_service::timers(const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    store::statement_use query(record_.db().cached(std::string(timer_columns) + "ORDER BY t.start_utc, t.id"));
+    std::vector<timer_record> running;
+    while (query->step()) running.push_back(timer_from_row(*query));
+    return running;
 }
 
 std::vector<event_record> event_service::list(const events_query& query, const request_context& ctx, sys_seconds& since) {
@@ -286,6 +345,7 @@ event_outcome event_service::edit(const edit_request& request, const request_con
     event.source = request.source;
     event.created_at = record_.now_utc();
     record_.check_event(event, kind, span.until ? "until" : (span.at && !span.length ? "at" : "for"));
+    if (end && (span.length || span.until)) check_plausible(*end - start, kind, request.long_ok, span.until ? "until" : "for", log_fix);
     return {record_.event(record_.insert_event(event)), false};
 }
 

@@ -25,6 +25,7 @@ struct log_request {
     std::string note;
     std::string source = "cli";
     bool brief = false; ///< bulk clients: the id and the acknowledgement only
+    bool long_ok = false; ///< `--long`: a length beyond the kind's plausible one is meant
 };
 
 struct timer_start_request {
@@ -40,6 +41,12 @@ struct timer_stop_request {
     std::string uuid;
     std::optional<std::string> member, kind, at, note;
     std::string source = "cli";
+    bool long_ok = false;
+};
+
+/// `fairly cancel [KIND] [--member NAME]`: a timer that should never have run.
+struct timer_cancel_request {
+    std::optional<std::string> member, kind;
 };
 
 struct void_request {
@@ -53,6 +60,7 @@ struct edit_request {
     std::optional<std::string> member, kind, role, note;
     span_request span;
     std::string source = "cli";
+    bool long_ok = false;
 };
 
 struct review_request {
@@ -79,6 +87,7 @@ struct timer_record {
     std::int64_t id = 0;
     std::string member, kind, note, role;
     std::int64_t start_utc = 0;
+    std::int64_t usual_seconds = 0; ///< the kind's usual length
 };
 
 struct timer_outcome {
@@ -95,6 +104,10 @@ public:
     std::pair<std::int64_t, bool> log_brief(const log_request& request, const request_context& ctx);
     timer_outcome start(const timer_start_request& request, const request_context& ctx);
     event_outcome stop(const timer_stop_request& request, const request_context& ctx);
+    /// Discards a running timer (no event is made); the change log keeps it.
+    timer_record cancel(const timer_cancel_request& request, const request_context& ctx);
+    /// The running timers, oldest first.
+    std::vector<timer_record> timers(const request_context& ctx);
     event_outcome void_event(const void_request& request, const request_context& ctx);
     event_outcome edit(const edit_request& request, const request_context& ctx);
     event_outcome review(const review_request& request, const request_context& ctx);

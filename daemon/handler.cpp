@@ -1,5 +1,6 @@
 #include "handler.hpp"
 
+#include "catalogue.hpp"
 #include "duration.hpp"
 #include "params.hpp"
 #include "protocol.hpp"
@@ -37,6 +38,7 @@ log_request read_log(const json& params) {
     request.note = note_param(params).value_or("");
     request.source = source_param(params);
     request.brief = optional_bool(params, "brief");
+    request.long_ok = optional_bool(params, "long");
     return request;
 }
 
@@ -47,7 +49,7 @@ timer_start_request read_timer_start(const json& params) {
 
 timer_stop_request read_timer_stop(const json& params) {
     return timer_stop_request{uuid_param(params), optional_string(params, "member"), optional_string(params, "kind"),
-                              optional_string(params, "at"), note_param(params), source_param(params)};
+                              optional_string(params, "at"), note_param(params), source_param(params), optional_bool(params, "long")};
 }
 
 void_request read_void(const json& params) {
@@ -65,6 +67,7 @@ edit_request read_edit(const json& params) {
     request.note = note_param(params);
     request.span = read_span(params);
     request.source = source_param(params);
+    request.long_ok = optional_bool(params, "long");
     return request;
 }
 
@@ -143,19 +146,22 @@ slot_request read_slot(const json& params) {
                         optional_string(params, "label").value_or("protected time")};
 }
 
-std::chrono::seconds read_within(const json& params) {
-    if (auto text = optional_string(params, "within")) return checked_input([&] { return parse_duration(*text, "within"); });
-    return std::chrono::hours{2};
+remind_request read_remind(const json& params) {
+    remind_request request;
+    if (auto text = optional_string(params, "within")) request.within = checked_input([&] { return parse_duration(*text, "within"); });
+    request.member = optional_string(params, "member");
+    request.all = optional_bool(params, "all");
+    return request;
 }
 
 std::vector<delivered_reminder> read_delivered(const json& params) {
     const json* given = find(params, "reminders");
-    if (!given || !given->is_array()) bad_param("reminders", "a list of {key, text}");
+    if (!given || !given->is_array()) bad_param("reminders", "a list of {key, to, text}");
     std::vector<delivered_reminder> delivered;
     for (const json& item : *given) {
-        if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) bad_param("reminders", "each needs a key");
-        const json* text = find(item, "text");
-        delivered.push_back({item["key"].get<std::string>(), text && text->is_string() ? text->get<std::string>() : std::string()});
+        if (!item.is_object()) bad_param("reminders", "each is {key, to, text}");
+        const std::string key = required_string(item, "key"), to = required_string(item, "to");
+        delivered.push_back({key, to, optional_string(item, "text").value_or("")});
     }
     return delivered;
 }
@@ -200,13 +206,24 @@ json event_reply(household_record& record, const event_outcome& outcome) {
     return json{{"event", event_json(outcome.event, record.household().tz)}, {"duplicate", outcome.duplicate}};
 }
 
-json timer_reply(household_record& record, const timer_outcome& outcome) {
+json timer_json(household_record& record, const timer_record& timer, std::chrono::sys_seconds reference) {
     const std::string& tz = record.household().tz;
-    const std::chrono::sys_seconds start{std::chrono::seconds{outcome.timer.start_utc}};
-    return json{{"timer", {{"id", outcome.timer.id}, {"member", outcome.timer.member}, {"kind", outcome.timer.kind},
-                           {"start", format_local_iso(start, tz)}, {"start_utc", format_iso_utc(start)},
-                           {"note", outcome.timer.note}, {"role", outcome.timer.role}}},
-                {"duplicate", outcome.duplicate}};
+    const std::chrono::sys_seconds start{std::chrono::seconds{timer.start_utc}};
+    const auto running = std::max<std::int64_t>(0, (reference - start).count());
+    return json{{"id", timer.id},
+                {"member", timer.member},
+                {"kind", timer.kind},
+                {"start", format_local_iso(start, tz)},
+                {"start_utc", format_iso_utc(start)},
+                {"running_minutes", running / 60},
+                {"usual_minutes", timer.usual_seconds / 60},
+                {"forgotten", std::chrono::seconds{running} >= forgotten_after(std::chrono::seconds{timer.usual_seconds})},
+                {"note", timer.note},
+                {"role", timer.role}};
+}
+
+json timer_reply(household_record& record, const timer_outcome& outcome, std::chrono::sys_seconds reference) {
+    return json{{"timer", timer_json(record, outcome.timer, reference)}, {"duplicate", outcome.duplicate}};
 }
 
 json event_list(household_record& record, const std::vector<event_record>& events) {
@@ -249,10 +266,19 @@ const method_entry* find_method(std::string_view method) {
              return event_reply(r, s.events.log(request, c));
          }}},
         {"timer.start", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
-             return timer_reply(r, s.events.start(read_timer_start(p), c));
+             return timer_reply(r, s.events.start(read_timer_start(p), c), c.reference);
          }}},
         {"timer.stop", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.stop(read_timer_stop(p), c));
+         }}},
+        {"timer.cancel", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
+             const timer_record cancelled = s.events.cancel(timer_cancel_request{optional_string(p, "member"), optional_string(p, "kind")}, c);
+             return json{{"cancelled", timer_json(r, cancelled, c.reference)}};
+         }}},
+        {"timer.list", {access::reads, [](services& s, household_record& r, const json&, const request_context& c) -> json {
+             json list = json::array();
+             for (const timer_record& timer : s.events.timers(c)) list.push_back(timer_json(r, timer, c.reference));
+             return json{{"timers", std::move(list)}};
          }}},
         {"events.list", {access::reads, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              std::chrono::sys_seconds since{};
@@ -325,10 +351,10 @@ const method_entry* find_method(std::string_view method) {
          }}},
         {"slots.ics", {access::reads, FAIRLY_SERVICE(protected_time, slots_ics)}},
         {"remind.check", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.protected_time.remind_check(read_within(p), c);
+             return s.reminders.check(read_remind(p), c);
          }}},
         {"remind.mark", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.protected_time.remind_mark(read_delivered(p), c);
+             return s.reminders.mark(read_delivered(p), c);
          }}},
         {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
         {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},

@@ -9,6 +9,7 @@
 #include "event_service.hpp"
 #include "protected_service.hpp"
 #include "record.hpp"
+#include "reminder_service.hpp"
 #include "report_service.hpp"
 #include "transfer_service.hpp"
 #include "vocabulary_service.hpp"
@@ -25,11 +26,13 @@ using json = nlohmann::json;
 /// The services a method may call, over one household record.
 struct services {
     explicit services(household_record& record)
-        : events(record), vocabulary(record), reports(record), protected_time(record, reports), transfer(record) {}
+        : events(record), vocabulary(record), reports(record), protected_time(record, reports), reminders(record, reports, protected_time),
+          transfer(record) {}
     event_service events;
     vocabulary_service vocabulary;
     report_service reports;
     protected_service protected_time;
+    reminder_service reminders;
     transfer_service transfer;
 };
 

@@ -1,6 +1,5 @@
-// Protected time: weekly goals, recurring slots, and the reminders that cron
-// asks for with `fairly remind`. Each reminder has a key; once the CLI has
-// delivered it, remind.mark stores the key and it is never given again.
+// Protected time: weekly goals and recurring slots (and their iCalendar
+// export). The reminders about them are reminder_service's.
 #include "protected_service.hpp"
 
 #include "calendar.hpp"
@@ -26,25 +25,11 @@ namespace {
 constexpr std::int64_t day = 24 * 3600;
 constexpr std::array<const char*, 7> weekday_names{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
-std::string hours_text(std::int64_t secs) { return format_duration(seconds{secs}); }
-
 sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
     return local_time_on(sys_days{std::chrono::days{date_day}}, std::chrono::minutes{minute}, tz);
 }
 
 std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }
-
-struct slot_row {
-    protected_slot slot;
-    std::optional<std::int64_t> member_id;
-};
-
-std::string possessive(const std::string& owner) {
-    if (owner == "couple") return "Your couple time";
-    std::string name = owner;
-    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-    return name + "'s";
-}
 
 } // namespace
 
@@ -188,155 +173,6 @@ json protected_service::slots_ics(const json&, const request_context& ctx) {
     // The household's creation time keeps two households' UIDs apart.
     const std::string domain = "household-" + std::to_string(created) + ".fairly";
     return json{{"ics", slots_to_ics(listed, house.tz, domain, ctx.reference)}, {"slots", listed.size()}};
-}
-
-// ---------------------------------------------------------------- reminders
-
-json protected_service::remind_check(const seconds within, const request_context& ctx) {
-    record_.require_access(ctx);
-    const household_info& house = record_.household();
-    const std::string& tz = house.tz;
-    const sys_seconds now = ctx.reference;
-    const std::int64_t today = local_date_of(now, tz).time_since_epoch().count();
-    const std::int64_t week = week_day_of(now, house.load);
-    const sys_seconds week_end = local_at(week + 7, 0, tz);
-    const std::int64_t now_utc = now.time_since_epoch().count();
-    json reminders = json::array();
-    auto add = [&](const std::string& key, const std::string& type, const std::string& owner, sys_seconds at, const std::string& text) {
-        store::statement_use sent(record_.db().cached("SELECT 1 FROM reminder_sent WHERE key = ?"));
-        sent->bind(1, key);
-        if (sent->step()) return;
-        reminders.push_back({{"key", key}, {"type", type}, {"who", owner}, {"at", format_local_iso(at, tz)}, {"text", text}});
-    };
-
-    // Slots: coming up within the window, or passed and eaten by load.
-    std::vector<slot_row> slot_rows;
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT s.id, coalesce(m.name, 'couple'), s.label, s.weekday, s.start_minute, s.length_seconds, s.created_at, s.member_id "
-            "FROM protected_slot s LEFT JOIN member m ON m.id = s.member_id WHERE s.removed_at IS NULL ORDER BY s.id"));
-        while (query->step()) {
-            slot_rows.push_back({protected_slot{query->int64(0), query->text(1), query->text(2), static_cast<unsigned>(query->int64(3)),
-                                            std::chrono::minutes{query->int64(4)}, seconds{query->int64(5)}, sys_seconds{seconds{query->int64(6)}}},
-                             query->optional_int64(7)});
-        }
-    }
-    std::map<std::int64_t, std::int64_t> slot_seconds_left; // owner (0: couple) -> slot time still to come this week
-    for (const slot_row& row : slot_rows) {
-        const protected_slot& slot = row.slot;
-        // Occurrences from a week ago to a week ahead, in local time.
-        for (std::int64_t date = today - 7; date <= today + 7; ++date) {
-            if (weekday_of(date) != slot.weekday) continue;
-            const sys_seconds start = local_at(date, slot.start.count(), tz), end = start + slot.length;
-            const std::string when = std::string(weekday_names[slot.weekday]) + " " + clock_text(slot.start.count());
-            const std::string occurrence = std::to_string(slot.id) + ":" + format_local_iso(start, tz).substr(0, 10);
-            if (start > now && start <= week_end) slot_seconds_left[row.member_id.value_or(0)] += slot.length.count();
-            if (start > now && start - now <= within) {
-                add("slot:" + occurrence, "slot", slot.owner, start,
-                    possessive(slot.owner) + " " + slot.label + ", " + when + " - keep it clear.");
-            }
-            if (end <= now && end > now - seconds{7 * day} && start >= sys_seconds{seconds{slot.created.time_since_epoch()}}) {
-                // Eaten: its owner logged load over it, or no protected time in it.
-                std::vector<std::string> load_kinds;
-                bool protected_kept = false;
-                store::statement_use query(record_.db().cached(
-                    "SELECT kind, category, member_id, is_load FROM counted_event "
-                    "WHERE start_utc < ?2 AND end_utc > ?1 AND start_utc >= ?1 - 86400"));
-                query->bind(1, start.time_since_epoch().count()).bind(2, end.time_since_epoch().count());
-                while (query->step()) {
-                    const bool mine = !row.member_id || query->int64(2) == *row.member_id;
-                    if (!mine) continue;
-                    const std::string category = query->text(1);
-                    if (category == "protected") {
-                        // A member's slot is kept by any protected time of theirs; the couple's by couple time.
-                        if (row.member_id || query->text(0) == "couple-time") protected_kept = true;
-                    }
-                    else if (query->int64(3) != 0 && std::find(load_kinds.begin(), load_kinds.end(), query->text(0)) == load_kinds.end())
-                        load_kinds.push_back(query->text(0));
-                }
-                if (!load_kinds.empty() || !protected_kept) {
-                    std::string because;
-                    if (!load_kinds.empty()) {
-                        for (const auto& kind : load_kinds) because += (because.empty() ? "" : ", ") + kind;
-                        because = (slot.owner == "couple" ? "load was logged during it: " : slot.owner + " logged ") + because +
-                                  (slot.owner == "couple" ? "" : " during it");
-                    } else {
-                        because = "no protected time was logged in it";
-                    }
-                    add("eaten:" + occurrence, "eaten", slot.owner, start,
-                        possessive(slot.owner) + " " + slot.label + " (" + when + ") was eaten: " + because + ".");
-                }
-            }
-        }
-    }
-
-    // Goals at risk: what is still to do needs more than twice the even pace
-    // over the days left, and the week's remaining slots do not cover it.
-    const double days_left = static_cast<double>((week_end - now).count()) / day;
-    const std::string week_label = format_local_iso(local_at(week, 0, tz), tz).substr(0, 10);
-    const json goal_list = goals(now);
-    for (const json& goal : goal_list) {
-        const std::string owner = goal["who"];
-        const double target = goal["weekly_minutes"].get<double>() * 60, kept = goal["kept_minutes"].get<double>() * 60;
-        const double remaining = target - kept;
-        std::int64_t owner_key = 0;
-        if (owner != "couple") owner_key = record_.member_id(owner, "who");
-        const double planned = static_cast<double>(slot_seconds_left[owner_key]);
-        if (remaining > 0 && planned < remaining && remaining > 2 * days_left * target / 7) {
-            const int whole_days = static_cast<int>(std::floor(days_left));
-            add("goal:" + owner + ":" + week_label, "goal", owner, now,
-                possessive(owner) + " protected time is at risk this week: " + hours_text(static_cast<std::int64_t>(kept)) + " of " +
-                    hours_text(static_cast<std::int64_t>(target)) + " so far, " +
-                    (whole_days >= 1 ? std::to_string(whole_days) + (whole_days == 1 ? " day" : " days") : std::string("less than a day")) + " left.");
-        }
-    }
-
-    // Couple time not had yet this week, by the household's check time.
-    {
-        store::statement_use setting(record_.db().cached("SELECT couple_check_weekday, couple_check_minute FROM household WHERE id = 1"));
-        setting->step();
-        const std::int64_t check_weekday = setting->int64(0), check_minute = setting->int64(1);
-        const std::int64_t check_date = week + ((check_weekday - weekday_of(week) + 7) % 7);
-        const sys_seconds check_at = local_at(check_date, check_minute, tz);
-        bool couple_goal = false;
-        for (const json& goal : goal_list) {
-            if (goal["who"] == "couple") {
-                couple_goal = true;
-                if (now >= check_at && goal["kept_minutes"].get<std::int64_t>() == 0) {
-                    add("couple:" + week_label, "couple", "couple", check_at,
-                        "No couple time yet this week (the goal is " + hours_text(goal["weekly_minutes"].get<std::int64_t>() * 60) +
-                            "). Is there an evening for it before the week ends?");
-                }
-            }
-        }
-        (void)couple_goal;
-    }
-
-    // A drift alert from the report arithmetic, once per drift.
-    {
-        const json weekly = reports_.weekly(now);
-        const json& drift = weekly["drift"];
-        if (drift.value("alert", false)) {
-            const std::string member = drift["member"];
-            add("drift:" + member + ":" + drift.value("direction", "") + ":" + drift.value("since", ""), "drift", member, now,
-                "Since " + drift.value("since", "") + ", " + member + "'s share of the load has been " + drift.value("direction", "") +
-                    " the agreed split. `fairly report` has the weeks; it might be worth talking about.");
-        }
-    }
-    (void)now_utc;
-    return json{{"reminders", std::move(reminders)}};
-}
-
-json protected_service::remind_mark(const std::vector<delivered_reminder>& delivered, const request_context& ctx) {
-    record_.require_access(ctx);
-    std::int64_t marked = 0;
-    for (const delivered_reminder& item : delivered) {
-        store::statement_use insert(record_.db().cached("INSERT OR IGNORE INTO reminder_sent (key, text, sent_at) VALUES (?, ?, ?)"));
-        insert->bind(1, item.key).bind(2, item.text).bind(3, ctx.reference.time_since_epoch().count());
-        insert->step();
-        marked += record_.db().changes();
-    }
-    return json{{"marked", marked}};
 }
 
 } // namespace fairly::daemon

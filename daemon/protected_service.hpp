@@ -1,6 +1,6 @@
 #pragma once
-/// Protected time: weekly goals, recurring slots (and their iCalendar
-/// export), and the reminders cron asks for with `fairly remind`.
+/// Protected time: weekly goals and recurring slots (and their iCalendar
+/// export). The reminders about them: reminder_service.
 #include "record.hpp"
 #include "report_service.hpp"
 
@@ -18,11 +18,6 @@ struct slot_request {
     std::string label = "protected time";
 };
 
-/// A reminder the CLI delivered, to be given no more.
-struct delivered_reminder {
-    std::string key, text;
-};
-
 class protected_service {
 public:
     protected_service(household_record& record, report_service& reports) : record_(record), reports_(reports) {}
@@ -33,13 +28,10 @@ public:
     json slot_list(const json& params, const request_context& ctx);
     json slot_remove(std::int64_t id, const request_context& ctx);
     json slots_ics(const json& params, const request_context& ctx);
-    /// The reminders due now: slots coming up within `within`, and the rest.
-    json remind_check(std::chrono::seconds within, const request_context& ctx);
-    json remind_mark(const std::vector<delivered_reminder>& delivered, const request_context& ctx);
-
-private:
     /// Each goal with the time kept so far in the week of `now`.
     json goals(std::chrono::sys_seconds now);
+
+private:
     /// The slots, each with its next occurrence that has not ended.
     json slots(std::chrono::sys_seconds now);
     household_record& record_;

@@ -1,10 +1,12 @@
 #include "record.hpp"
 
 #include "catalogue.hpp"
-#include "zone.hpp"
 #include "protocol.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace fairly::daemon {
 
@@ -507,6 +509,12 @@ std::int64_t household_record::insert_moved(const moved_row& row) {
     insert->bind(1, row.uuid).bind(2, row.member).bind(3, row.what).bind(4, row.for_kind).bind(5, row.for_event).bind(6, row.impact)
         .bind(7, row.at).bind(8, row.note).bind(9, row.logged_by).bind(10, row.uid).bind(11, row.created).step();
     return db_.last_insert_rowid();
+}
+
+bool household_record::is_change_subject(std::string_view subject) {
+    static constexpr std::array<std::string_view, 10> subjects{"kind", "night", "drift", "timer", "agreement",
+                                                               "member", "binding", "goal", "slot", "away"};
+    return std::find(subjects.begin(), subjects.end(), subject) != subjects.end();
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,

@@ -223,6 +223,9 @@ public:
     };
     void check_moved(const moved_row& row);
     std::int64_t insert_moved(const moved_row& row);
+    /// What the change log keeps changes of (the schema's CHECK lists the same):
+    /// kind, night, drift, timer (a cancelled one), and the settings to come.
+    static bool is_change_subject(std::string_view subject);
     /// Records a change of a weight or setting in the change log, as made by `ctx`'s caller now.
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
                     const request_context& ctx);

@@ -481,7 +481,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     {
         store::statement_use query(record_.db().cached(
             "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id DESC LIMIT 1"));
+            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night') ORDER BY c.id DESC LIMIT 1"));
         if (query->step()) {
             weights_note = {{"name", query->text(0)}, {"by", query->text(1)},
                             {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}};

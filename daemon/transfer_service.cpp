@@ -443,7 +443,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
         if (!changes->is_array()) bad_param("changes", "expected a list");
         for (const json& change : *changes) {
             const std::string subject = required_string(change, "subject");
-            if (subject != "kind" && subject != "night" && subject != "drift") bad_param("subject", "kind, night or drift");
+            if (!household_record::is_change_subject(subject)) bad_param("subject", "not a setting the change log keeps: " + subject);
             const json* old_value = find(change, "old");
             const json* new_value = find(change, "new");
             if (!new_value) bad_param("new", "is required");

@@ -115,7 +115,8 @@ json vocabulary_service::kind_history(const json& params, const request_context&
     auto name = optional_string(params, "name");
     store::statement_use query(record_.db().cached(
         "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE ?1 IS NULL OR c.subject_name = ?1 ORDER BY c.id"));
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night', 'drift') AND (?1 IS NULL OR c.subject_name = ?1) "
+        "ORDER BY c.id"));
     query->bind(1, name);
     json changes = json::array();
     while (query->step()) {
@@ -402,6 +403,16 @@ json vocabulary_service::household_status(const request_context& ctx) {
         result["events_recorded"] = counts->int64(0);
         result["timers_running"] = counts->int64(2);
         result["kinds"] = counts->int64(3);
+    }
+    result["timers"] = json::array();
+    {
+        store::statement_use timers(record_.db().cached(
+            "SELECT m.name, k.name, t.start_utc FROM timer t JOIN member m ON m.id = t.member_id JOIN kind k ON k.id = t.kind_id "
+            "ORDER BY t.start_utc, t.id"));
+        while (timers->step()) {
+            result["timers"].push_back({{"member", timers->text(0)}, {"kind", timers->text(1)},
+                                        {"start", format_local_iso(sys_seconds{seconds{timers->int64(2)}}, result["tz"].get<std::string>())}});
+        }
     }
     return result;
 }

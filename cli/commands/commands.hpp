@@ -10,7 +10,7 @@ namespace fairly::cli {
 void setup_init(CLI::App& app, context& ctx);
 void setup_member(CLI::App& app, context& ctx);
 void setup_log(CLI::App& app, context& ctx);
-void setup_timer(CLI::App& app, context& ctx);   // start, stop
+void setup_timer(CLI::App& app, context& ctx);   // start, stop, cancel, timers
 void setup_events(CLI::App& app, context& ctx);
 void setup_void(CLI::App& app, context& ctx);
 void setup_edit(CLI::App& app, context& ctx);

@@ -14,6 +14,7 @@ struct edit_options {
     std::string note;
     std::string role;
     bool json_output = false;
+    bool long_ok = false;
 };
 
 void run_edit(const edit_options& options, context& ctx) {
@@ -25,6 +26,7 @@ void run_edit(const edit_options& options, context& ctx) {
     if (!options.member.empty()) params["member"] = options.member;
     if (!options.note.empty()) params["note"] = options.note;
     if (!options.role.empty()) params["role"] = options.role;
+    if (options.long_ok) params["long"] = true;
     if (params.size() == 1) throw command_error(exit_usage, "say what to correct: --at, --for, --until, --kind, --member, --note or --role");
     auto result = ctx.write("event.edit", params);
     if (!result) return;
@@ -49,6 +51,7 @@ void setup_edit(CLI::App& app, context& ctx) {
     command->add_option("--member", options->member, "who really did it");
     command->add_option("--note", options->note, "the corrected note");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did");
+    command->add_flag("--long", options->long_ok, "it really was that long (a length far beyond the kind's usual one is refused without it)");
     command->add_flag("--json", options->json_output, "print the new event as JSON");
     command->footer("Example: fairly edit 42 --for 50m\n");
     command->callback([options, &ctx] { run_edit(*options, ctx); });

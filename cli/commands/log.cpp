@@ -15,6 +15,7 @@ struct log_options {
     std::vector<std::string> members;
     std::string role;
     bool json_output = false;
+    bool long_ok = false;
 };
 
 void run_log(const log_options& options, context& ctx) {
@@ -24,6 +25,7 @@ void run_log(const log_options& options, context& ctx) {
     if (!options.until.empty()) check_time(options.until, "until"), params["until"] = options.until;
     if (!options.note.empty()) params["note"] = options.note;
     if (!options.role.empty()) params["role"] = options.role;
+    if (options.long_ok) params["long"] = true;
     // Several members (couple time, a shared task): one event each, each
     // with its own UUID, so each is its own entry in the record.
     // A name given twice is one member: each is logged once.
@@ -62,6 +64,7 @@ void setup_log(CLI::App& app, context& ctx) {
     command->add_option("--note", options->note, "a few words to remember it by");
     command->add_option("--member", options->members, "who did it (default: you, or FAIRLY_MEMBER); repeat for several");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did (default)");
+    command->add_flag("--long", options->long_ok, "it really was that long (a length far beyond the kind's usual one is refused without it)");
     command->add_flag("--json", options->json_output, "print the stored event as JSON");
     command->footer("Example: fairly log night-feed --at 03:10 --for 35m --note \"teething\"\n");
     command->callback([options, &ctx] { run_log(*options, ctx); });

@@ -1,4 +1,5 @@
-// fairly remind: for cron. Silent when there is nothing to say; each reminder once.
+// fairly remind: for cron or a timer. Silent when there is nothing to say;
+// each reminder once to each member it is addressed to.
 #include "commands.hpp"
 
 #include <signal.h>
@@ -21,18 +22,23 @@ struct remind_options {
     bool json_output = false;
     std::string exec;
     bool dry_run = false;
+    std::string member;
+    bool all = false;
 };
 
 /// Runs `command` with /bin/sh, the reminder's text on its stdin and its
 /// fields in FAIRLY_REMINDER_* variables. Returns the exit status.
 int hand_over(const std::string& command, const json& reminder) {
     std::vector<std::string> env_text;
-    for (char** e = environ; *e; ++e) env_text.emplace_back(*e);
-    for (const char* field : {"key", "type", "who", "at", "text"}) {
+    for (char** e = environ; *e; ++e) {
+        if (std::string_view(*e).rfind("FAIRLY_REMINDER_", 0) != 0) env_text.emplace_back(*e);
+    }
+    for (const char* field : {"key", "type", "who", "to", "at", "text"}) {
         std::string name = field;
         for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         env_text.push_back("FAIRLY_REMINDER_" + name + "=" + reminder.value(field, ""));
     }
+    env_text.push_back("FAIRLY_REMINDER_USER=" + reminder.value("to_user", ""));
     std::vector<char*> envp;
     for (auto& e : env_text) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -78,29 +84,33 @@ int hand_over(const std::string& command, const json& reminder) {
 
 void run_remind(const remind_options& options, context& ctx) {
     check_length(options.within, "within");
+    if (options.all && !options.member.empty()) throw command_error(exit_usage, "give --member or --all, not both");
     ::signal(SIGPIPE, SIG_IGN); // an --exec command that does not read its stdin must not kill us
-    json reminders = ctx.call("remind.check", {{"within", options.within}, {"reference_time", format_iso_utc(ctx.now())}})["reminders"];
-    if (reminders.empty()) {
-        if (options.json_output) ctx.out << "[]\n";
-        return; // nothing to say: cron mails nothing
-    }
+    json params{{"within", options.within}, {"reference_time", format_iso_utc(ctx.now())}};
+    if (options.all) params["all"] = true;
+    if (!options.member.empty()) params["member"] = options.member;
+    if (ctx.default_member) params["default_member"] = *ctx.default_member;
+    json reminders = ctx.call("remind.check", params)["reminders"];
+    if (reminders.empty()) return; // nothing to say: cron mails nothing, in every mode
     json delivered = json::array();
     int failures = 0;
-    for (const json& reminder : reminders) {
+    for (json& reminder : reminders) {
         if (!options.exec.empty() && !options.dry_run) {
             const int status = hand_over(options.exec, reminder);
             if (status != 0) {
                 ++failures;
-                ctx.err << "fairly: --exec failed (exit " << status << ") for: " << reminder.value("text", "")
+                ctx.err << "fairly: --exec failed (exit " << status << ") for " << reminder.value("to", "") << ": " << reminder.value("text", "")
                         << "\n  it was not marked as given, so the next run tries again\n";
                 continue;
             }
         } else if (!options.json_output) {
+            // Everyone's at once: say whom each is for.
+            if (options.all) ctx.out << "For " << reminder.value("to", "") << ": ";
             ctx.out << reminder.value("text", "") << '\n';
         }
-        delivered.push_back({{"key", reminder.value("key", "")}, {"text", reminder.value("text", "")}});
+        delivered.push_back({{"key", reminder.value("key", "")}, {"to", reminder.value("to", "")}, {"text", reminder.value("text", "")}});
     }
-    if (options.json_output) ctx.out << (options.dry_run ? reminders : reminders).dump(2) << '\n';
+    if (options.json_output) ctx.out << reminders.dump(2) << '\n';
     if (!options.dry_run && !delivered.empty()) {
         ctx.call("remind.mark", {{"reminders", delivered}, {"reference_time", format_iso_utc(ctx.now())}});
     }
@@ -111,12 +121,20 @@ void run_remind(const remind_options& options, context& ctx) {
 
 void setup_remind(CLI::App& app, context& ctx) {
     auto options = std::make_shared<remind_options>();
-    CLI::App* command = app.add_subcommand("remind", "For cron: protected-time reminders, each given once; silent when nothing is due");
+    CLI::App* command = app.add_subcommand("remind", "For cron or a timer: your reminders, each given once; silent when nothing is due");
     command->add_option("--within", options->within, "remind of slots starting within this time")->capture_default_str();
-    command->add_flag("--json", options->json_output, "print the reminders as JSON");
-    command->add_option("--exec", options->exec, "run this command per reminder: the text on stdin, fields in FAIRLY_REMINDER_*");
+    command->add_option("--member", options->member, "whose reminders (default: the member your Unix user is bound to; root may name anyone)");
+    command->add_flag("--all", options->all, "every member's reminders, each once per member (root or fairlyd's user: one system-wide job)");
+    command->add_flag("--json", options->json_output, "print the reminders as JSON, each with its addressee (\"to\")");
+    command->add_option("--exec", options->exec,
+                        "run this shell command once per reminder and addressee: the text on stdin and in FAIRLY_REMINDER_TEXT; "
+                        "FAIRLY_REMINDER_TO names the member, FAIRLY_REMINDER_USER their Unix user; also _KEY, _TYPE, _WHO, _AT");
     command->add_flag("--dry-run", options->dry_run, "show what would be given, without recording it");
-    command->footer("Example (crontab): */10 * * * * fairly remind --exec 'notify-send fairly'\n");
+    command->footer("Reminders: your slot coming up, a goal at risk, a slot load took over, couple time not had yet, a drift alert,\n"
+                    "an entry someone logged for you, a timer left running. Examples:\n"
+                    "  crontab -e:  */10 * * * * fairly remind                 (cron mails what it prints; nothing due, no mail)\n"
+                    "  desktop:     fairly remind --exec 'notify-send fairly \"$FAIRLY_REMINDER_TEXT\"'\n"
+                    "  everyone's:  fairly remind --all --exec 'mail -s fairly \"${FAIRLY_REMINDER_USER:-root}\"'   (as root or fairlyd's user)\n");
     command->callback([options, &ctx] { run_remind(*options, ctx); });
 }
 

@@ -23,7 +23,13 @@ void run_status(const status_options& options, context& ctx) {
     ctx.out << "household  " << status.value("tz", "") << ";";
     for (const json& member : status["members"]) ctx.out << ' ' << member.value("name", "") << ' ' << share_text(member.value("agreed_share", 0.0));
     ctx.out << "\nevents     " << status.value("events", 0) << " active, " << status.value("events_recorded", 0) << " recorded in all\n"
-            << "timers     " << status.value("timers_running", 0) << " running\n";
+            << "timers     " << status.value("timers_running", 0) << " running";
+    std::string separator = ": ";
+    for (const json& timer : status.value("timers", json::array())) {
+        ctx.out << separator << timer.value("member", "") << "'s " << timer.value("kind", "") << " since " << short_local(timer.value("start", ""));
+        separator = "; ";
+    }
+    ctx.out << '\n';
     const json& caller = status["caller"];
     ctx.out << "you        uid " << caller.value("uid", -1) << ", "
             << (caller["member"].is_string() ? "member " + caller["member"].get<std::string>() : std::string("not bound to a member")) << '\n';

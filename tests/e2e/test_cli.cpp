@@ -160,10 +160,7 @@ TEST_CASE("daemon down: the entry is spooled, then sent exactly once", "[e2e][sp
 }
 
 TEST_CASE("a uid bound to a member acts as that member, an unbound one is refused", "[e2e][identity]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to run fairly as another uid; skipped");
-        return;
-    }
+    require_root("run fairly as another uid");
     household home;
     // Let other users reach the socket for this test (a group does this in production).
     std::filesystem::permissions(home.dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);

@@ -549,10 +549,7 @@ TEST_CASE("export --from/--to takes only that period, -o writes the file alone, 
 }
 
 TEST_CASE("a member who is not root cannot set a household up from an export", "[e2e][transfer][identity]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to create a Unix user; skipped");
-        return;
-    }
+    require_root("create a Unix user");
     home first;
     build_rich_history(first);
     first.ok({"export", "-o", first.file("a.json").string()});

@@ -41,10 +41,7 @@ struct bound_household {
 } // namespace
 
 TEST_CASE("logged for a partner: marked, pending for them, only they confirm or dispute", "[e2e][vocabulary][identity]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to create two Unix users; skipped");
-        return;
-    }
+    require_root("create two Unix users");
     bound_household home;
     auto logged = home.alex({"log", "bath-time", "--member", "sam", "--json"});
     REQUIRE(logged.exit_code == 0);
@@ -89,10 +86,7 @@ TEST_CASE("logged for a partner: marked, pending for them, only they confirm or 
 }
 
 TEST_CASE("a Unix user bound to no member is refused by every command", "[e2e][vocabulary][identity]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to create Unix users; skipped");
-        return;
-    }
+    require_root("create Unix users");
     bound_household home;
     unix_user stranger("x");
     for (const auto& args : std::vector<std::vector<std::string>>{
@@ -108,10 +102,7 @@ TEST_CASE("a Unix user bound to no member is refused by every command", "[e2e][v
 }
 
 TEST_CASE("thanks, turns and meetings moved, by the people themselves", "[e2e][vocabulary]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to create two Unix users; skipped");
-        return;
-    }
+    require_root("create two Unix users");
     bound_household home;
     auto thanks = home.alex({"thanks", "sam", "got up twice so I could sleep", "--json"});
     REQUIRE(thanks.exit_code == 0);
@@ -143,10 +134,7 @@ TEST_CASE("thanks, turns and meetings moved, by the people themselves", "[e2e][v
 }
 
 TEST_CASE("kinds and the night: added, changed, and who changed them kept", "[e2e][vocabulary]") {
-    if (::geteuid() != 0) {
-        WARN("needs root to create two Unix users; skipped");
-        return;
-    }
+    require_root("create two Unix users");
     bound_household home;
     json kinds = home.sam({"kinds", "--json"}).out_json();
     CHECK(kinds.size() >= 14);

@@ -436,6 +436,8 @@ void household_run::plan_event(std::optional<planned> fixed) {
 
     json params{{"kind", kind}, {"at", at_text(start)}, {"reference_time", iso_utc(reference)}};
     if (!instant) params["for"] = std::to_string(length) + "m";
+    // A long one is meant (docs/fairness.md, "Lengths that are questioned"): say so.
+    if (!instant && length >= 180) params["long"] = true;
     if (chance(0.3)) params["role"] = pick(std::vector<std::string>{"noticed", "planned", "decided", "followed-up"});
     // Who logs it: root for the member, the member, or a partner for them.
     std::int64_t uid = root;

@@ -1,5 +1,8 @@
 #include "process.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
@@ -290,6 +293,16 @@ std::filesystem::path unix_user::home(const std::filesystem::path& parent) const
     std::filesystem::create_directories(path);
     if (::chown(path.c_str(), uid_, uid_) != 0) throw std::runtime_error("chown failed for " + path.string());
     return path;
+}
+
+void skip_test(const std::string& why) {
+    std::fprintf(stderr, "SKIPPED: %s\n", why.c_str());
+    std::fflush(stderr);
+    std::_Exit(77);
+}
+
+void require_root(const std::string& for_what) {
+    if (::geteuid() != 0) skip_test("needs root to " + for_what);
 }
 
 void open_to_others(const std::filesystem::path& dir, const std::filesystem::path& socket) {

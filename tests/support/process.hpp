@@ -124,6 +124,14 @@ private:
 
 /// Opens `dir` (and every directory up to the socket) to other users, as the
 /// `fairly` group does in production, so test users can reach the daemon.
+/// Skips the running test case: ctest counts exit 77 as a skip
+/// (SKIP_RETURN_CODE), never a pass. Call it before making anything that
+/// needs cleaning up; it does not return.
+[[noreturn]] void skip_test(const std::string& why);
+
+/// Skips the test case unless it runs as root (creating Unix users, mounting).
+void require_root(const std::string& for_what);
+
 void open_to_others(const std::filesystem::path& dir, const std::filesystem::path& socket);
 
 /// The environment every test gives `fairly`: its own state directory (so the

@@ -42,6 +42,39 @@ TEST_CASE("a database made by schema 1 upgrades in place and keeps its events", 
     CHECK(apply_migrations(upgraded) == latest_schema_version());
 }
 
+TEST_CASE("schema 7: a reminder given before counts as given to every member, and the change log is kept", "[migrations]") {
+    fairly::test::temp_dir dir;
+    const std::string path = (dir.path() / "six.db").string();
+    {
+        database old(path);
+        REQUIRE(apply_migrations(old, 6) == 6);
+        old.exec("INSERT INTO household (id, tz, created_at) VALUES (1, 'Europe/London', 0);"
+                 "INSERT INTO member (name, agreed_share, created_at) VALUES ('alex', 50, 0), ('sam', 50, 0);"
+                 "INSERT INTO reminder_sent (key, text, sent_at) VALUES ('slot:1:2026-11-28', 'Sam''s long run', 5);"
+                 "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_at)"
+                 " VALUES ('night', 'window', NULL, '{}', 0, 7);");
+    }
+    database upgraded(path);
+    REQUIRE(apply_migrations(upgraded) == latest_schema_version());
+    statement given(upgraded.handle(), "SELECT m.name, g.text, g.given_at FROM reminder_given g JOIN member m ON m.id = g.member_id "
+                                       "WHERE g.key = 'slot:1:2026-11-28' ORDER BY m.name");
+    REQUIRE(given.step());
+    CHECK(given.text(0) == "alex");
+    CHECK(given.text(1) == "Sam's long run");
+    CHECK(given.int64(2) == 5);
+    REQUIRE(given.step());
+    CHECK(given.text(0) == "sam");
+    CHECK_FALSE(given.step());
+    statement changes(upgraded.handle(), "SELECT subject, changed_at FROM change_log");
+    REQUIRE(changes.step());
+    CHECK(changes.text(0) == "night");
+    CHECK(changes.int64(1) == 7);
+    // A cancelled timer may be kept now; a subject nobody defined may not.
+    upgraded.exec("INSERT INTO change_log (subject, subject_name, new_value, changed_by_uid, changed_at) VALUES ('timer', 'night-feed', '{}', 0, 8)");
+    CHECK_THROWS(upgraded.exec("INSERT INTO change_log (subject, subject_name, new_value, changed_by_uid, changed_at) VALUES ('mood', 'x', '{}', 0, 9)"));
+    CHECK_THROWS(upgraded.exec("UPDATE change_log SET changed_at = 1"));
+}
+
 TEST_CASE("a database from a newer fairly is refused, not touched", "[migrations]") {
     fairly::test::temp_dir dir;
     const std::string path = (dir.path() / "new.db").string();
