@@ -229,9 +229,13 @@ std::string spoken_time(sys_seconds t, sys_seconds now, std::string_view zone_na
 std::string typed_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);
     const auto days_back = (local_day_of(zone, now) - local_day_of(zone, t)).count();
-    if (days_back == 0) return wall_clock(zone, t);
-    if (days_back == 1) return "yesterday " + wall_clock(zone, t);
-    return format_wall_time(zone.to_local(t), ' ', false);
+    const std::string typed = days_back == 0   ? wall_clock(zone, t)
+                              : days_back == 1 ? "yesterday " + wall_clock(zone, t)
+                                               : format_wall_time(zone.to_local(t), ' ', false);
+    // The hour the clocks go back happens twice: when the short form would
+    // name the other one, give the instant with its offset.
+    if (resolve_time(parse_time_expr(typed), now, zone_name) == std::chrono::floor<minutes>(t)) return typed;
+    return format_local_iso(std::chrono::floor<minutes>(t), zone_name);
 }
 
 sys_seconds local_day_start(sys_seconds t, std::string_view zone_name) {

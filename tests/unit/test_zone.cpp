@@ -289,3 +289,32 @@ TEST_CASE("resolve_time refuses a hand-built expression that is not a time, nami
     REQUIRE(e);
     CHECK(e->field == "to");
 }
+
+TEST_CASE("times as people say them, from the moment they are read", "[zone]") {
+    using fairly::parse_iso_instant;
+    using fairly::spoken_time;
+    const auto now = parse_iso_instant("2026-11-26T10:40:00Z"); // Thursday
+    CHECK(spoken_time(parse_iso_instant("2026-11-26T02:10:00Z"), now, "Europe/London") == "today 02:10");
+    CHECK(spoken_time(parse_iso_instant("2026-11-25T19:00:00Z"), now, "Europe/London") == "yesterday 19:00");
+    CHECK(spoken_time(parse_iso_instant("2026-11-23T08:00:00Z"), now, "Europe/London") == "Mon 08:00");
+    CHECK(spoken_time(parse_iso_instant("2026-11-19T08:00:00Z"), now, "Europe/London") == "Thu 19 Nov 08:00");
+    // The local day, not the UTC one: 23:30Z on the 25th is the 26th in Auckland.
+    CHECK(spoken_time(parse_iso_instant("2026-11-25T23:30:00Z"), now, "Pacific/Auckland") == "today 12:30");
+}
+
+TEST_CASE("a time to type back resolves to the same minute, on the night the clocks go back too", "[zone][dst]") {
+    using fairly::parse_iso_instant;
+    using fairly::typed_time;
+    const auto typed_back = [](const std::string& instant, const std::string& now) {
+        const auto t = parse_iso_instant(instant), reference = parse_iso_instant(now);
+        const std::string text = typed_time(t, reference, "Europe/London");
+        CHECK(fairly::resolve_time(fairly::parse_time_expr(text), reference, "Europe/London") == t);
+        return text;
+    };
+    CHECK(typed_back("2026-11-26T02:40:00Z", "2026-11-26T10:40:00Z") == "02:40");
+    CHECK(typed_back("2026-11-25T23:40:00Z", "2026-11-26T10:40:00Z") == "yesterday 23:40");
+    CHECK(typed_back("2026-11-20T02:40:00Z", "2026-11-26T10:40:00Z") == "2026-11-20 02:40");
+    // 01:20 BST (00:20Z) read after both 01:20s have passed: "01:20" would be the GMT one.
+    CHECK(typed_back("2026-10-25T00:20:00Z", "2026-10-25T09:00:00Z") == "2026-10-25T01:20:00+01:00");
+    CHECK(typed_back("2026-10-25T01:20:00Z", "2026-10-25T09:00:00Z") == "01:20");
+}
