@@ -5,6 +5,7 @@
 #include "uuid.hpp"
 #include "zone.hpp"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -98,6 +99,17 @@ std::string uuid_param(const json& params) {
 std::string clock_text(std::int64_t minutes) {
     const auto two_digits = [](std::int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
     return two_digits(minutes / 60) + ":" + two_digits(minutes % 60);
+}
+
+std::string_view weekday_name(std::int64_t weekday) {
+    static constexpr std::array<std::string_view, 7> names{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    return names[static_cast<std::size_t>(((weekday % 7) + 7) % 7)];
+}
+
+std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }
+
+std::chrono::sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
+    return local_time_on(std::chrono::sys_days{std::chrono::days{date_day}}, std::chrono::minutes{minute}, tz);
 }
 
 } // namespace fairly::daemon

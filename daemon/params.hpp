@@ -52,4 +52,11 @@ std::string uuid_param(const json& params);
 /// 1320 -> "22:00".
 std::string clock_text(std::int64_t minutes_of_day);
 
+/// "Sunday" .. "Saturday" (0 = Sunday, as the slots store it).
+std::string_view weekday_name(std::int64_t weekday);
+/// The weekday (0 = Sunday) of a local date counted in days since 1970-01-01.
+std::int64_t weekday_of(std::int64_t date_day);
+/// The instant the local date `date_day` reads `minute` past midnight in `tz`.
+std::chrono::sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz);
+
 } // namespace fairly::daemon

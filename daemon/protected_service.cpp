@@ -23,13 +23,6 @@ using std::chrono::sys_seconds;
 namespace {
 
 constexpr std::int64_t day = 24 * 3600;
-constexpr std::array<const char*, 7> weekday_names{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-
-sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
-    return local_time_on(sys_days{std::chrono::days{date_day}}, std::chrono::minutes{minute}, tz);
-}
-
-std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }
 
 } // namespace
 
@@ -137,7 +130,7 @@ json protected_service::slots(const sys_seconds now) {
         std::int64_t date = today + ((weekday - weekday_of(today) + 7) % 7);
         sys_seconds start = local_at(date, minute, house.tz);
         if (start + seconds{length} <= now) start = local_at(date += 7, minute, house.tz);
-        list.push_back({{"id", query->int64(0)}, {"who", query->text(1)}, {"label", query->text(2)}, {"weekday", weekday_names[static_cast<std::size_t>(weekday)]},
+        list.push_back({{"id", query->int64(0)}, {"who", query->text(1)}, {"label", query->text(2)}, {"weekday", std::string(weekday_name(weekday))},
                          {"time", clock_text(minute)}, {"minutes", length / 60}, {"next", format_local_iso(start, house.tz)}});
     }
     return list;

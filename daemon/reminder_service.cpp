@@ -37,19 +37,12 @@ using std::chrono::sys_seconds;
 namespace {
 
 constexpr std::int64_t day = 24 * 3600;
-constexpr std::array<const char*, 7> weekday_names{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 /// Entries logged for someone are reminded of while recent; older ones wait in `fairly pending`.
 constexpr std::int64_t pending_window = 14 * day;
 /// More entries than this for one member at once are one reminder.
 constexpr std::size_t pending_batch = 3;
 
 std::string hours_text(std::int64_t secs) { return format_duration(seconds{secs}); }
-
-sys_seconds local_at(std::int64_t date_day, std::int64_t minute, const std::string& tz) {
-    return local_time_on(sys_days{std::chrono::days{date_day}}, std::chrono::minutes{minute}, tz);
-}
-
-std::int64_t weekday_of(std::int64_t date_day) { return ((date_day % 7) + 7 + 4) % 7; }
 
 std::string capitalized(std::string name) {
     if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
@@ -61,7 +54,7 @@ std::string when_text(std::int64_t date, std::int64_t today, std::int64_t minute
     const std::string clock = "at " + clock_text(minute);
     if (date == today) return clock;
     if (date == today + 1) return "tomorrow " + clock;
-    return std::string("on ") + weekday_names[static_cast<std::size_t>(weekday_of(date))] + " " + clock;
+    return "on " + std::string(weekday_name(weekday_of(date))) + " " + clock;
 }
 
 struct slot_row {
@@ -182,7 +175,7 @@ void reminder_service::slot_notices(const seconds within, const sys_seconds now,
                     }
                 }
                 if (load_kinds.empty() && kept) continue;
-                const std::string when = std::string("on ") + weekday_names[static_cast<std::size_t>(slot.weekday)] + " " + clock_text(slot.minute);
+                const std::string when = "on " + std::string(weekday_name(slot.weekday)) + " " + clock_text(slot.minute);
                 const std::string key = "eaten:" + occurrence; // the key of schema 5, so an upgrade repeats nothing
                 if (!load_kinds.empty()) {
                     notice taken{key, "slot-taken", slot.owner, start, {}};
