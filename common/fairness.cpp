@@ -36,18 +36,19 @@ namespace {
 /// The running moving-range estimate of sigma: weeks are added in order.
 class sigma_estimate {
 public:
-    sigma_estimate(const std::vector<double>& agreed, const drift_settings& settings) : agreed_(agreed), settings_(settings) {}
+    sigma_estimate(std::size_t members, const drift_settings& settings) : members_(members), settings_(settings) {}
 
     /// The estimate from the weeks added so far; empty while still learning.
     std::optional<double> value() const {
         if (weeks_ < std::max<std::size_t>(settings_.learning_weeks, 2) || ranges_ == 0) return std::nullopt;
-        const double per_member = static_cast<double>(ranges_) / static_cast<double>(std::max<std::size_t>(1, agreed_.size()));
+        const double per_member = static_cast<double>(ranges_) / static_cast<double>(std::max<std::size_t>(1, members_));
         const double estimate = range_sum_ / static_cast<double>(ranges_) / 1.128;
         return std::max(settings_.sigma_floor, estimate * (1.0 + settings_.small_sample / std::sqrt(per_member)));
     }
-    void add(const std::vector<double>& shares) {
-        std::vector<double> deviation(agreed_.size());
-        for (std::size_t m = 0; m < agreed_.size(); ++m) deviation[m] = shares[m] - agreed_[m];
+    /// A week with load: its shares and the agreement in force that week.
+    void add(const std::vector<double>& shares, const std::vector<double>& agreed) {
+        std::vector<double> deviation(members_);
+        for (std::size_t m = 0; m < members_; ++m) deviation[m] = shares[m] - agreed[m];
         if (!previous_.empty()) {
             for (std::size_t m = 0; m < deviation.size(); ++m) {
                 range_sum_ += std::fabs(deviation[m] - previous_[m]);
@@ -60,7 +61,7 @@ public:
     std::size_t weeks() const { return weeks_; }
 
 private:
-    const std::vector<double>& agreed_;
+    std::size_t members_;
     const drift_settings& settings_;
     std::vector<double> previous_;
     double range_sum_ = 0;
@@ -69,12 +70,16 @@ private:
 
 } // namespace
 
+const std::vector<double>& agreed_in(const week_points& week, const std::vector<double>& fallback) {
+    return week.agreed.empty() ? fallback : week.agreed;
+}
+
 std::optional<double> estimate_sigma(const std::vector<week_points>& weeks, const std::vector<double>& agreed_shares,
                                      const drift_settings& settings) {
-    sigma_estimate estimate(agreed_shares, settings);
+    sigma_estimate estimate(agreed_shares.size(), settings);
     for (const week_points& week : weeks) {
         const std::vector<double> shares = shares_of(week.points);
-        if (has_load(shares)) estimate.add(shares);
+        if (has_load(shares)) estimate.add(shares, agreed_in(week, agreed_shares));
     }
     return estimate.value();
 }
@@ -90,18 +95,19 @@ drift_finding detect_drift(const std::vector<week_points>& weeks, const std::vec
         bool alert = false;
     };
     std::vector<side> above(members), below(members);
-    sigma_estimate estimate(agreed_shares, settings);
+    sigma_estimate estimate(members, settings);
     for (std::size_t w = 0; w < weeks.size(); ++w) {
         const week_points& week = weeks[w];
         const std::vector<double> shares = shares_of(week.points);
         if (!has_load(shares)) continue; // no load: no evidence
+        const std::vector<double>& agreed = agreed_in(week, agreed_shares);
         // Each week is judged against the variation known before it, so one
         // unusual week neither hides itself nor rewrites the weeks before it.
         const std::optional<double> known = sigma ? sigma : estimate.value();
-        estimate.add(shares);
+        estimate.add(shares, agreed);
         if (w < from || !known || *known <= 0) continue;
         for (std::size_t m = 0; m < members; ++m) {
-            const double z = (shares[m] - agreed_shares[m]) / *known;
+            const double z = (shares[m] - agreed[m]) / *known;
             for (auto [cusum, d] : {std::pair<side*, double>{&above[m], z}, std::pair<side*, double>{&below[m], -z}}) {
                 const double next = std::max(0.0, cusum->sum + d - settings.slack);
                 if (cusum->sum == 0 && next > 0) cusum->since = week.week;
@@ -148,8 +154,9 @@ std::vector<band_finding> band_alerts(const std::vector<week_points>& weeks, con
     for (const week_points& week : weeks) {
         const std::vector<double> shares = shares_of(week.points);
         if (!has_load(shares)) continue;
-        for (std::size_t m = 0; m < agreed_shares.size(); ++m) {
-            if (std::fabs(shares[m] - agreed_shares[m]) > settings.band * sigma + 1e-12) found.push_back({week.week, m, shares[m], agreed_shares[m]});
+        const std::vector<double>& agreed = agreed_in(week, agreed_shares);
+        for (std::size_t m = 0; m < agreed.size(); ++m) {
+            if (std::fabs(shares[m] - agreed[m]) > settings.band * sigma + 1e-12) found.push_back({week.week, m, shares[m], agreed[m]});
         }
     }
     return found;

@@ -12,7 +12,14 @@ namespace fairly {
 struct week_points {
     std::string week;              ///< ISO week label, "2026-W46"
     std::vector<double> points;    ///< per member, in member order
+    /// The agreement in force that week (shares, member order), when it is
+    /// not the one the functions below are given: the split changed over time,
+    /// or a member was away part of the week.
+    std::vector<double> agreed = {};
 };
+
+/// The agreed shares a week is judged against: its own, else `fallback`.
+const std::vector<double>& agreed_in(const week_points& week, const std::vector<double>& fallback);
 
 /// Each member's share of `points` (fractions summing to 1), or all zero when
 /// nobody carried any load.

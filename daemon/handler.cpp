@@ -166,6 +166,27 @@ std::vector<delivered_reminder> read_delivered(const json& params) {
     return delivered;
 }
 
+agreement_proposal read_proposal(const json& params) {
+    agreement_proposal request;
+    request.thing = optional_string(params, "thing");
+    const json* given = find(params, "split");
+    if (!given || !given->is_object() || given->empty()) bad_param("split", "expected NAME=PERCENT for every member, e.g. alex=60,sam=40");
+    for (const auto& [name, share] : given->items()) {
+        if (!share.is_number()) bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
+        request.split.emplace_back(name, share.get<double>());
+    }
+    request.from = optional_string(params, "from");
+    request.member = optional_string(params, "member");
+    request.note = note_param(params).value_or("");
+    return request;
+}
+
+agreement_answer_request read_answer(const json& params) {
+    const std::string answer = required_string(params, "answer");
+    if (answer != "accept" && answer != "decline") bad_param("answer", "accept or decline");
+    return agreement_answer_request{optional_string(params, "thing"), answer == "accept", optional_string(params, "member")};
+}
+
 kind_request read_kind(const json& params) {
     kind_request request;
     request.name = required_string(params, "name");
@@ -355,6 +376,15 @@ const method_entry* find_method(std::string_view method) {
          }}},
         {"remind.mark", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.reminders.mark(read_delivered(p), c);
+         }}},
+        {"agree.show", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.agreements.show(optional_string(p, "thing"), c);
+         }}},
+        {"agree.propose", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.agreements.propose(read_proposal(p), c);
+         }}},
+        {"agree.answer", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.agreements.answer(read_answer(p), c);
          }}},
         {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
         {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},

@@ -6,6 +6,7 @@
 /// and runs every write in a savepoint. The meaning lives in the services;
 /// the session and server only move bytes. Unit tests drive it on an
 /// in-memory database.
+#include "agreement_service.hpp"
 #include "event_service.hpp"
 #include "protected_service.hpp"
 #include "record.hpp"
@@ -27,13 +28,14 @@ using json = nlohmann::json;
 struct services {
     explicit services(household_record& record)
         : events(record), vocabulary(record), reports(record), protected_time(record, reports), reminders(record, reports, protected_time),
-          transfer(record) {}
+          transfer(record), agreements(record) {}
     event_service events;
     vocabulary_service vocabulary;
     report_service reports;
     protected_service protected_time;
     reminder_service reminders;
     transfer_service transfer;
+    agreement_service agreements;
 };
 
 class request_handler {

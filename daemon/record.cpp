@@ -95,6 +95,17 @@ const directory& household_record::names() {
                 loaded.kinds.emplace(query->text(1), kind_entry{query->int64(0), query->text(1), query->text(2), query->int64(3)});
             }
         }
+        {
+            store::statement_use query(db_.cached(
+                "SELECT a.id, a.thing, a.from_day, s.member_id, s.share FROM agreement a JOIN agreement_share s ON s.agreement_id = a.id "
+                "WHERE a.state = 'agreed' ORDER BY a.from_day, a.id"));
+            while (query->step()) {
+                if (loaded.agreements.empty() || loaded.agreements.back().id != query->int64(0)) {
+                    loaded.agreements.push_back({query->int64(0), query->optional_text(1), query->int64(2), {}});
+                }
+                loaded.agreements.back().shares[query->int64(3)] = query->real(4) / 100.0;
+            }
+        }
         directory_ = std::move(loaded);
     }
     return *directory_;
@@ -151,9 +162,40 @@ const kind_entry& household_record::kind_by_id(std::int64_t id) {
     throw rpc_error(error_code::internal_error, "kind #" + std::to_string(id) + " is missing from the catalogue");
 }
 
-std::vector<double> household_record::agreed_shares() {
+const agreement_entry* household_record::agreement_in_force(std::int64_t week_day, const std::optional<std::string>& thing) {
+    const agreement_entry* in_force = nullptr;
+    for (const agreement_entry& agreement : names().agreements) {
+        if (agreement.thing == thing && agreement.from_day <= week_day) in_force = &agreement; // ordered: the latest wins
+    }
+    return in_force;
+}
+
+std::vector<double> household_record::agreed_shares(std::int64_t week_day) {
+    const agreement_entry* in_force = agreement_in_force(week_day);
     std::vector<double> shares;
-    for (const member_entry& member : names().members) shares.push_back(member.agreed_share);
+    for (const member_entry& member : names().members) {
+        if (!in_force) {
+            shares.push_back(member.agreed_share);
+            continue;
+        }
+        const auto found = in_force->shares.find(member.id);
+        shares.push_back(found == in_force->shares.end() ? 0.0 : found->second);
+    }
+    return shares;
+}
+
+std::vector<double> household_record::thing_shares(const std::string& thing, std::int64_t week_day) {
+    const agreement_entry* in_force = agreement_in_force(week_day, thing);
+    const std::size_t count = names().members.size();
+    std::vector<double> shares;
+    for (const member_entry& member : names().members) {
+        if (!in_force) {
+            shares.push_back(1.0 / static_cast<double>(count));
+            continue;
+        }
+        const auto found = in_force->shares.find(member.id);
+        shares.push_back(found == in_force->shares.end() ? 0.0 : found->second);
+    }
     return shares;
 }
 

@@ -53,7 +53,15 @@ struct kind_entry {
 struct member_entry {
     std::int64_t id = 0;
     std::string name;
-    double agreed_share = 0; ///< 0..1
+    double agreed_share = 0; ///< 0..1: the household's first agreement (from the beginning)
+};
+
+/// An agreed split in force from a household week on (docs/fairness.md, "The agreed split").
+struct agreement_entry {
+    std::int64_t id = 0;
+    std::optional<std::string> thing;                ///< none: the household's load
+    std::int64_t from_day = 0;                       ///< the local day its first week starts
+    std::unordered_map<std::int64_t, double> shares; ///< member id -> 0..1 (a member not named: 0)
 };
 
 /// Members, bindings and kinds: small, read by every request, changed rarely.
@@ -61,6 +69,7 @@ struct directory {
     std::vector<member_entry> members;                        ///< in member order (by id)
     std::unordered_map<std::int64_t, std::int64_t> bindings;  ///< uid -> member id
     std::unordered_map<std::string, kind_entry> kinds;        ///< by name
+    std::vector<agreement_entry> agreements;                  ///< agreed ones, by from_day then id
 };
 
 /// One request's facts, read once at the edge: who asks (and the member
@@ -122,8 +131,14 @@ public:
     const kind_entry& kind_by_id(std::int64_t id);
     /// The instant a time-expression param (`since`, `at`, ...) names in the household's zone, if given.
     std::optional<std::chrono::sys_seconds> time_param(const json& params, const char* field, std::chrono::sys_seconds reference);
-    /// Agreed shares (0..1), in member order.
-    std::vector<double> agreed_shares();
+    /// The agreed load split (0..1, member order) in force in the household
+    /// week starting on local day `week_day`: the latest agreement from that
+    /// week or before, else the first agreement.
+    std::vector<double> agreed_shares(std::int64_t week_day);
+    /// The agreement of the load in force that week (none: the first agreement).
+    const agreement_entry* agreement_in_force(std::int64_t week_day, const std::optional<std::string>& thing = std::nullopt);
+    /// The split agreed for a contested thing in that week; with none agreed, equal shares.
+    std::vector<double> thing_shares(const std::string& thing, std::int64_t week_day);
 
     // ---- access and who logged: one rule each
     request_context context_for(const caller& who, std::optional<std::string> acting_for, std::chrono::sys_seconds reference);

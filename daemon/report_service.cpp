@@ -174,7 +174,13 @@ json report_service::build(const report_request& asked, const sys_seconds refere
 
     // ---- query: members, weights, and the load by week
     const std::vector<member_entry> members = record_.names().members;
-    const std::vector<double> agreed = record_.agreed_shares();
+    // The agreement in force in each household week (docs/fairness.md, "The agreed split").
+    std::map<std::int64_t, std::vector<double>> agreed_cache;
+    auto agreed_in_week = [&](std::int64_t week_day) -> const std::vector<double>& {
+        auto found = agreed_cache.find(week_day);
+        if (found == agreed_cache.end()) found = agreed_cache.emplace(week_day, record_.agreed_shares(week_day)).first;
+        return found->second;
+    };
     std::map<std::int64_t, std::size_t> member_index;
     for (std::size_t i = 0; i < members.size(); ++i) member_index[members[i].id] = i;
     // The household's first entry: the trend, the detector and rest start there.
@@ -221,15 +227,26 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     // The balance of the period is the sum of its weeks' (docs/fairness.md):
     // each whole week, and the part of a week the period cuts.
     std::vector<double> period_balance(members.size(), 0.0);
-    auto add_balance = [&](const std::vector<load_totals>& week) {
+    // The period's agreed share: its weeks' agreements weighted by their load.
+    std::vector<double> agreed_points(members.size(), 0.0);
+    double period_points = 0;
+    std::vector<std::int64_t> period_agreements; // ids (0: the first agreement) in force in the period's weeks, in order
+    auto add_balance = [&](const std::vector<load_totals>& week, std::int64_t week_day) {
+        const std::vector<double>& agreed = agreed_in_week(week_day);
         std::vector<double> week_points(members.size());
         std::int64_t week_seconds = 0;
+        double total = 0;
         for (std::size_t m = 0; m < members.size(); ++m) {
             week_points[m] = week[m].points;
             week_seconds += week[m].seconds;
+            total += week[m].points;
         }
         const std::vector<double> hours = balance_hours(week_points, agreed, static_cast<double>(week_seconds) / 3600.0);
-        for (std::size_t m = 0; m < members.size(); ++m) period_balance[m] += hours[m];
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            period_balance[m] += hours[m];
+            agreed_points[m] += agreed[m] * total;
+        }
+        period_points += total;
     };
     auto merge = [](load_totals& into, const load_totals& add) {
         into.points += add.points;
@@ -244,10 +261,13 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     };
     const sys_seconds period_start = day_start(from_day, tz), period_end = day_start(to_day, tz);
     for (std::int64_t w = week_day_of(period_start, house.load); w < to_day; w += 7) {
+        const agreement_entry* in_force = record_.agreement_in_force(w);
+        const std::int64_t agreement_id = in_force ? in_force->id : 0;
+        if (period_agreements.empty() || period_agreements.back() != agreement_id) period_agreements.push_back(agreement_id);
         if (w >= from_day && w + 7 <= to_day) {
             if (auto found = by_week.find(w); found != by_week.end()) {
                 for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], found->second[m]);
-                add_balance(found->second);
+                add_balance(found->second, w);
             }
             continue;
         }
@@ -264,7 +284,12 @@ json report_service::build(const report_request& asked, const sys_seconds refere
                     night > 0 && is_load_category(kind.category) ? 1 : 0, multiplier);
         }
         for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], part[m]);
-        add_balance(part);
+        add_balance(part, w);
+    }
+    const std::int64_t last_week = week_day_of(day_start(to_day - 1, tz), house.load);
+    std::vector<double> period_agreed = agreed_in_week(last_week);
+    if (period_points > 0) {
+        for (std::size_t m = 0; m < members.size(); ++m) period_agreed[m] = agreed_points[m] / period_points;
     }
 
     // Rest: for each night of the period, each member's longest undisturbed
@@ -357,7 +382,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         member_rows.push_back({
             {"name", members[m].name},
             {"share", round_to(shares[m], 0.0001)},
-            {"agreed_share", round_to(agreed[m], 0.0001)},
+            {"agreed_share", round_to(period_agreed[m], 0.0001)},
             {"points", round_to(t.points, 0.01)},
             {"hours", round_to(static_cast<double>(t.seconds) / 3600.0, 0.01)},
             {"minutes", t.seconds / 60},
@@ -396,10 +421,12 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             }
         }
         const std::vector<double> week_shares = shares_of(entry.points);
-        const std::vector<double> week_balance = balance_hours(entry.points, agreed, static_cast<double>(week_seconds) / 3600.0);
+        const std::vector<double>& week_agreed = agreed_in_week(w);
+        const std::vector<double> week_balance = balance_hours(entry.points, week_agreed, static_cast<double>(week_seconds) / 3600.0);
         json shares_json = json::object(), points_json = json::object(), balance_json = json::object(), hours_json = json::object();
-        json running_json = json::object();
+        json running_json = json::object(), agreed_json = json::object();
         for (std::size_t m = 0; m < members.size(); ++m) {
+            agreed_json[members[m].name] = round_to(week_agreed[m], 0.0001);
             running[m] += week_balance[m];
             running_json[members[m].name] = round_to(running[m], 0.01);
             shares_json[members[m].name] = round_to(week_shares[m], 0.0001);
@@ -409,6 +436,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         }
         const bool complete = day_start(w + 7, tz) <= reference;
         trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"complete", complete}, {"shares", std::move(shares_json)},
+                         {"agreed", std::move(agreed_json)},
                          {"points", std::move(points_json)}, {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)},
                          {"balance_running_hours", std::move(running_json)}});
     }
@@ -421,7 +449,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     std::vector<std::int64_t> history_days;
     if (first_week) {
         for (std::int64_t w = *first_week; w < trend_to && day_start(w + 7, tz) <= reference; w += 7) {
-            week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0)};
+            week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0), agreed_in_week(w)};
             if (auto found = by_week.find(w); found != by_week.end()) {
                 for (std::size_t m = 0; m < members.size(); ++m) entry.points[m] = found->second[m].points;
             }
@@ -444,6 +472,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             while (restart < history_days.size() && history_days[restart] < week) ++restart;
         }
     }
+    const std::vector<double>& agreed = agreed_in_week(last_week); // each history week carries its own; this is the fallback
     const drift_finding drift = detect_drift(history, agreed, house.drift, std::nullopt, restart);
     // The member's share over the weeks the drift has lasted: the figure the sentence gives.
     json share_since = nullptr;
@@ -488,8 +517,25 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         }
     }
 
+    // The agreements in force over the period: more than one when the split changed in it.
+    json agreements = json::array();
+    for (const std::int64_t id : period_agreements) {
+        json shares = json::object();
+        const agreement_entry* found = nullptr;
+        for (const agreement_entry& agreement : record_.names().agreements) {
+            if (agreement.id == id) found = &agreement;
+        }
+        for (const member_entry& member : members) {
+            double share = member.agreed_share;
+            if (found) share = found->shares.count(member.id) ? found->shares.at(member.id) : 0.0;
+            shares[member.name] = round_to(share, 0.0001);
+        }
+        agreements.push_back({{"from", found ? json(date_text(found->from_day)) : json(nullptr)}, {"shares", std::move(shares)}});
+    }
+
     return json{
         {"period", {{"from", date_text(from_day)}, {"to", date_text(to_day - 1)}, {"tz", tz}, {"days", to_day - from_day},
+                    {"agreements", std::move(agreements)},
                     {"week", from_day == week_day_of(period_start, house.load) && to_day - from_day == 7 ? json(iso_week_label(from_day)) : json(nullptr)}}},
         {"generated_at", format_local_iso(reference, tz)},
         {"members", std::move(member_rows)},

@@ -2,6 +2,8 @@
 // moved, turns, thanks, and confirming or disputing what others logged.
 #include "vocabulary_service.hpp"
 
+#include "agreement_service.hpp"
+
 #include "catalogue.hpp"
 #include "migrations.hpp"
 #include "duration.hpp"
@@ -266,7 +268,7 @@ json vocabulary_service::turn_take(const turn_request& request, const request_co
     const std::string thing = query->text(4);
     json taken{{"id", query->int64(0)}, {"thing", thing}, {"member", query->text(1)},
                {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}, {"note", query->text(3)}};
-    return json{{"turn", std::move(taken)}, {"duplicate", duplicate}, {"standing", standing(thing, 20)}};
+    return json{{"turn", std::move(taken)}, {"duplicate", duplicate}, {"standing", standing(thing, 20, ctx.reference)}};
 }
 
 json vocabulary_service::turn_whose(const json& params, const request_context& ctx) {
@@ -275,10 +277,10 @@ json vocabulary_service::turn_whose(const json& params, const request_context& c
     const std::string thing = thing_param(params);
     const std::int64_t window = optional_integer(params, "last").value_or(20);
     if (window < 1 || window > 10000) bad_param("last", "from 1 to 10000 turns");
-    return standing(thing, window);
+    return standing(thing, window, ctx.reference);
 }
 
-json vocabulary_service::standing(const std::string& thing, std::int64_t window) {
+json vocabulary_service::standing(const std::string& thing, std::int64_t window, sys_seconds reference) {
     const std::string& tz = record_.household().tz;
     const auto& members = record_.names().members;
     std::vector<turn_taken> recent;
@@ -292,7 +294,8 @@ json vocabulary_service::standing(const std::string& thing, std::int64_t window)
             }
         }
     }
-    const turn_answer answer = whose_turn(record_.agreed_shares(), recent);
+    // A thing's own agreed split, in force this week; with none agreed, equal turns (docs/fairness.md, "Turns").
+    const turn_answer answer = whose_turn(record_.thing_shares(thing, week_day_of(reference, record_.household().load)), recent);
     json standings = json::array();
     for (std::size_t m = 0; m < members.size(); ++m) {
         const turn_standing& s = answer.members[m];
@@ -388,10 +391,13 @@ json vocabulary_service::household_status(const request_context& ctx) {
     result["tz"] = house->text(0);
     result["members"] = json::array();
     {
+        // The split in force this week (the first agreement, or a later one agreed).
+        const std::vector<double> agreed = record_.agreed_shares(week_day_of(ctx.reference, record_.household().load));
+        std::size_t index = 0;
         store::statement_use members(record_.db().cached("SELECT name, agreed_share, unix_uid FROM member ORDER BY id"));
         while (members->step()) {
             result["members"].push_back({{"name", members->text(0)},
-                                         {"agreed_share", members->real(1) / 100.0},
+                                         {"agreed_share", index < agreed.size() ? agreed[index++] : members->real(1) / 100.0},
                                          {"unix_uid", members->is_null(2) ? json(nullptr) : json(members->int64(2))}});
         }
     }
@@ -515,53 +521,57 @@ json vocabulary_service::member_add(const member_request& request, const request
     }
     const std::optional<double> share = request.share;
     if (share && !(*share >= 0 && *share <= 100)) bad_param("share", "a percent from 0 to 100");
-    // The agreed split always adds up to 100: a member's new share is taken
-    // from (or given back to) the others in proportion to what they had.
-    json split = nullptr;
-    if (share) {
-        double others = 0;
-        std::vector<std::pair<std::int64_t, double>> rest;
-        {
-            store::statement_use query(record_.db().cached("SELECT id, agreed_share FROM member WHERE name <> ? ORDER BY id"));
-            query->bind(1, name);
-            while (query->step()) {
-                rest.emplace_back(query->int64(0), query->real(1));
-                others += query->real(1);
-            }
-        }
-        if (rest.empty() && *share != 100) bad_param("share", name + " is the only member, so their share is 100%");
-        const double left = 100.0 - *share;
-        for (auto& [id, other] : rest) {
-            const double scaled = others > 0 ? other * left / others : left / static_cast<double>(rest.size());
-            store::statement_use update(record_.db().cached("UPDATE member SET agreed_share = ? WHERE id = ?"));
-            update->bind(1, scaled).bind(2, id).step();
-        }
-    }
     if (created) {
-        record_.insert_member(name, uid, share.value_or(0.0), record_.now_utc());
-    } else {
-        if (uid) {
-            store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
-            bind->bind(1, *uid).bind(2, name).step();
-        }
-        if (share) {
-            store::statement_use update(record_.db().cached("UPDATE member SET agreed_share = ? WHERE name = ?"));
-            update->bind(1, *share).bind(2, name).step();
-        }
+        // A member who joins a household with an agreement in force starts
+        // outside it (share 0 before they were agreed in); the first member is 100%.
+        const bool first = record_.names().members.empty();
+        if (first && share && *share != 100) bad_param("share", name + " is the only member, so their share is 100%");
+        record_.insert_member(name, uid, first ? 100.0 : 0.0, record_.now_utc());
+    } else if (uid) {
+        store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
+        bind->bind(1, *uid).bind(2, name).step();
     }
     record_.forget();
-    if (share) {
-        split = json::array();
-        for (const member_entry& member : record_.names().members) split.push_back({{"name", member.name}, {"agreed_share", member.agreed_share}});
+    // A share is a proposal to the household, never an edit in place: the
+    // others' shares are scaled to make room, keeping their proportions, and
+    // it is in force once every other member accepts (`fairly agree --accept`).
+    json proposal = nullptr;
+    if (share && record_.names().members.size() > 1) {
+        const std::int64_t me = record_.member_id(name, "name");
+        const household_info& house = record_.household();
+        const std::int64_t week = week_day_of(ctx.reference, house.load);
+        const std::vector<double> now_agreed = record_.agreed_shares(week);
+        const auto& members = record_.names().members;
+        double others = 0;
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            if (members[m].id != me) others += now_agreed[m];
+        }
+        std::vector<std::pair<std::int64_t, double>> split;
+        const double left = 100.0 - *share;
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            if (members[m].id == me) split.emplace_back(me, *share);
+            else split.emplace_back(members[m].id, others > 0 ? now_agreed[m] * left / others : left / static_cast<double>(members.size() - 1));
+        }
+        std::optional<std::int64_t> proposer = ctx.binding ? ctx.binding : ctx.acting_for;
+        const std::int64_t id = agreement_service::propose_split(record_, std::nullopt, split, week, proposer, "", ctx);
+        json shares = json::object();
+        for (const auto& [member, percent] : split) shares[record_.member_name(member)] = percent / 100.0;
+        store::statement_use state(record_.db().cached("SELECT state FROM agreement WHERE id = ?"));
+        state->bind(1, id);
+        state->step();
+        proposal = {{"id", id}, {"shares", std::move(shares)}, {"state", state->text(0)}};
     }
     store::statement_use query(record_.db().cached("SELECT name, unix_uid, agreed_share FROM member WHERE name = ?"));
     query->bind(1, name);
     query->step();
     return json{{"name", query->text(0)},
                 {"unix_uid", query->is_null(1) ? json(nullptr) : json(query->int64(1))},
-                {"agreed_share", query->real(2) / 100.0},
+                {"agreed_share", record_.agreed_shares(week_day_of(ctx.reference, record_.household().load))[static_cast<std::size_t>(
+                                     std::find_if(record_.names().members.begin(), record_.names().members.end(),
+                                                  [&](const member_entry& m) { return m.name == name; }) -
+                                     record_.names().members.begin())]},
                 {"created", created},
-                {"split", std::move(split)}};
+                {"proposal", std::move(proposal)}};
 }
 
 } // namespace fairly::daemon

@@ -83,7 +83,7 @@ public:
 
 private:
     /// Whose turn it is at `thing`, over its last `window` turns.
-    json standing(const std::string& thing, std::int64_t window);
+    json standing(const std::string& thing, std::int64_t window, std::chrono::sys_seconds reference);
     json night_settings();
     json household_status(const request_context& ctx);
     household_record& record_;

@@ -28,6 +28,7 @@ void setup_remind(CLI::App& app, context& ctx);
 void setup_backup(CLI::App& app, context& ctx);
 void setup_export(CLI::App& app, context& ctx);
 void setup_import(CLI::App& app, context& ctx);
+void setup_agree(CLI::App& app, context& ctx);
 
 /// Checks a time expression or a length here, before anything is sent or
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
@@ -36,5 +37,8 @@ void check_length(const std::string& text, const char* option);
 
 /// One line about an event: "#42 night-feed for sam, Mon 23 Nov 03:10, 35m: teething".
 std::string describe_event(const json& event);
+
+/// "alex=60,sam=40" -> {"alex": 60, "sam": 40}; a usage error names `option`.
+json parse_split(const std::string& text, const char* option);
 
 } // namespace fairly::cli

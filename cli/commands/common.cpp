@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <sstream>
+
 #include "duration.hpp"
 #include "time_expr.hpp"
 
@@ -32,6 +34,25 @@ std::string describe_event(const json& event) {
         text += " (logged by " + event["logged_by"].get<std::string>() + ")";
     }
     return text;
+}
+
+json parse_split(const std::string& text, const char* option) {
+    json split = json::object();
+    std::stringstream items(text);
+    for (std::string item; std::getline(items, item, ',');) {
+        const auto equals = item.find('=');
+        if (equals == std::string::npos) throw command_error(exit_usage, std::string(option) + ": expected NAME=PERCENT,NAME=PERCENT (e.g. alex=60,sam=40)");
+        const std::string name = item.substr(0, equals);
+        try {
+            std::size_t used = 0;
+            const double share = std::stod(item.substr(equals + 1), &used);
+            if (used != item.size() - equals - 1) throw std::invalid_argument("trailing");
+            split[name] = share;
+        } catch (const std::exception&) {
+            throw command_error(exit_usage, std::string(option) + ": \"" + item.substr(equals + 1) + "\" is not a percentage");
+        }
+    }
+    return split;
 }
 
 } // namespace fairly::cli

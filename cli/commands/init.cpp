@@ -14,31 +14,12 @@ struct init_options {
     bool json_output = false;
 };
 
-json parse_split(const std::string& text) {
-    json split = json::object();
-    std::stringstream items(text);
-    for (std::string item; std::getline(items, item, ',');) {
-        const auto equals = item.find('=');
-        if (equals == std::string::npos) throw command_error(exit_usage, "--split: expected NAME=PERCENT,NAME=PERCENT (e.g. alex=60,sam=40)");
-        const std::string name = item.substr(0, equals);
-        try {
-            std::size_t used = 0;
-            const double share = std::stod(item.substr(equals + 1), &used);
-            if (used != item.size() - equals - 1) throw std::invalid_argument("trailing");
-            split[name] = share;
-        } catch (const std::exception&) {
-            throw command_error(exit_usage, "--split: \"" + item.substr(equals + 1) + "\" is not a percentage");
-        }
-    }
-    return split;
-}
-
 void run_init(const init_options& options, context& ctx) {
     static const std::vector<std::string> days{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     auto day = std::find(days.begin(), days.end(), options.week_start.substr(0, 3));
     if (day == days.end()) throw command_error(exit_usage, "--week-start: a day name such as mon or sun");
     json params{{"members", options.members}, {"tz", options.tz}, {"week_start", day - days.begin()}};
-    if (!options.split.empty()) params["split"] = parse_split(options.split);
+    if (!options.split.empty()) params["split"] = parse_split(options.split, "--split");
     json status = ctx.call("init", params);
     if (options.json_output) {
         ctx.out << status.dump(2) << '\n';

@@ -12,28 +12,36 @@ struct member_add_options {
 };
 
 void run_member_add(const member_add_options& options, context& ctx) {
-    json params{{"name", options.name}};
+    json params{{"name", options.name}, {"reference_time", format_iso_utc(ctx.now())}};
     if (!options.unix_user.empty()) params["unix_user"] = options.unix_user;
     if (options.share) params["share"] = *options.share;
+    if (ctx.default_member) params["default_member"] = *ctx.default_member;
     json member = ctx.call("member.add", params);
     if (options.json_output) {
         ctx.out << member.dump(2) << '\n';
         return;
     }
     const std::string name = member.value("name", "");
+    const json& proposal = member["proposal"];
     if (member.value("created", false)) {
         ctx.out << "Added " << name;
         if (member["unix_uid"].is_number()) ctx.out << ", bound to uid " << member["unix_uid"].get<std::int64_t>();
+        if (!proposal.is_object() && member.value("agreed_share", 0.0) == 0.0) {
+            ctx.out << " (not in the agreed split yet: propose one with `fairly agree NAME=PERCENT,...`)";
+        }
+        ctx.out << '\n';
     } else if (!options.unix_user.empty()) {
-        ctx.out << "Bound " << name << " to uid " << member["unix_uid"].get<std::int64_t>();
-    } else {
-        ctx.out << name << "'s agreed share is now " << share_text(member.value("agreed_share", 0.0));
+        ctx.out << "Bound " << name << " to uid " << member["unix_uid"].get<std::int64_t>() << '\n';
     }
-    ctx.out << '\n';
-    if (member["split"].is_array()) {
-        ctx.out << "The agreed split is now";
-        for (const json& who : member["split"]) ctx.out << ' ' << who.value("name", "") << ' ' << share_text(who.value("agreed_share", 0.0));
-        ctx.out << " (the others' shares scaled to make room, keeping their proportions).\n";
+    if (proposal.is_object()) {
+        std::string shares;
+        for (const auto& [who, share] : proposal["shares"].items()) shares += (shares.empty() ? "" : ", ") + who + " " + share_text(share.get<double>());
+        if (proposal.value("state", "") == "agreed") {
+            ctx.out << "The agreed split is now " << shares << ", from this week (the others' shares scaled to make room).\n";
+        } else {
+            ctx.out << "Proposed the split " << shares << ", from this week (the others' shares scaled to make room, keeping their proportions);\n"
+                    << "it takes effect when every other member accepts it with `fairly agree --accept`. `fairly agree` shows it.\n";
+        }
     }
 }
 
@@ -46,7 +54,7 @@ void setup_member(CLI::App& app, context& ctx) {
     CLI::App* add = group->add_subcommand("add", "Add a member, bind one to a Unix user, or change their agreed share");
     add->add_option("name", options->name, "the member's name")->required();
     add->add_option("--unix-user", options->unix_user, "the Unix user (name or uid) who acts as this member");
-    add->add_option("--share", options->share, "agreed share in percent; the others' shares are scaled so the split adds up to 100");
+    add->add_option("--share", options->share, "propose this agreed share in percent (the others' scaled so it adds up to 100); in force once the others accept");
     add->add_flag("--json", options->json_output, "print the result as JSON");
     add->footer("Example: fairly member add sam --unix-user sam\n");
     add->callback([options, &ctx] { run_member_add(*options, ctx); });

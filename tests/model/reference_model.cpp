@@ -2,6 +2,8 @@
 // computed the slow, obvious way (minute by minute, day by day).
 #include "reference_model.hpp"
 
+#include <sstream>
+
 #include <date/tz.h>
 
 #include <algorithm>
@@ -136,10 +138,29 @@ tally load_in(const household& home, const std::vector<counted>& events, span wh
 
 double share(const tally& t, std::size_t m) { return t.all_points > 0 ? t.points[m] / t.all_points : 0.0; }
 
+/// The split agreed for `thing` (none: the load) in force in the week starting
+/// `week`: the agreed one with the latest first week not after it (the later
+/// agreed on a tie); else, for the load, the first agreement, and for a thing,
+/// equal shares.
+std::vector<double> agreed_in(const household& home, sys_days week, const std::optional<std::string>& thing = std::nullopt) {
+    const agreement* found = nullptr;
+    for (const agreement& a : home.agreements) {
+        if (a.thing != thing || a.from > week) continue;
+        if (!found || a.from > found->from || (a.from == found->from && a.id > found->id)) found = &a;
+    }
+    const std::size_t n = home.members.size();
+    if (!found) return thing ? std::vector<double>(n, 1.0 / static_cast<double>(n)) : home.agreed;
+    std::vector<double> shares(n, 0.0);
+    for (std::size_t m = 0; m < n; ++m) {
+        if (auto it = found->shares.find(home.members[m]); it != found->shares.end()) shares[m] = it->second;
+    }
+    return shares;
+}
+
 /// balance = (points - agreed share x all points) x all hours / all points; 0 without load.
-double balance(const household& home, const tally& t, std::size_t m) {
+double balance(const tally& t, std::size_t m, const std::vector<double>& agreed) {
     if (t.all_points <= 0) return 0.0;
-    return (t.points[m] - home.agreed[m] * t.all_points) * t.all_hours / t.all_points;
+    return (t.points[m] - agreed[m] * t.all_points) * t.all_hours / t.all_points;
 }
 
 json per_member(const household& home, const std::vector<double>& values) {
@@ -218,6 +239,25 @@ household read_household(const json& status, const json& kinds, const json& nigh
     return home;
 }
 
+void read_agreements(household& home, const json& shown) {
+    const json* thing = shown.contains("thing") ? &shown.at("thing") : nullptr;
+    const std::optional<std::string> name = thing && thing->is_string() ? std::optional<std::string>(thing->get<std::string>()) : std::nullopt;
+    if (!name) {
+        home.agreed.clear();
+        for (const std::string& member : home.members) home.agreed.push_back(shown.at("first").at(member).get<double>());
+    }
+    for (const json& a : shown.at("history")) {
+        if (a.at("state") != "agreed") continue;
+        agreement row;
+        row.id = a.at("id");
+        row.thing = name;
+        std::istringstream from(a.at("from").get<std::string>());
+        from >> date::parse("%F", row.from);
+        for (const auto& [member, share] : a.at("shares").items()) row.shares[member] = share.get<double>();
+        home.agreements.push_back(std::move(row));
+    }
+}
+
 json report(const household& home, const period_request& asked) {
     const date::time_zone* zone = date::locate_zone(home.tz);
     const std::vector<counted> events = counted_events(home, zone);
@@ -257,10 +297,22 @@ json report(const household& home, const period_request& asked) {
         if (cut) s = {std::max(s.begin, period.begin), std::min(s.end, period.end)};
         return s;
     };
-    std::vector<double> period_balance(n, 0.0);
+    // Each week with its own agreement; the period's agreed share is theirs
+    // weighted by the weeks' load (without load: the last week's).
+    std::vector<double> period_balance(n, 0.0), agreed_points(n, 0.0);
+    double load_points = 0;
     for (sys_days w = week_start_of(home, from); w <= to; w += days{7}) {
         const tally t = load_in(home, events, week_span(w, true));
-        for (std::size_t m = 0; m < n; ++m) period_balance[m] += balance(home, t, m);
+        const std::vector<double> agreed = agreed_in(home, w);
+        for (std::size_t m = 0; m < n; ++m) {
+            period_balance[m] += balance(t, m, agreed);
+            agreed_points[m] += agreed[m] * t.all_points;
+        }
+        load_points += t.all_points;
+    }
+    std::vector<double> period_agreed = agreed_in(home, week_start_of(home, to));
+    if (load_points > 0) {
+        for (std::size_t m = 0; m < n; ++m) period_agreed[m] = agreed_points[m] / load_points;
     }
 
     const tally whole = load_in(home, events, period);
@@ -268,7 +320,7 @@ json report(const household& home, const period_request& asked) {
     out["members"] = json::array();
     for (std::size_t m = 0; m < n; ++m) {
         const std::string& name = home.members[m];
-        json member{{"name", name}, {"agreed_share", home.agreed[m]}, {"share", share(whole, m)}, {"points", whole.points[m]},
+        json member{{"name", name}, {"agreed_share", period_agreed[m]}, {"share", share(whole, m)}, {"points", whole.points[m]},
                     {"hours", whole.hours[m]}, {"balance_hours", period_balance[m]}};
         std::int64_t load_events = 0, load_minutes = 0, night_minutes = 0, wakeups = 0;
         double thinking_points = 0, thinking_hours = 0, protected_hours = 0;
@@ -362,16 +414,18 @@ json report(const household& home, const period_request& asked) {
         const span s = week_span(w, false); // the trend shows whole weeks (docs/fairness.md)
         const tally t = load_in(home, events, s);
         std::vector<double> shares(n), balances(n);
+        const std::vector<double> agreed = agreed_in(home, w);
         for (std::size_t m = 0; m < n; ++m) {
             shares[m] = share(t, m);
-            balances[m] = balance(home, t, m);
+            balances[m] = balance(t, m, agreed);
             running[m] += balances[m];
         }
         const bool complete = midnight(zone, w + days{7}) <= asked.reference;
         const bool cut = s.begin != midnight(zone, w) || s.end != midnight(zone, w + days{7});
         out["trend"].push_back({{"from", day_text(w)}, {"cut", cut}, {"complete", complete}, {"shares", per_member(home, shares)},
                                 {"points", per_member(home, t.points)}, {"hours", per_member(home, t.hours)},
-                                {"balance_hours", per_member(home, balances)}, {"balance_running_hours", per_member(home, running)}});
+                                {"balance_hours", per_member(home, balances)}, {"balance_running_hours", per_member(home, running)},
+                                {"agreed", per_member(home, agreed)}});
         if (cut) out["fragile"].push_back("cut weeks");
     }
 
@@ -386,7 +440,7 @@ json report(const household& home, const period_request& asked) {
         }
     }
     auto near = [](double a, double b) { return std::fabs(a - b) < 1e-9; };
-    auto deviation = [&](const judged_week& w, std::size_t m) { return share(w.load, m) - home.agreed[m]; };
+    auto deviation = [&](const judged_week& w, std::size_t m) { return share(w.load, m) - agreed_in(home, w.week)[m]; };
     // sigma from the first `count` evidence weeks: the mean moving range of
     // each member's deviation between consecutive weeks with load, pooled over
     // the members, / 1.128 x (1 + 1/sqrt(n)) with n ranges per member, at least
@@ -448,7 +502,8 @@ json report(const household& home, const period_request& asked) {
             const double off = std::fabs(deviation(w, m));
             if (near(off, home.band * *sigma)) out["fragile"].push_back("band_alerts");
             if (off > home.band * *sigma) {
-                bands.push_back({{"week", day_text(w.week)}, {"member", home.members[m]}, {"share", share(w.load, m)}, {"agreed_share", home.agreed[m]}});
+                bands.push_back({{"week", day_text(w.week)}, {"member", home.members[m]}, {"share", share(w.load, m)},
+                                 {"agreed_share", agreed_in(home, w.week)[m]}});
             }
         }
     }
@@ -485,7 +540,7 @@ json report(const household& home, const period_request& asked) {
     return out;
 }
 
-json whose_turn(const household& home, const std::string& thing, int last) {
+json whose_turn(const household& home, const std::string& thing, int last, sys_seconds reference) {
     std::vector<turn> at_thing;
     for (const turn& t : home.turns) {
         if (t.thing == thing) at_thing.push_back(t);
@@ -500,13 +555,15 @@ json whose_turn(const household& home, const std::string& thing, int last) {
         ++taken[m];
         if (!latest[m] || t.at > *latest[m]) latest[m] = t.at;
     }
+    // The thing's own split in force this week; none agreed: equal turns (docs/fairness.md, "Turns").
+    const std::vector<double> agreed = agreed_in(home, week_of_instant(home, date::locate_zone(home.tz), reference), thing);
     const double total = static_cast<double>(at_thing.size());
     auto share_of = [&](std::size_t m) { return total > 0 ? static_cast<double>(taken[m]) / total : 0.0; };
     // Furthest below the agreed share; then whose last turn is longest ago
     // (never had one: first); then the member listed first.
     std::size_t next = 0;
     for (std::size_t m = 1; m < n; ++m) {
-        const double gap = (home.agreed[m] - share_of(m)) - (home.agreed[next] - share_of(next));
+        const double gap = (agreed[m] - share_of(m)) - (agreed[next] - share_of(next));
         if (gap > 1e-9) next = m;
         else if (gap > -1e-9) {
             const bool older = !latest[m] ? latest[next].has_value() : (latest[next] && *latest[m] < *latest[next]);
@@ -515,7 +572,7 @@ json whose_turn(const household& home, const std::string& thing, int last) {
     }
     json members = json::array();
     for (std::size_t m = 0; m < n; ++m) {
-        members.push_back({{"member", home.members[m]}, {"taken", taken[m]}, {"share", share_of(m)}, {"agreed_share", home.agreed[m]}});
+        members.push_back({{"member", home.members[m]}, {"taken", taken[m]}, {"share", share_of(m)}, {"agreed_share", agreed[m]}});
     }
     return {{"next", home.members[next]}, {"turns", at_thing.size()}, {"members", members}};
 }

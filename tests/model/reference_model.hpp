@@ -41,11 +41,20 @@ struct moved { std::string member, impact; sys_seconds at; };
 struct thanks { std::string from, to, note; sys_seconds at; };
 struct turn { std::string thing, member; sys_seconds at; };
 
+/// An agreed split in force from a household week on (docs/fairness.md, "The agreed split").
+struct agreement {
+    std::int64_t id = 0;
+    std::optional<std::string> thing;    ///< none: the load
+    date::sys_days from;                 ///< the first local day of its first week
+    std::map<std::string, double> shares; ///< fractions; a member not named: 0
+};
+
 struct household {
     std::string tz;
     int week_start = 1;                  ///< 0 = Sunday
     std::vector<std::string> members;    ///< in the household's order
-    std::vector<double> agreed;          ///< fractions, same order
+    std::vector<double> agreed;          ///< the first agreement: fractions, same order
+    std::vector<agreement> agreements;   ///< agreed later (agree.show's history)
     int night_from = 22 * 60, night_to = 6 * 60; ///< minutes of the local day
     double multiplier = 1.5;
     /// The drift detector, in units of the household's own weekly variation (sigma).
@@ -66,6 +75,10 @@ household read_household(const json& status, const json& kinds, const json& nigh
                          const json& moved, const json& thanks, std::vector<turn> turns, int week_start,
                          std::vector<sys_seconds> talks = {});
 
+/// Adds what `agree.show` replies (for the load and for each thing) to the household:
+/// its first agreement and the agreed ones.
+void read_agreements(household& home, const json& shown);
+
 /// What a report is asked for.
 struct period_request {
     enum class shape { week, last, range } kind = shape::week;
@@ -83,7 +96,7 @@ struct period_request {
 json report(const household& home, const period_request& asked);
 
 /// whose-turn over the last `last` turns at `thing`.
-json whose_turn(const household& home, const std::string& thing, int last);
+json whose_turn(const household& home, const std::string& thing, int last, sys_seconds reference);
 
 /// Minutes of protected time kept in the week containing `reference`, per goal owner (a member or "couple").
 std::int64_t protected_kept_minutes(const household& home, const std::string& who, sys_seconds reference);

@@ -557,6 +557,34 @@ void household_run::plan_extras() {
                  first_uid + static_cast<std::int64_t>(from));
         });
     }
+    if (chance(0.4)) {
+        // The split changes by consent (docs/fairness.md, "The agreed split"):
+        // proposed from some week, in force once every other member accepts;
+        // a proposal nobody else accepts changes nothing.
+        const sys_seconds at = random_time();
+        const sys_seconds from = std::max(begin_, at - days{uniform(0, 20)});
+        json split = json::object();
+        int left = 100;
+        for (std::size_t i = 0; i < members_.size(); ++i) {
+            const int mine = i + 1 == members_.size() ? left : uniform(5, std::max(5, left - 5 * static_cast<int>(members_.size() - i - 1)));
+            split[members_[i]] = mine;
+            left -= mine;
+        }
+        const bool accepted = chance(0.75);
+        const std::optional<std::string> thing = chance(0.3) ? std::optional<std::string>("lie-in") : std::nullopt;
+        schedule(at, [=, this] {
+            json params{{"uuid", fairly::make_uuid()}, {"split", split}, {"from", day_text(date::floor<days>(zone_->to_local(from)).time_since_epoch() + sys_days{})},
+                        {"reference_time", iso_utc(at)}};
+            if (thing) params["thing"] = *thing;
+            must("agree.propose", params, first_uid);
+            if (!accepted) return;
+            for (std::size_t i = 1; i < members_.size(); ++i) {
+                json answer{{"uuid", fairly::make_uuid()}, {"answer", "accept"}, {"reference_time", iso_utc(at + minutes{10})}};
+                if (thing) answer["thing"] = *thing;
+                must("agree.answer", answer, first_uid + static_cast<std::int64_t>(i));
+            }
+        });
+    }
     if (chance(0.2)) {
         // A weight or a usual length changed mid-history applies to all of it.
         const sys_seconds at = random_time();
@@ -585,10 +613,12 @@ void household_run::checkpoint(sys_seconds reference) {
     const std::string ref = iso_utc(reference);
     const json status = must("status", json::object());
     const json everything = must("events.list", {{"since", "1970-01-01"}, {"all", true}, {"reference_time", ref}});
-    const fairly::model::household home = fairly::model::read_household(
+    fairly::model::household home = fairly::model::read_household(
         status, must("kinds.list", json::object()), must("night.get", json::object()), everything,
         must("moved.list", {{"since", "1970-01-01"}, {"reference_time", ref}}), must("thanks.list", {{"since", "1970-01-01"}, {"reference_time", ref}}),
         turns_, week_start_, talks_);
+    read_agreements(home, must("agree.show", {{"reference_time", ref}}));
+    for (const char* thing : {"lie-in", "gym-slot"}) read_agreements(home, must("agree.show", {{"thing", thing}, {"reference_time", ref}}));
 
     for (int i = uniform(1, 2); i > 0; --i) {
         period_request asked;
@@ -620,8 +650,8 @@ void household_run::checkpoint(sys_seconds reference) {
     }
     for (const std::string thing : {"lie-in", "gym-slot"}) {
         const int last = chance(0.5) ? 20 : uniform(1, 6);
-        const json got = must("turn.whose", {{"thing", thing}, {"last", last}});
-        const json want = fairly::model::whose_turn(home, thing, last);
+        const json got = must("turn.whose", {{"thing", thing}, {"last", last}, {"reference_time", ref}});
+        const json want = fairly::model::whose_turn(home, thing, last, reference);
         const std::string where = "[turn.whose " + thing + " last " + std::to_string(last) + " at " + ref + "] ";
         compare(out_, "whose_turn.next", where + "next", want["next"], field(got, "next"), 0);
         compare(out_, "whose_turn.turns", where + "turns", want["turns"], field(got, "turns"), 0);
