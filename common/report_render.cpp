@@ -108,6 +108,18 @@ std::vector<std::string> observations(const json& report) {
                            " of the load against an agreed " + percent(furthest->value("agreed_share", 0.0)) + ").");
         }
     }
+    // A period spanning a change of the agreed split says so: each week used its own.
+    if (const json* period = report.contains("period") ? &report.at("period") : nullptr;
+        period && period->contains("agreements") && period->at("agreements").size() > 1) {
+        std::string changes;
+        for (const json& agreement : period->at("agreements")) {
+            std::string split;
+            for (const auto& [name, share] : agreement.at("shares").items()) split += (split.empty() ? "" : "/") + percent(share.get<double>());
+            changes += (changes.empty() ? "" : ", then ") + split +
+                       (agreement.at("from").is_string() ? " from the week of " + agreement.at("from").get<std::string>() : std::string());
+        }
+        said.push_back("The agreed split changed in this period (" + changes + "); each week is read against the split agreed for it.");
+    }
     const json& drift = report.at("drift");
     if (drift.value("alert", false)) {
         const std::string name = member_name(drift["member"]);

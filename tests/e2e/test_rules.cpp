@@ -85,24 +85,38 @@ TEST_CASE("regression: the drift sentence leaves out the week in progress and th
 // `member add jose --share 40` in a household where zoe held 100% gave a
 // split of 140%; `member add` on an existing member printed "Updated jose"
 // and changed nothing.
-TEST_CASE("regression: member add with a share keeps the split at 100%, and says when nothing changed", "[e2e][rules]") {
+TEST_CASE("regression: member add with a share proposes a split that adds up to 100%, and says when nothing changed", "[e2e][rules]") {
     household home("2026-11-24T12:00:00Z");
     home.ok({"init", "--member", "zoe", "--tz", "Europe/London"});
     auto added = home.ok({"member", "add", "jose", "--share", "40"});
-    CHECK_THAT(added.out, Catch::Contains("The agreed split is now zoe 60% jose 40%"));
-    json status = home.ok({"status", "--json"}).out_json();
-    double total = 0;
-    for (const json& m : status["members"]) total += m["agreed_share"].get<double>();
-    CHECK(total == Approx(1.0));
-    CHECK(status["members"][0]["agreed_share"].get<double>() == Approx(0.6));
+    CHECK_THAT(added.out, Catch::Contains("Added jose") && Catch::Contains("Proposed the split jose 40%, zoe 60%") &&
+                              Catch::Contains("fairly agree --accept"));
+    auto shares = [&] {
+        std::map<std::string, double> by_name;
+        double total = 0;
+        const json status = home.ok({"status", "--json"}).out_json();
+        for (const json& m : status["members"]) {
+            by_name[m["name"]] = m["agreed_share"].get<double>();
+            total += m["agreed_share"].get<double>();
+        }
+        CHECK(total == Approx(1.0));
+        return by_name;
+    };
+    // A proposal changes nothing until both have accepted it.
+    CHECK(shares()["zoe"] == Approx(1.0));
+    home.ok({"agree", "--accept", "--member", "zoe"});
+    CHECK(shares()["zoe"] == Approx(1.0));
+    CHECK_THAT(home.ok({"agree", "--accept", "--member", "jose"}).out, Catch::StartsWith("Agreed: the split is jose 40%, zoe 60%"));
+    CHECK(shares()["zoe"] == Approx(0.6));
     auto again = home.fairly({"member", "add", "jose"});
     CHECK(again.exit_code != 0);
     CHECK_THAT(again.err, Catch::Contains("jose is already a member") && Catch::Contains("nothing changed"));
     CHECK_THAT(again.out, !Catch::Contains("Updated"));
-    home.ok({"member", "add", "jose", "--share", "50"});
-    status = home.ok({"status", "--json"}).out_json();
-    CHECK(status["members"][0]["agreed_share"].get<double>() == Approx(0.5));
-    CHECK(status["members"][1]["agreed_share"].get<double>() == Approx(0.5));
+    home.ok({"member", "add", "jose", "--share", "50"}, {{"FAIRLY_MEMBER", "jose"}}); // jose proposes, and so consents
+    CHECK(shares()["jose"] == Approx(0.4));
+    home.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", "zoe"}});
+    CHECK(shares()["zoe"] == Approx(0.5));
+    CHECK(shares()["jose"] == Approx(0.5));
     CHECK(home.fairly({"member", "add", "kim", "--share", "140"}).exit_code == 65);
 }
 

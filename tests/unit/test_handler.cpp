@@ -252,7 +252,11 @@ TEST_CASE_METHOD(handler_fixture, "init checks the split and refuses a second in
 }
 
 TEST_CASE_METHOD(handler_fixture, "whose-turn with three members weighs the agreed split, then who waited longest", "[handler][turns]") {
-    ok("init", {{"members", {"alex", "sam", "kim"}}, {"tz", "Europe/London"}, {"split", {{"alex", 50}, {"sam", 25}, {"kim", 25}}}});
+    ok("init", {{"members", {"alex", "sam", "kim"}}, {"tz", "Europe/London"}});
+    // The lie-in's own split, agreed by all three (the load's split does not apply to turns).
+    ok("agree.propose", {{"uuid", fairly::make_uuid()}, {"thing", "lie-in"}, {"split", {{"alex", 50}, {"sam", 25}, {"kim", 25}}},
+                         {"member", "alex"}, {"from", "2026-11-01"}});
+    for (const char* member : {"sam", "kim"}) ok("agree.answer", {{"thing", "lie-in"}, {"answer", "accept"}, {"member", member}});
     auto take = [&](const char* member, const char* at) {
         ok("turn.take", {{"uuid", fairly::make_uuid()}, {"thing", "lie-in"}, {"member", member}, {"at", at}});
     };

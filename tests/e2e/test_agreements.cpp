@@ -1,0 +1,137 @@
+// End to end: the agreed split over time, changed only by consent
+// (docs/fairness.md, "The agreed split"), through the real CLI and daemon.
+#include "household.hpp"
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+using namespace fairly::test;
+
+namespace {
+
+/// Monday of week `n` after Monday 2026-08-03, as "YYYY-MM-DD".
+std::string monday(int n) {
+    const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::year{2026} / 8 / 3} + std::chrono::days{7 * n}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                  static_cast<unsigned>(day.day()));
+    return text;
+}
+
+/// alex and sam, agreed 50/50 at first, with a chore worth a point an hour:
+/// twelve weeks of 100 minutes, alex doing half until week 8, then 60.
+struct changing_household : household {
+    changing_household() : household(monday(12) + "T07:00:00Z") {
+        ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+        ok({"kind", "add", "chore", "--category", "household", "--per-hour", "1"});
+        for (int n = 0; n < 12; ++n) {
+            const int alex = n < 8 ? 50 : 60;
+            ok({"log", "chore", "--member", "alex", "--at", monday(n) + " 18:00", "--for", std::to_string(alex) + "m"});
+            ok({"log", "chore", "--member", "sam", "--at", monday(n) + " 19:00", "--for", std::to_string(100 - alex) + "m"});
+        }
+    }
+    json week(int n) { return report({"--week", monday(n)}); }
+    double balance(const json& report, const std::string& name) { return member(report, name)["balance_hours"].get<double>(); }
+};
+
+} // namespace
+
+TEST_CASE("a split proposed changes nothing until accepted, then applies from its week and leaves earlier weeks as they were",
+          "[e2e][agreements]") {
+    changing_household home;
+    const json early = home.week(5), late = home.week(11), span = home.report({"--last", "6w"});
+    CHECK(home.balance(late, "alex") == Approx(0.17).margin(0.01)); // 60 of 100 minutes against 50%
+    CHECK(home.balance(early, "alex") == Approx(0.0).margin(0.001));
+
+    // alex proposes 60/40 from week 8: alex's consent is the proposal; sam has not answered.
+    auto proposed = home.ok({"agree", "alex=60,sam=40", "--from", monday(8)}, {{"FAIRLY_MEMBER", "alex"}});
+    CHECK_THAT(proposed.out, Catch::Contains("Proposed the split alex 60%, sam 40%, from the week of " + monday(8)) &&
+                                 Catch::Contains("when sam accepts"));
+    CHECK(home.week(11)["members"] == late["members"]);
+    CHECK(home.week(11)["drift"] == late["drift"]);
+    CHECK_THAT(home.ok({"agree"}).out, Catch::Contains("waiting for sam"));
+
+    // sam accepts: from week 8 the split is 60/40 and the load meets it.
+    CHECK_THAT(home.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", "sam"}}).out,
+               Catch::StartsWith("Agreed: the split is alex 60%, sam 40%, from the week of " + monday(8)));
+    const json after = home.week(11);
+    CHECK(home.member(after, "alex")["agreed_share"] == 0.6);
+    CHECK(home.balance(after, "alex") == Approx(0.0).margin(0.001));
+    CHECK(after["drift"]["alert"] == false);
+    CHECK(after["band_alerts"].empty());
+    // Earlier weeks keep the split they had, in their own report and in the trend.
+    CHECK(home.week(5)["members"] == early["members"]);
+    for (const json& row : after["trend"]) {
+        const bool changed = row["from"].get<std::string>() >= monday(8);
+        CHECK(row["agreed"]["alex"] == (changed ? 0.6 : 0.5));
+        CHECK(row["balance_hours"]["alex"].get<double>() == Approx(0.0).margin(0.001));
+    }
+    // Six weeks across the change: each week its own split; the period says so.
+    const json across = home.report({"--last", "6w"});
+    REQUIRE(across["period"]["agreements"].size() == 2);
+    CHECK(across["period"]["agreements"][0]["from"].is_null());
+    CHECK(across["period"]["agreements"][1]["from"] == monday(8));
+    // Weeks 7 to 12 (the last still empty): weighted by their load, 0.5 once and 0.6 four times.
+    CHECK(home.member(across, "alex")["agreed_share"].get<double>() == Approx((0.5 + 4 * 0.6) / 5).margin(0.0001));
+    CHECK(home.balance(across, "alex") == Approx(0.0).margin(0.001));
+    CHECK(home.balance(span, "alex") == Approx(4 * 0.17).margin(0.02)); // before, against 50/50 all along
+    CHECK_THAT(home.ok({"report", "--last", "6w"}).out, Catch::Contains("The agreed split changed in this period (50%/50%, then 60%/40% from the week of " + monday(8)));
+    auto balance = home.ok({"balance", "--last", "6w", "--format", "json"}).out_json();
+    CHECK(home.balance(balance, "alex") == Approx(0.0).margin(0.001));
+}
+
+TEST_CASE("a split is refused with the numbers, declined changes nothing, and history is not rewritten", "[e2e][agreements]") {
+    household home("2026-11-25T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London", "--split", "alex=50,sam=50"});
+    auto short_of = home.fairly({"agree", "alex=70,sam=20", "--member", "alex"});
+    CHECK(short_of.exit_code == 65);
+    CHECK_THAT(short_of.err, Catch::Contains("the shares add up to 90 (alex 70 + sam 20), not 100"));
+    auto missing = home.fairly({"agree", "alex=100", "--member", "alex"});
+    CHECK(missing.exit_code == 65);
+    CHECK_THAT(missing.err, Catch::Contains("missing: sam"));
+    CHECK(home.fairly({"agree", "alex=60,kim=40"}).exit_code == 65);
+    CHECK(home.fairly({"agree", "alex=60,sam=40", "--accept"}).exit_code == 64);
+
+    home.ok({"agree", "alex=60,sam=40"}, {{"FAIRLY_MEMBER", "alex"}});
+    CHECK_THAT(home.ok({"agree", "--decline"}, {{"FAIRLY_MEMBER", "sam"}}).out, Catch::StartsWith("Declined"));
+    CHECK(home.ok({"agree"}).out == "The agreed split: alex 50%, sam 50% (the household's first agreement)\n");
+    auto nothing = home.fairly({"agree", "--accept"}, {{"FAIRLY_MEMBER", "sam"}});
+    CHECK(nothing.exit_code == 65);
+    CHECK_THAT(nothing.err, Catch::Contains("no proposal is waiting"));
+
+    // Agreed from this week, a later split cannot start before it.
+    home.ok({"agree", "alex=60,sam=40"}, {{"FAIRLY_MEMBER", "alex"}});
+    home.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", "sam"}});
+    auto backdated = home.fairly({"agree", "alex=40,sam=60", "--from", "2026-11-01"}, {{"FAIRLY_MEMBER", "sam"}});
+    CHECK(backdated.exit_code == 65);
+    CHECK_THAT(backdated.err, Catch::Contains("the last agreement is in force from the week of 2026-11-23"));
+    // Every proposal and answer is kept.
+    const json shown = home.ok({"agree", "--json"}).out_json();
+    REQUIRE(shown["history"].size() == 2);
+    CHECK(shown["history"][0]["state"] == "agreed");
+    CHECK(shown["history"][1]["state"] == "declined");
+    CHECK(shown["in_force"]["shares"]["alex"] == 0.6);
+}
+
+TEST_CASE("turns follow a thing's own split, and are shared equally until one is agreed", "[e2e][agreements][turns]") {
+    household home("2026-11-25T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London", "--split", "alex=70,sam=30"});
+    home.ok({"turn", "lie-in", "--member", "alex", "--at", "mon 08:00"});
+    home.ok({"turn", "lie-in", "--member", "sam", "--at", "tue 08:00"});
+    home.ok({"turn", "lie-in", "--member", "alex", "--at", "wed 08:00"});
+    // 2 of 3 for alex: above an equal share, whatever the 70/30 of the load.
+    json whose = home.ok({"whose-turn", "lie-in", "--json"}).out_json();
+    CHECK(whose["next"] == "sam");
+    CHECK(whose["members"][0]["agreed_share"] == 0.5);
+    home.ok({"agree", "--thing", "lie-in", "alex=75,sam=25"}, {{"FAIRLY_MEMBER", "alex"}});
+    home.ok({"agree", "--thing", "lie-in", "--accept"}, {{"FAIRLY_MEMBER", "sam"}});
+    whose = home.ok({"whose-turn", "lie-in", "--json"}).out_json();
+    CHECK(whose["next"] == "alex"); // 67% of turns against an agreed 75%
+    CHECK(whose["members"][0]["agreed_share"] == 0.75);
+    CHECK_THAT(home.ok({"agree", "--thing", "lie-in"}).out, Catch::StartsWith("The lie-in split: alex 75%, sam 25%"));
+    // The load's split is its own.
+    CHECK_THAT(home.ok({"agree"}).out, Catch::StartsWith("The agreed split: alex 70%, sam 30%"));
+}
