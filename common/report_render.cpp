@@ -108,6 +108,15 @@ std::vector<std::string> observations(const json& report) {
                            " of the load against an agreed " + percent(furthest->value("agreed_share", 0.0)) + ").");
         }
     }
+    // Away is not drift: say who was away, and that their share counted the days present.
+    for (const json& member : members) {
+        const std::int64_t away = member.value("away_days", 0);
+        if (away <= 0) continue;
+        std::string why;
+        for (const json& note : member.value("away_notes", json::array())) why += (why.empty() ? "" : ", ") + note.get<std::string>();
+        said.push_back(capitalised(member.value("name", "")) + " was away " + std::to_string(away) + (away == 1 ? " day" : " days") +
+                       (why.empty() ? "" : " (" + why + ")") + " " + when + "; their agreed share counts only the days they were here.");
+    }
     // A period spanning a change of the agreed split says so: each week used its own.
     if (const json* period = report.contains("period") ? &report.at("period") : nullptr;
         period && period->contains("agreements") && period->at("agreements").size() > 1) {
@@ -119,6 +128,24 @@ std::vector<std::string> observations(const json& report) {
                        (agreement.at("from").is_string() ? " from the week of " + agreement.at("from").get<std::string>() : std::string());
         }
         said.push_back("The agreed split changed in this period (" + changes + "); each week is read against the split agreed for it.");
+    }
+    if (const json* period = report.contains("period") ? &report.at("period") : nullptr;
+        period && period->contains("changes") && !period->at("changes").empty()) {
+        std::string listed;
+        std::size_t shown = 0;
+        for (const json& change : period->at("changes")) {
+            if (++shown > 4) continue;
+            const std::string subject = change.value("subject", ""), name = change.value("name", "");
+            const std::string what = subject == "agreement" ? (name == "load" ? "the agreed split" : "the split of " + name.substr(name.find(' ') + 1))
+                                   : subject == "kind"    ? "the kind " + name
+                                   : subject == "night"   ? "the night window"
+                                   : subject == "drift"   ? "the drift settings"
+                                   : subject == "timer"   ? "a " + name + " timer (cancelled)"
+                                                          : subject + " " + name;
+            listed += (listed.empty() ? "" : "; ") + what + (change["by"].is_string() ? " (" + change["by"].get<std::string>() + ")" : std::string());
+        }
+        if (shown > 4) listed += "; and " + std::to_string(shown - 4) + " more";
+        said.push_back("Changed " + when + ": " + listed + ". `fairly changes` has who, when and from what to what.");
     }
     const json& drift = report.at("drift");
     if (drift.value("alert", false)) {

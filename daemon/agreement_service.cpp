@@ -68,7 +68,7 @@ json shares_json(household_record& record, std::int64_t id) {
 /// The split in force for `thing` in week `week_day`, as JSON shares (fractions).
 json in_force_shares(household_record& record, const std::optional<std::string>& thing, std::int64_t week_day) {
     json shares = json::object();
-    const std::vector<double> split = thing ? record.thing_shares(*thing, week_day) : record.agreed_shares(week_day);
+    const std::vector<double> split = thing ? record.thing_shares(*thing, week_day) : record.agreed_shares(week_day, false);
     const auto& members = record.names().members;
     for (std::size_t m = 0; m < members.size(); ++m) shares[members[m].name] = split[m];
     return shares;

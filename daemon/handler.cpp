@@ -332,6 +332,17 @@ const method_entry* find_method(std::string_view method) {
              return s.vocabulary.kind_edit(read_kind(p), c);
          }}},
         {"kind.history", {access::reads, FAIRLY_SERVICE(vocabulary, kind_history)}},
+        {"away.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.away_add(away_request{required_string(p, "member"), required_string(p, "from"), required_string(p, "to"),
+                                                       note_param(p).value_or("")},
+                                          c);
+         }}},
+        {"away.list", {access::reads, [](services& s, household_record&, const json&, const request_context& c) -> json {
+             return s.vocabulary.away_list(c);
+         }}},
+        {"changes", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.changes(optional_string(p, "since"), c);
+         }}},
         {"night.get", {access::reads, FAIRLY_SERVICE(vocabulary, night_get)}},
         {"night.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.vocabulary.night_set(read_night(p), c);

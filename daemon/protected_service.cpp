@@ -52,7 +52,16 @@ json protected_service::protect_set(const goal_request& request, const request_c
         update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
     }
     const seconds weekly = checked_input([&] { return parse_duration(request.weekly, "weekly"); });
+    json before = nullptr;
+    {
+        store::statement_use existing(record_.db().cached("SELECT weekly_seconds FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
+        existing->bind(1, member.value_or(0));
+        if (existing->step()) before = {{"weekly_minutes", existing->int64(0) / 60}};
+    }
     record_.set_goal(member, static_cast<std::int64_t>(weekly.count()), ctx.who.uid, record_.now_utc());
+    json after{{"weekly_minutes", weekly.count() / 60}};
+    if (request.remind_by) after["remind_by"] = *request.remind_by;
+    record_.log_change("goal", owner, before, after, ctx);
     return json{{"goals", goals(ctx.reference)}};
 }
 
@@ -106,10 +115,14 @@ json protected_service::slot_add(const slot_request& request, const request_cont
     const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });
     if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
     const std::string& label = request.label;
-    record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday->c_encoding()), at.time_of_day.count(),
-                        static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(), std::nullopt);
+    const std::int64_t id = record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday->c_encoding()), at.time_of_day.count(),
+                                                static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(),
+                                                std::nullopt);
     (void)house;
-    return json{{"slot", slots(ctx.reference).back()}};
+    json slot = slots(ctx.reference).back();
+    record_.log_change("slot", "#" + std::to_string(id), nullptr,
+                       json{{"who", owner}, {"label", label}, {"weekday", slot["weekday"]}, {"time", slot["time"]}, {"minutes", slot["minutes"]}}, ctx);
+    return json{{"slot", std::move(slot)}};
 }
 
 json protected_service::slot_list(const json&, const request_context& ctx) {
@@ -140,9 +153,17 @@ json protected_service::slot_remove(const std::int64_t slot, const request_conte
     record_.require_access(ctx);
     record_.household();
     const std::optional<std::int64_t> id = slot;
+    json before = nullptr;
+    for (const json& listed : slots(ctx.reference)) {
+        if (listed["id"] == *id) {
+            before = {{"who", listed["who"]}, {"label", listed["label"]}, {"weekday", listed["weekday"]}, {"time", listed["time"]},
+                      {"minutes", listed["minutes"]}};
+        }
+    }
     store::statement_use update(record_.db().cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
     update->bind(1, ctx.reference.time_since_epoch().count()).bind(2, *id).step();
     if (record_.db().changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
+    record_.log_change("slot", "#" + std::to_string(*id), before, json{{"removed", true}}, ctx);
     return json{{"removed", *id}};
 }
 

@@ -106,6 +106,10 @@ const directory& household_record::names() {
                 loaded.agreements.back().shares[query->int64(3)] = query->real(4) / 100.0;
             }
         }
+        {
+            store::statement_use query(db_.cached("SELECT member_id, from_day, to_day FROM away ORDER BY from_day, id"));
+            while (query->step()) loaded.away.push_back({query->int64(0), query->int64(1), query->int64(2)});
+        }
         directory_ = std::move(loaded);
     }
     return *directory_;
@@ -170,7 +174,21 @@ const agreement_entry* household_record::agreement_in_force(std::int64_t week_da
     return in_force;
 }
 
-std::vector<double> household_record::agreed_shares(std::int64_t week_day) {
+std::vector<std::int64_t> household_record::days_away(std::int64_t week_day) {
+    const auto& members = names().members;
+    std::vector<std::int64_t> away(members.size(), 0);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        std::vector<bool> day(7, false);
+        for (const directory::away_entry& entry : names().away) {
+            if (entry.member != members[m].id) continue;
+            for (std::int64_t d = std::max(entry.from_day, week_day); d <= std::min(entry.to_day, week_day + 6); ++d) day[static_cast<std::size_t>(d - week_day)] = true;
+        }
+        away[m] = std::count(day.begin(), day.end(), true);
+    }
+    return away;
+}
+
+std::vector<double> household_record::agreed_shares(std::int64_t week_day, bool with_away) {
     const agreement_entry* in_force = agreement_in_force(week_day);
     std::vector<double> shares;
     for (const member_entry& member : names().members) {
@@ -181,7 +199,18 @@ std::vector<double> household_record::agreed_shares(std::int64_t week_day) {
         const auto found = in_force->shares.find(member.id);
         shares.push_back(found == in_force->shares.end() ? 0.0 : found->second);
     }
-    return shares;
+    if (!with_away || names().away.empty()) return shares;
+    // Away is not drift: a member's share counts for the days they were there.
+    const std::vector<std::int64_t> away = days_away(week_day);
+    double total = 0;
+    std::vector<double> present(shares.size());
+    for (std::size_t m = 0; m < shares.size(); ++m) {
+        present[m] = shares[m] * static_cast<double>(7 - away[m]) / 7.0;
+        total += present[m];
+    }
+    if (total <= 0) return shares; // everyone away all week: the agreement as it is
+    for (double& share : present) share /= total;
+    return present;
 }
 
 std::vector<double> household_record::thing_shares(const std::string& thing, std::int64_t week_day) {

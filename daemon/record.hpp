@@ -70,6 +70,10 @@ struct directory {
     std::unordered_map<std::int64_t, std::int64_t> bindings;  ///< uid -> member id
     std::unordered_map<std::string, kind_entry> kinds;        ///< by name
     std::vector<agreement_entry> agreements;                  ///< agreed ones, by from_day then id
+    struct away_entry {
+        std::int64_t member = 0, from_day = 0, to_day = 0;    ///< local dates, both included
+    };
+    std::vector<away_entry> away;
 };
 
 /// One request's facts, read once at the edge: who asks (and the member
@@ -133,8 +137,12 @@ public:
     std::optional<std::chrono::sys_seconds> time_param(const json& params, const char* field, std::chrono::sys_seconds reference);
     /// The agreed load split (0..1, member order) in force in the household
     /// week starting on local day `week_day`: the latest agreement from that
-    /// week or before, else the first agreement.
-    std::vector<double> agreed_shares(std::int64_t week_day);
+    /// week or before, else the first agreement; each member's share scaled
+    /// by the days of the week they were present, the others' up
+    /// (docs/fairness.md, "Away").
+    std::vector<double> agreed_shares(std::int64_t week_day, bool with_away = true);
+    /// The days of the week starting `week_day` each member was away (member order).
+    std::vector<std::int64_t> days_away(std::int64_t week_day);
     /// The agreement of the load in force that week (none: the first agreement).
     const agreement_entry* agreement_in_force(std::int64_t week_day, const std::optional<std::string>& thing = std::nullopt);
     /// The split agreed for a contested thing in that week; with none agreed, equal shares.

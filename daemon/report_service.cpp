@@ -3,6 +3,8 @@
 // (text, CSV, Markdown, HTML) live with the CLI and read only this object.
 #include "report_service.hpp"
 
+#include "vocabulary_service.hpp"
+
 #include "catalogue.hpp"
 #include "fairness.hpp"
 #include "night.hpp"
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace fairly::daemon {
 
@@ -362,6 +365,22 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         while (query->step()) to_talk_about.push_back(event_row(*query, tz));
     }
 
+    // Time away in the period (docs/fairness.md, "Away"): days per member, and why.
+    std::vector<std::int64_t> away_days(members.size(), 0);
+    std::vector<json> away_notes(members.size(), json::array());
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT member_id, max(from_day, ?1), min(to_day, ?2 - 1), note FROM away WHERE from_day < ?2 AND to_day >= ?1 ORDER BY from_day"));
+        query->bind(1, from_day).bind(2, to_day);
+        std::vector<std::set<std::int64_t>> days(members.size());
+        while (query->step()) {
+            const std::size_t m = member_index[query->int64(0)];
+            for (std::int64_t d = query->int64(1); d <= query->int64(2); ++d) days[m].insert(d);
+            if (!query->text(3).empty()) away_notes[m].push_back(query->text(3));
+        }
+        for (std::size_t m = 0; m < members.size(); ++m) away_days[m] = static_cast<std::int64_t>(days[m].size());
+    }
+
     // ---- build: members, trend, drift
     std::vector<double> points(members.size());
     std::int64_t load_seconds = 0;
@@ -404,6 +423,8 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             {"thanks_given", thanks_given[m]},
             {"thanks_received", thanks_received[m]},
             {"thanks_notes", std::move(thanks_notes[m])},
+            {"away_days", away_days[m]},
+            {"away_notes", std::move(away_notes[m])},
         });
     }
 
@@ -517,6 +538,16 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         }
     }
 
+    // What changed in the household's settings during the period (`fairly changes` has them all).
+    json changes = json::array();
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
+            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.changed_at >= ? AND c.changed_at < ? ORDER BY c.changed_at, c.id"));
+        query->bind(1, from_utc).bind(2, to_utc);
+        while (query->step()) changes.push_back(change_json(*query, tz));
+    }
+
     // The agreements in force over the period: more than one when the split changed in it.
     json agreements = json::array();
     for (const std::int64_t id : period_agreements) {
@@ -535,7 +566,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
 
     return json{
         {"period", {{"from", date_text(from_day)}, {"to", date_text(to_day - 1)}, {"tz", tz}, {"days", to_day - from_day},
-                    {"agreements", std::move(agreements)},
+                    {"agreements", std::move(agreements)}, {"changes", std::move(changes)},
                     {"week", from_day == week_day_of(period_start, house.load) && to_day - from_day == 7 ? json(iso_week_label(from_day)) : json(nullptr)}}},
         {"generated_at", format_local_iso(reference, tz)},
         {"members", std::move(member_rows)},

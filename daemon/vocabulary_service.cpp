@@ -26,6 +26,18 @@ using rpc::rpc_error;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
+/// A row of the change log (id, subject, name, old, new, uid, member, at) as replies show it.
+json change_json(const store::statement& row, const std::string& tz) {
+    return json{{"id", row.int64(0)},
+                {"subject", row.text(1)},
+                {"name", row.text(2)},
+                {"old", row.is_null(3) ? json(nullptr) : json::parse(row.text(3))},
+                {"new", json::parse(row.text(4))},
+                {"by_uid", row.int64(5)},
+                {"by", row.is_null(6) ? json(nullptr) : json(row.text(6))},
+                {"at", format_local_iso(std::chrono::sys_seconds{std::chrono::seconds{row.int64(7)}}, tz)}};
+}
+
 namespace {
 
 json kind_row(store::statement& row) {
@@ -109,6 +121,70 @@ json vocabulary_service::kind_edit(const kind_request& request, const request_co
     // changes what was counted, so the aggregates are counted anew.
     if (after["default_minutes"] != before["default_minutes"] || after["category"] != before["category"]) record_.book().rebuild(record_.household().load);
     return json{{"kind", after}, {"before", before}, {"changed", after != before}};
+}
+
+json vocabulary_service::changes(const std::optional<std::string>& since, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    std::int64_t from = std::numeric_limits<std::int64_t>::min();
+    if (since) {
+        from = checked_input([&] { return resolve_time(parse_time_expr(*since, "since"), ctx.reference, tz, "since"); }).time_since_epoch().count();
+    }
+    store::statement_use query(record_.db().cached(
+        "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.changed_at >= ? ORDER BY c.changed_at, c.id"));
+    query->bind(1, from);
+    json list = json::array();
+    while (query->step()) list.push_back(change_json(*query, tz));
+    return json{{"changes", std::move(list)}};
+}
+
+namespace {
+
+std::string day_text(std::int64_t day) {
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()));
+    return text;
+}
+
+} // namespace
+
+json vocabulary_service::away_add(const away_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    const std::string& tz = record_.household().tz;
+    const std::int64_t member = record_.member_id(request.member, "member");
+    auto day_of = [&](const std::string& text, const char* field) {
+        const sys_seconds at = checked_input([&] { return resolve_time(parse_time_expr(text, field), ctx.reference, tz, field); });
+        return local_date_of(at, tz).time_since_epoch().count();
+    };
+    const std::int64_t from = day_of(request.from, "from"), to = day_of(request.to, "to");
+    if (to < from) bad_param("to", "the last day away (" + day_text(to) + ") is before the first (" + day_text(from) + ")");
+    if (to - from >= 366) bad_param("to", "at most a year at a time");
+    if (request.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    const std::optional<std::int64_t> by = household_record::logger(ctx, std::nullopt);
+    store::statement_use insert(record_.db().cached(
+        "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->bind(1, member).bind(2, from).bind(3, to).bind(4, request.note).bind(5, by).bind(6, ctx.who.uid).bind(7, record_.now_utc()).step();
+    const std::int64_t id = record_.db().last_insert_rowid();
+    record_.log_change("away", request.member, nullptr, json{{"from", day_text(from)}, {"to", day_text(to)}, {"note", request.note}}, ctx);
+    record_.forget();
+    return json{{"away", {{"id", id}, {"member", request.member}, {"from", day_text(from)}, {"to", day_text(to)}, {"days", to - from + 1},
+                          {"note", request.note}}}};
+}
+
+json vocabulary_service::away_list(const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    store::statement_use query(record_.db().cached(
+        "SELECT a.id, m.name, a.from_day, a.to_day, a.note FROM away a JOIN member m ON m.id = a.member_id ORDER BY a.from_day, a.id"));
+    json list = json::array();
+    while (query->step()) {
+        list.push_back({{"id", query->int64(0)}, {"member", query->text(1)}, {"from", day_text(query->int64(2))}, {"to", day_text(query->int64(3))},
+                        {"days", query->int64(3) - query->int64(2) + 1}, {"note", query->text(4)}});
+    }
+    return json{{"away", std::move(list)}};
 }
 
 json vocabulary_service::kind_history(const json& params, const request_context& ctx) {
@@ -392,7 +468,7 @@ json vocabulary_service::household_status(const request_context& ctx) {
     result["members"] = json::array();
     {
         // The split in force this week (the first agreement, or a later one agreed).
-        const std::vector<double> agreed = record_.agreed_shares(week_day_of(ctx.reference, record_.household().load));
+        const std::vector<double> agreed = record_.agreed_shares(week_day_of(ctx.reference, record_.household().load), false);
         std::size_t index = 0;
         store::statement_use members(record_.db().cached("SELECT name, agreed_share, unix_uid FROM member ORDER BY id"));
         while (members->step()) {
@@ -527,9 +603,18 @@ json vocabulary_service::member_add(const member_request& request, const request
         const bool first = record_.names().members.empty();
         if (first && share && *share != 100) bad_param("share", name + " is the only member, so their share is 100%");
         record_.insert_member(name, uid, first ? 100.0 : 0.0, record_.now_utc());
+        record_.log_change("member", name, nullptr, json{{"added", true}}, ctx);
+        if (uid) record_.log_change("binding", name, nullptr, json{{"uid", *uid}}, ctx);
     } else if (uid) {
+        std::optional<std::int64_t> before;
+        {
+            store::statement_use existing(record_.db().cached("SELECT unix_uid FROM member WHERE name = ?"));
+            existing->bind(1, name);
+            if (existing->step()) before = existing->optional_int64(0);
+        }
         store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
         bind->bind(1, *uid).bind(2, name).step();
+        if (before != uid) record_.log_change("binding", name, before ? json{{"uid", *before}} : json(nullptr), json{{"uid", *uid}}, ctx);
     }
     record_.forget();
     // A share is a proposal to the household, never an edit in place: the
@@ -540,7 +625,7 @@ json vocabulary_service::member_add(const member_request& request, const request
         const std::int64_t me = record_.member_id(name, "name");
         const household_info& house = record_.household();
         const std::int64_t week = week_day_of(ctx.reference, house.load);
-        const std::vector<double> now_agreed = record_.agreed_shares(week);
+        const std::vector<double> now_agreed = record_.agreed_shares(week, false);
         const auto& members = record_.names().members;
         double others = 0;
         for (std::size_t m = 0; m < members.size(); ++m) {
@@ -566,7 +651,7 @@ json vocabulary_service::member_add(const member_request& request, const request
     query->step();
     return json{{"name", query->text(0)},
                 {"unix_uid", query->is_null(1) ? json(nullptr) : json(query->int64(1))},
-                {"agreed_share", record_.agreed_shares(week_day_of(ctx.reference, record_.household().load))[static_cast<std::size_t>(
+                {"agreed_share", record_.agreed_shares(week_day_of(ctx.reference, record_.household().load), false)[static_cast<std::size_t>(
                                      std::find_if(record_.names().members.begin(), record_.names().members.end(),
                                                   [&](const member_entry& m) { return m.name == name; }) -
                                      record_.names().members.begin())]},

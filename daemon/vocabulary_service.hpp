@@ -61,6 +61,15 @@ struct thanks_request {
     std::string note;
 };
 
+/// A row of the change log (id, subject, name, old, new, uid, member, at) as replies show it.
+json change_json(const store::statement& row, const std::string& tz);
+
+/// `fairly away NAME --from DATE --to DATE [--note TEXT]`.
+struct away_request {
+    std::string member, from, to;
+    std::string note;
+};
+
 class vocabulary_service {
 public:
     explicit vocabulary_service(household_record& record) : record_(record) {}
@@ -72,6 +81,12 @@ public:
     json kind_add(const kind_request& request, const request_context& ctx);
     json kind_edit(const kind_request& request, const request_context& ctx);
     json kind_history(const json& params, const request_context& ctx);
+    /// Every change to the household's settings since `since` (all, without):
+    /// who, when, from what to what (`fairly changes`).
+    json changes(const std::optional<std::string>& since, const request_context& ctx);
+    /// Records that a member was away (travel, illness): not drift (docs/fairness.md, "Away").
+    json away_add(const away_request& request, const request_context& ctx);
+    json away_list(const request_context& ctx);
     json night_get(const json& params, const request_context& ctx);
     json night_set(const night_request& request, const request_context& ctx);
     json moved_log(const moved_request& request, const request_context& ctx);

@@ -149,12 +149,33 @@ std::vector<double> agreed_in(const household& home, sys_days week, const std::o
         if (!found || a.from > found->from || (a.from == found->from && a.id > found->id)) found = &a;
     }
     const std::size_t n = home.members.size();
-    if (!found) return thing ? std::vector<double>(n, 1.0 / static_cast<double>(n)) : home.agreed;
-    std::vector<double> shares(n, 0.0);
-    for (std::size_t m = 0; m < n; ++m) {
-        if (auto it = found->shares.find(home.members[m]); it != found->shares.end()) shares[m] = it->second;
+    if (!found && thing) return std::vector<double>(n, 1.0 / static_cast<double>(n));
+    std::vector<double> shares = home.agreed;
+    if (found) {
+        for (std::size_t m = 0; m < n; ++m) {
+            auto it = found->shares.find(home.members[m]);
+            shares[m] = it != found->shares.end() ? it->second : 0.0;
+        }
     }
-    return shares;
+    if (thing) return shares;
+    // Away: each member's share times the days of the week they were there,
+    // the whole scaled back to 1 (unless nobody was there at all).
+    std::vector<double> present(n);
+    double total = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+        int here = 0;
+        for (int d = 0; d < 7; ++d) {
+            const sys_days day = week + days{d};
+            bool gone = false;
+            for (const household::away& a : home.away_list) gone = gone || (a.member == home.members[m] && a.from <= day && day <= a.to);
+            here += gone ? 0 : 1;
+        }
+        present[m] = shares[m] * here / 7.0;
+        total += present[m];
+    }
+    if (total <= 0) return shares;
+    for (double& p : present) p /= total;
+    return present;
 }
 
 /// balance = (points - agreed share x all points) x all hours / all points; 0 without load.
@@ -255,6 +276,17 @@ void read_agreements(household& home, const json& shown) {
         from >> date::parse("%F", row.from);
         for (const auto& [member, share] : a.at("shares").items()) row.shares[member] = share.get<double>();
         home.agreements.push_back(std::move(row));
+    }
+}
+
+void read_away(household& home, const json& listed) {
+    for (const json& a : listed.at("away")) {
+        household::away row;
+        row.member = a.at("member");
+        std::istringstream from(a.at("from").get<std::string>()), to(a.at("to").get<std::string>());
+        from >> date::parse("%F", row.from);
+        to >> date::parse("%F", row.to);
+        home.away_list.push_back(std::move(row));
     }
 }
 

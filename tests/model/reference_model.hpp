@@ -55,6 +55,8 @@ struct household {
     std::vector<std::string> members;    ///< in the household's order
     std::vector<double> agreed;          ///< the first agreement: fractions, same order
     std::vector<agreement> agreements;   ///< agreed later (agree.show's history)
+    struct away { std::string member; date::sys_days from, to; }; ///< local dates, both included (away.list)
+    std::vector<away> away_list;
     int night_from = 22 * 60, night_to = 6 * 60; ///< minutes of the local day
     double multiplier = 1.5;
     /// The drift detector, in units of the household's own weekly variation (sigma).
@@ -78,6 +80,9 @@ household read_household(const json& status, const json& kinds, const json& nigh
 /// Adds what `agree.show` replies (for the load and for each thing) to the household:
 /// its first agreement and the agreed ones.
 void read_agreements(household& home, const json& shown);
+
+/// Adds away.list's reply to the household.
+void read_away(household& home, const json& listed);
 
 /// What a report is asked for.
 struct period_request {

@@ -585,6 +585,17 @@ void household_run::plan_extras() {
             }
         });
     }
+    for (int i = chance(0.35) ? uniform(1, 2) : 0; i > 0; --i) {
+        // A member away for some days (docs/fairness.md, "Away"), recorded afterwards.
+        const sys_seconds at = random_time();
+        const std::string member = pick(members_);
+        const sys_days first = date::floor<days>(zone_->to_local(at)).time_since_epoch() + sys_days{};
+        const sys_days last = first + days{uniform(0, 9)};
+        schedule(at + days{uniform(0, 3)}, [=, this] {
+            must("away.add", {{"uuid", fairly::make_uuid()}, {"member", member}, {"from", day_text(first)}, {"to", day_text(last)},
+                              {"note", "work trip"}, {"reference_time", iso_utc(at + days{12})}});
+        });
+    }
     if (chance(0.2)) {
         // A weight or a usual length changed mid-history applies to all of it.
         const sys_seconds at = random_time();
@@ -618,6 +629,7 @@ void household_run::checkpoint(sys_seconds reference) {
         must("moved.list", {{"since", "1970-01-01"}, {"reference_time", ref}}), must("thanks.list", {{"since", "1970-01-01"}, {"reference_time", ref}}),
         turns_, week_start_, talks_);
     read_agreements(home, must("agree.show", {{"reference_time", ref}}));
+    read_away(home, must("away.list", json::object()));
     for (const char* thing : {"lie-in", "gym-slot"}) read_agreements(home, must("agree.show", {{"thing", thing}, {"reference_time", ref}}));
 
     for (int i = uniform(1, 2); i > 0; --i) {
