@@ -53,6 +53,8 @@ client& context::connection() {
 }
 
 json context::call(std::string_view method, json params) {
+    // FAIRLY_MEMBER goes with every request, reads too: who asks, and who is recorded as changing a setting.
+    if (default_member && params.is_object() && !params.contains("default_member")) params["default_member"] = *default_member;
     try {
         return connection().call(method, std::move(params));
     } catch (const unreachable& e) {

@@ -12,9 +12,9 @@ using namespace fairly::test;
 
 namespace {
 
-/// Monday of week `n` after Monday 2026-08-03, as "YYYY-MM-DD".
-std::string monday(int n) {
-    const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::year{2026} / 8 / 3} + std::chrono::days{7 * n}};
+/// Monday of week `n` after Monday 2026-08-03 (and `plus` days), as "YYYY-MM-DD".
+std::string monday(int n, int plus = 0) {
+    const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::year{2026} / 8 / 3} + std::chrono::days{7 * n + plus}};
     char text[16];
     std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                   static_cast<unsigned>(day.day()));
@@ -134,4 +134,73 @@ TEST_CASE("turns follow a thing's own split, and are shared equally until one is
     CHECK_THAT(home.ok({"agree", "--thing", "lie-in"}).out, Catch::StartsWith("The lie-in split: alex 75%, sam 25%"));
     // The load's split is its own.
     CHECK_THAT(home.ok({"agree"}).out, Catch::StartsWith("The agreed split: alex 70%, sam 30%"));
+}
+
+TEST_CASE("a week away raises no drift or band alert, and the report says who was away", "[e2e][agreements][away]") {
+    household home(monday(14) + "T07:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"kind", "add", "chore", "--category", "household", "--per-hour", "1"});
+    // Thirteen weeks of 50/50 with a little wobble, then a week sam was away and alex did it all.
+    for (int n = 0; n < 14; ++n) {
+        const int alex = n == 13 ? 100 : 50 + (n % 3) - 1;
+        home.ok({"log", "chore", "--member", "alex", "--at", monday(n) + " 18:00", "--for", std::to_string(alex) + "m"});
+        if (alex < 100) home.ok({"log", "chore", "--member", "sam", "--at", monday(n) + " 19:00", "--for", std::to_string(100 - alex) + "m"});
+    }
+    const json before = home.report({"--week", monday(13)});
+    REQUIRE_FALSE(before["band_alerts"].empty()); // without the record, the week stands out
+    CHECK(home.member(before, "alex")["balance_hours"].get<double>() == Approx(0.83).margin(0.01));
+
+    auto recorded = home.ok({"away", "sam", "--from", monday(13), "--to", monday(13, 6), "--note", "work trip"}, {{"FAIRLY_MEMBER", "alex"}});
+    CHECK_THAT(recorded.out, Catch::StartsWith("Recorded: sam away " + monday(13) + " to " + monday(13, 6) + " (7 days): work trip"));
+    const json after = home.report({"--week", monday(13)});
+    CHECK(after["band_alerts"].empty());
+    CHECK(after["drift"]["alert"] == false);
+    CHECK(home.member(after, "alex")["agreed_share"] == 1.0);
+    CHECK(home.member(after, "alex")["balance_hours"].get<double>() == Approx(0.0).margin(0.001));
+    CHECK(home.member(after, "sam")["away_days"] == 7);
+    CHECK_THAT(home.ok({"report", "--week", monday(13)}).out, Catch::Contains("Sam was away 7 days (work trip)"));
+    // The weeks before are as they were; the split itself did not change.
+    CHECK(home.report({"--week", monday(12)})["members"] == home.report({"--week", monday(12)})["members"]);
+    CHECK_THAT(home.ok({"agree"}).out, Catch::StartsWith("The agreed split: alex 50%, sam 50%"));
+    // Part of a week: three days away leave sam 4/7 of their half.
+    home.ok({"away", "alex", "--from", monday(12), "--to", monday(12, 2)});
+    const json partial = home.report({"--week", monday(12)});
+    CHECK(home.member(partial, "alex")["agreed_share"].get<double>() == Approx(0.5 * 4 / 7 / (0.5 * 4 / 7 + 0.5)).margin(0.0001));
+    CHECK(home.member(partial, "alex")["away_days"] == 3);
+    auto backwards = home.fairly({"away", "sam", "--from", monday(13, 3), "--to", monday(13)});
+    CHECK(backwards.exit_code == 65);
+    CHECK_THAT(backwards.err, Catch::Contains("is before the first"));
+}
+
+TEST_CASE("fairly changes lists every kind of change, with who made it", "[e2e][agreements][changes]") {
+    household home("2026-11-25T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    const std::map<std::string, std::string> as_alex{{"FAIRLY_MEMBER", "alex"}}, as_sam{{"FAIRLY_MEMBER", "sam"}};
+    home.ok({"kind", "edit", "night-feed", "--per-hour", "3"}, as_alex);
+    home.ok({"night", "--from", "21:30", "--to", "05:30"}, as_sam);
+    home.ok({"drift", "--slack", "0.75"}, as_alex);
+    home.ok({"protect", "sam", "--weekly", "3h"}, as_sam);
+    home.ok({"slot", "add", "sam", "sat 09:00", "2h", "long run"}, as_sam);
+    home.ok({"slot", "remove", "1"}, as_alex);
+    home.ok({"member", "add", "sam", "--unix-user", "nobody"});
+    home.ok({"agree", "alex=60,sam=40"}, as_alex);
+    home.ok({"agree", "--accept"}, as_sam);
+    home.ok({"away", "sam", "--from", "mon", "--to", "tue", "--note", "ill"}, as_alex);
+    home.ok({"start", "cooking", "--member", "alex"});
+    home.ok({"cancel", "--member", "alex"}, as_alex);
+    const json changes = home.ok({"changes", "--json"}).out_json();
+    std::vector<std::string> seen;
+    for (const json& change : changes) seen.push_back(change["subject"].get<std::string>() + " " + change["name"].get<std::string>() + " by " +
+                                                      (change["by"].is_string() ? change["by"].get<std::string>() : "root"));
+    const std::vector<std::string> expected{"kind night-feed by alex", "night night by sam", "drift settings by alex", "goal sam by sam",
+                                            "slot #1 by sam",          "slot #1 by alex",    "binding sam by root",    "agreement load by alex",
+                                            "agreement load by sam",   "away sam by alex",   "timer cooking by alex"};
+    CHECK(seen == expected);
+    const std::string text = home.ok({"changes"}).out;
+    CHECK_THAT(text, Catch::Contains("alex  kind night-feed: points per hour 2 -> 3"));
+    CHECK_THAT(text, Catch::Contains("alex  slot #1: removed (was long run, 2h, 09:00, Saturday, sam)"));
+    CHECK_THAT(text, Catch::Contains("sam  agreement load: ") && Catch::Contains("state agreed"));
+    CHECK(home.ok({"changes", "--since", "2030-01-01"}).out == "No changes to the household's settings since 2030-01-01.\n");
+    // The week's report lists them.
+    CHECK(home.report()["period"]["changes"].size() == changes.size());
 }
