@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
             {"balance", setup_report},  {"drift", setup_report},    {"protect", setup_protect},  {"slot", setup_protect},
             {"slots", setup_protect},   {"export-ics", setup_protect}, {"remind", setup_remind},   {"backup", setup_backup},
             {"export", setup_export},   {"import", setup_import},    {"cancel", setup_timer},     {"timers", setup_timer},
-            {"agree", setup_agree},     {"changes", setup_changes},   {"away", setup_away},
+            {"agree", setup_agree},     {"changes", setup_changes},   {"away", setup_away},     {"guess", setup_guess},
         };
         setup_fn only = nullptr;
         if (argc > 1) {

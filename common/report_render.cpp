@@ -108,6 +108,21 @@ std::vector<std::string> observations(const json& report) {
                            " of the load against an agreed " + percent(furthest->value("agreed_share", 0.0)) + ").");
         }
     }
+    // Each partner's guess beside the record, once the week is over: curiosity, not a verdict.
+    {
+        std::string guessed;
+        for (const json& member : members) {
+            if (!member.contains("guess") || !member.at("guess").is_number()) continue;
+            guessed += (guessed.empty() ? "" : "; ") + member.value("name", "") + " guessed " + percent(member.at("guess").get<double>()) +
+                       ", the record shows " + percent(member.value("share", 0.0));
+            if (member.contains("night_guess") && member.at("night_guess").is_number() && member.contains("night_share") &&
+                member.at("night_share").is_number()) {
+                guessed += " (nights: guessed " + percent(member.at("night_guess").get<double>()) + ", the record shows " +
+                           percent(member.at("night_share").get<double>()) + ")";
+            }
+        }
+        if (!guessed.empty()) said.push_back("Before seeing the record, " + guessed + ". What surprised you?");
+    }
     // Away is not drift: say who was away, and that their share counted the days present.
     for (const json& member : members) {
         const std::int64_t away = member.value("away_days", 0);

@@ -340,6 +340,14 @@ const method_entry* find_method(std::string_view method) {
         {"away.list", {access::reads, [](services& s, household_record&, const json&, const request_context& c) -> json {
              return s.vocabulary.away_list(c);
          }}},
+        {"guess.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             const auto share = optional_number(p, "share");
+             if (!share) bad_param("share", "your share of this week's load, in percent (e.g. 60)");
+             return s.vocabulary.guess_set(guess_request{*share, optional_number(p, "night"), optional_string(p, "member")}, c);
+         }}},
+        {"guess.list", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.guess_list(optional_string(p, "member"), c);
+         }}},
         {"changes", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.vocabulary.changes(optional_string(p, "since"), c);
          }}},

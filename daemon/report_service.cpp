@@ -381,6 +381,20 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         for (std::size_t m = 0; m < members.size(); ++m) away_days[m] = static_cast<std::int64_t>(days[m].size());
     }
 
+    // Each member's guess of their own share, shown once its week is over (a guess is private until then).
+    std::map<std::pair<std::int64_t, std::size_t>, std::pair<double, std::optional<double>>> guesses; // (week, member) -> share, night
+    {
+        store::statement_use query(record_.db().cached("SELECT week_day, member_id, share, night_share FROM guess WHERE week_day >= ? AND week_day < ?"));
+        query->bind(1, std::min(trend_from, from_day - 6)).bind(2, std::max(trend_to, to_day));
+        while (query->step()) {
+            const std::int64_t week = query->int64(0);
+            if (day_start(week + 7, tz) > reference) continue; // the week is not over
+            guesses[{week, member_index[query->int64(1)]}] = {query->real(2), query->optional_real(3)};
+        }
+    }
+    const std::int64_t period_week = week_day_of(period_start, house.load);
+    const bool one_week = period_week == from_day && to_day - from_day == 7;
+
     // ---- build: members, trend, drift
     std::vector<double> points(members.size());
     std::int64_t load_seconds = 0;
@@ -391,6 +405,8 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     const std::vector<double> shares = shares_of(points);
     const std::vector<double>& balance = period_balance;
     json member_rows = json::array();
+    std::int64_t night_total = 0;
+    for (const load_totals& t : period) night_total += t.night_seconds;
     for (std::size_t m = 0; m < members.size(); ++m) {
         const load_totals& t = period[m];
         const rest_summary nights = summarize_rest(rest[m]);
@@ -424,6 +440,11 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             {"thanks_received", thanks_received[m]},
             {"thanks_notes", std::move(thanks_notes[m])},
             {"away_days", away_days[m]},
+            {"night_share", night_total > 0 ? json(round_to(static_cast<double>(t.night_seconds) / static_cast<double>(night_total), 0.0001)) : json(nullptr)},
+            {"guess", one_week && guesses.count({period_week, m}) ? json(round_to(guesses[{period_week, m}].first, 0.0001)) : json(nullptr)},
+            {"night_guess", one_week && guesses.count({period_week, m}) && guesses[{period_week, m}].second
+                                ? json(round_to(*guesses[{period_week, m}].second, 0.0001))
+                                : json(nullptr)},
             {"away_notes", std::move(away_notes[m])},
         });
     }
@@ -445,8 +466,9 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         const std::vector<double>& week_agreed = agreed_in_week(w);
         const std::vector<double> week_balance = balance_hours(entry.points, week_agreed, static_cast<double>(week_seconds) / 3600.0);
         json shares_json = json::object(), points_json = json::object(), balance_json = json::object(), hours_json = json::object();
-        json running_json = json::object(), agreed_json = json::object();
+        json running_json = json::object(), agreed_json = json::object(), guess_json = json::object();
         for (std::size_t m = 0; m < members.size(); ++m) {
+            if (auto found = guesses.find({w, m}); found != guesses.end()) guess_json[members[m].name] = round_to(found->second.first, 0.0001);
             agreed_json[members[m].name] = round_to(week_agreed[m], 0.0001);
             running[m] += week_balance[m];
             running_json[members[m].name] = round_to(running[m], 0.01);
@@ -457,7 +479,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         }
         const bool complete = day_start(w + 7, tz) <= reference;
         trend.push_back({{"week", entry.week}, {"from", date_text(w)}, {"complete", complete}, {"shares", std::move(shares_json)},
-                         {"agreed", std::move(agreed_json)},
+                         {"agreed", std::move(agreed_json)}, {"guesses", std::move(guess_json)},
                          {"points", std::move(points_json)}, {"hours", std::move(hours_json)}, {"balance_hours", std::move(balance_json)},
                          {"balance_running_hours", std::move(running_json)}});
     }

@@ -74,6 +74,11 @@ std::string statement::text(int column) const {
                  : std::string();
 }
 
+std::optional<double> statement::optional_real(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return real(column);
+}
+
 std::optional<std::int64_t> statement::optional_int64(int column) const {
     if (is_null(column)) return std::nullopt;
     return int64(column);

@@ -70,6 +70,13 @@ struct away_request {
     std::string note;
 };
 
+/// `fairly guess 65 [--night 40] [--member NAME]`: a member's own estimate of this week's share.
+struct guess_request {
+    double share = 0;                  ///< percent
+    std::optional<double> night;       ///< percent of the night load
+    std::optional<std::string> member;
+};
+
 class vocabulary_service {
 public:
     explicit vocabulary_service(household_record& record) : record_(record) {}
@@ -87,6 +94,10 @@ public:
     /// Records that a member was away (travel, illness): not drift (docs/fairness.md, "Away").
     json away_add(const away_request& request, const request_context& ctx);
     json away_list(const request_context& ctx);
+    /// A member's guess of their own share of this week's load, private to them until the week is over.
+    json guess_set(const guess_request& request, const request_context& ctx);
+    /// The caller's own guesses, this week's first.
+    json guess_list(const std::optional<std::string>& member, const request_context& ctx);
     json night_get(const json& params, const request_context& ctx);
     json night_set(const night_request& request, const request_context& ctx);
     json moved_log(const moved_request& request, const request_context& ctx);

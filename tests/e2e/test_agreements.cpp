@@ -204,3 +204,41 @@ TEST_CASE("fairly changes lists every kind of change, with who made it", "[e2e][
     // The week's report lists them.
     CHECK(home.report()["period"]["changes"].size() == changes.size());
 }
+
+TEST_CASE("a guess is hidden from the partner until the week ends, and shown beside the share after", "[e2e][agreements][guess][identity]") {
+    require_root("create two Unix users");
+    two_users home;
+    const std::string wednesday = "2026-11-25T20:00:00Z";
+    REQUIRE(home.alex(wednesday, {"log", "cooking", "--at", "18:00", "--for", "1h"}).exit_code == 0);
+    REQUIRE(home.sam(wednesday, {"log", "night-feed", "--at", "2026-11-24 03:00", "--for", "30m"}).exit_code == 0);
+    REQUIRE(home.alex(wednesday, {"guess", "70", "--night", "20"}).exit_code == 0);
+    REQUIRE(home.sam(wednesday, {"guess", "50"}).exit_code == 0);
+    CHECK_THAT(home.alex(wednesday, {"guess"}).out, Catch::StartsWith("alex's guess for the week of 2026-11-23: 70% of the load, 20% of the nights"));
+    // sam sees only sam's own; naming alex changes nothing for a bound user.
+    const json theirs = home.sam(wednesday, {"guess", "--member", "alex", "--json"}).out_json();
+    CHECK(theirs["member"] == "sam");
+    CHECK(theirs["guesses"][0]["guess"] == 0.5);
+    // While the week runs, no report shows a guess, to either partner.
+    for (const json& member : home.sam(wednesday, {"report", "--format", "json"}).out_json()["members"]) CHECK(member["guess"].is_null());
+    CHECK_THAT(home.alex(wednesday, {"report"}).out, !Catch::Contains("guessed"));
+    // Once it is over, the week's report shows each guess beside the record.
+    const std::string monday = "2026-11-30T08:00:00Z";
+    const json report = home.sam(monday, {"report", "--week", "2026-11-23", "--format", "json"}).out_json();
+    for (const json& member : report["members"]) {
+        if (member["name"] == "alex") {
+            CHECK(member["guess"] == 0.7);
+            CHECK(member["night_guess"] == 0.2);
+            CHECK(member["night_share"] == 0.0);
+        } else {
+            CHECK(member["guess"] == 0.5);
+            CHECK(member["night_guess"].is_null());
+        }
+    }
+    const std::string text = home.alex(monday, {"report", "--week", "2026-11-23"}).out;
+    CHECK_THAT(text, Catch::Contains("Before seeing the record, alex guessed 70%, the record shows ") && Catch::Contains("sam guessed 50%"));
+    // The trend shows the guesses of the weeks that are over.
+    const json trend = home.sam(monday, {"report", "--format", "json"}).out_json()["trend"];
+    CHECK(trend.back()["guesses"].empty()); // this week: running
+    CHECK(trend[trend.size() - 2]["guesses"]["alex"] == 0.7);
+    CHECK(home.alex(monday, {"guess", "120"}).exit_code == 65);
+}

@@ -12,45 +12,6 @@
 
 using namespace fairly::test;
 
-namespace {
-
-/// alex and sam, each bound to a real Unix user; every call names its clock.
-struct two_users {
-    temp_dir dir;
-    daemon_process daemon{dir.path()};
-    unix_user alex_user{"ra"};
-    unix_user sam_user{"rs"};
-
-    two_users() {
-        REQUIRE(root("2026-11-23T08:00:00Z", {"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"}).exit_code == 0);
-        REQUIRE(root("2026-11-23T08:00:00Z", {"member", "add", "alex", "--unix-user", alex_user.name()}).exit_code == 0);
-        REQUIRE(root("2026-11-23T08:00:00Z", {"member", "add", "sam", "--unix-user", sam_user.name()}).exit_code == 0);
-        open_to_others(dir.path(), daemon.socket());
-    }
-    run_result root(const std::string& now, const std::vector<std::string>& args) {
-        return run_fairly(dir.path(), daemon.socket(), args, {{"FAIRLY_NOW", now}});
-    }
-    run_result as(const unix_user& user, const std::string& now, const std::vector<std::string>& args) {
-        run_options options;
-        options.as_uid = user.uid();
-        const auto home = user.home(dir.path() / "homes");
-        options.env = {{"FAIRLY_SOCKET", daemon.socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
-                       {"FAIRLY_NOW", now}};
-        return run(FAIRLY, args, options);
-    }
-    run_result alex(const std::string& now, const std::vector<std::string>& args) { return as(alex_user, now, args); }
-    run_result sam(const std::string& now, const std::vector<std::string>& args) { return as(sam_user, now, args); }
-    /// What the member's own cron job would mail: `fairly remind`'s output (and it must succeed).
-    std::string cron(const unix_user& user, const std::string& now) {
-        auto result = as(user, now, {"remind"});
-        INFO("fairly remind as " << user.name() << " at " << now << ": " << result.err);
-        REQUIRE(result.exit_code == 0);
-        CHECK(result.err.empty());
-        return result.out;
-    }
-};
-
-} // namespace
 
 TEST_CASE("each partner's own cron: every reminder reaches each member it concerns, once", "[e2e][remind][identity]") {
     require_root("create two Unix users");
