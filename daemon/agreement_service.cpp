@@ -50,7 +50,7 @@ std::vector<std::int64_t> awaiting(household_record& record, std::int64_t id) {
     while (query->step()) accepted.insert(query->int64(0));
     std::vector<std::int64_t> left;
     for (const member_entry& member : record.names().members) {
-        if (!accepted.count(member.id)) left.push_back(member.id);
+        if (!member.retired && !accepted.count(member.id)) left.push_back(member.id);
     }
     return left;
 }
@@ -117,6 +117,11 @@ std::int64_t agreement_service::propose_split(household_record& record, const st
     }
     std::string missing;
     for (const member_entry& member : members) {
+        if (member.retired) {
+            if (shares.count(member.id) && shares[member.id] > 0) bad_param("split", member.name + " has left the household; their share is 0");
+            shares[member.id] = 0; // a member who left is in no new split
+            continue;
+        }
         if (!shares.count(member.id)) missing += (missing.empty() ? "" : ", ") + member.name;
     }
     if (!missing.empty()) bad_param("split", "give a share for every member (missing: " + missing + ")");
@@ -224,6 +229,7 @@ json agreement_service::answer(const agreement_answer_request& request, const re
     record_.require_access(ctx);
     record_.household();
     const std::int64_t me = record_.acting_member(ctx, request.member);
+    record_.check_active(me);
     const auto pending = pending_of(record_, request.thing);
     if (!pending) {
         throw rpc_error(error_code::not_found, std::string("no proposal is waiting") + (request.thing ? " for " + *request.thing : std::string()) +

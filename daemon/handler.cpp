@@ -274,6 +274,12 @@ const method_entry* find_method(std::string_view method) {
         {"init", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.vocabulary.init(read_init(p), c);
          }}},
+        {"member.rename", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.member_rename(required_string(p, "name"), required_string(p, "new_name"), c);
+         }}},
+        {"member.retire", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.vocabulary.member_retire(required_string(p, "name"), c);
+         }}},
         {"member.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.vocabulary.member_add(read_member(p), c);
          }}},
@@ -380,6 +386,9 @@ const method_entry* find_method(std::string_view method) {
              return s.protected_time.protect_set(read_goal(p), c);
          }}},
         {"protect.list", {access::reads, FAIRLY_SERVICE(protected_time, protect_list)}},
+        {"protect.off", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.protected_time.protect_off(required_string(p, "who"), c);
+         }}},
         {"slot.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.protected_time.slot_add(read_slot(p), c);
          }}},

@@ -65,6 +65,21 @@ json protected_service::protect_set(const goal_request& request, const request_c
     return json{{"goals", goals(ctx.reference)}};
 }
 
+json protected_service::protect_off(const std::string& who, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    std::optional<std::int64_t> member;
+    if (who != "couple") member = record_.member_id(who, "who");
+    store::statement_use existing(record_.db().cached("SELECT weekly_seconds FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
+    existing->bind(1, member.value_or(0));
+    if (!existing->step()) throw rpc_error(error_code::not_found, "who: " + who + " has no protected-time goal; `fairly protect` lists them");
+    const std::int64_t weekly = existing->int64(0);
+    store::statement_use remove(record_.db().cached("DELETE FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
+    remove->bind(1, member.value_or(0)).step();
+    record_.log_change("goal", who, json{{"weekly_minutes", weekly / 60}}, json{{"removed", true}}, ctx);
+    return json{{"goals", goals(ctx.reference)}};
+}
+
 json protected_service::protect_list(const json&, const request_context& ctx) {
     record_.require_access(ctx);
     return json{{"goals", goals(ctx.reference)}};

@@ -24,6 +24,8 @@ public:
 
     json protect_set(const goal_request& request, const request_context& ctx);
     json protect_list(const json& params, const request_context& ctx);
+    /// `fairly protect WHO --off`: the goal goes; the change log keeps it.
+    json protect_off(const std::string& who, const request_context& ctx);
     json slot_add(const slot_request& request, const request_context& ctx);
     json slot_list(const json& params, const request_context& ctx);
     json slot_remove(std::int64_t id, const request_context& ctx);

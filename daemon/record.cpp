@@ -83,9 +83,9 @@ const directory& household_record::names() {
     if (!directory_) {
         directory loaded;
         {
-            store::statement_use query(db_.cached("SELECT id, name, unix_uid, agreed_share FROM member ORDER BY id"));
+            store::statement_use query(db_.cached("SELECT id, name, unix_uid, agreed_share, retired_at IS NOT NULL FROM member ORDER BY id"));
             while (query->step()) {
-                loaded.members.push_back({query->int64(0), query->text(1), query->real(3) / 100.0});
+                loaded.members.push_back({query->int64(0), query->text(1), query->real(3) / 100.0, query->int64(4) != 0});
                 if (!query->is_null(2)) loaded.bindings.emplace(query->int64(2), query->int64(0));
             }
         }
@@ -215,11 +215,12 @@ std::vector<double> household_record::agreed_shares(std::int64_t week_day, bool 
 
 std::vector<double> household_record::thing_shares(const std::string& thing, std::int64_t week_day) {
     const agreement_entry* in_force = agreement_in_force(week_day, thing);
-    const std::size_t count = names().members.size();
+    std::size_t count = 0;
+    for (const member_entry& member : names().members) count += member.retired ? 0 : 1;
     std::vector<double> shares;
     for (const member_entry& member : names().members) {
         if (!in_force) {
-            shares.push_back(1.0 / static_cast<double>(count));
+            shares.push_back(member.retired || count == 0 ? 0.0 : 1.0 / static_cast<double>(count));
             continue;
         }
         const auto found = in_force->shares.find(member.id);
@@ -260,10 +261,24 @@ void household_record::require_access(const request_context& ctx) {
     }
 }
 
+void household_record::check_active(std::int64_t member) {
+    for (const member_entry& entry : names().members) {
+        if (entry.id == member && entry.retired) {
+            throw rpc_error(error_code::conflict, entry.name + " has left the household (retired); their past stays in the record, "
+                                                               "but nothing new is theirs");
+        }
+    }
+}
+
 std::int64_t household_record::subject_member(const request_context& ctx, const std::optional<std::string>& named) {
-    if (named) return member_id(*named, "member");
-    if (ctx.binding) return *ctx.binding;
-    if (ctx.acting_for) return *ctx.acting_for;
+    std::optional<std::int64_t> found;
+    if (named) found = member_id(*named, "member");
+    else if (ctx.binding) found = *ctx.binding;
+    else if (ctx.acting_for) found = *ctx.acting_for;
+    if (found) {
+        check_active(*found);
+        return *found;
+    }
     if (names().members.size() == 1) return names().members.front().id;
     bad_param("member", "say who this is for: --member NAME (" + member_list() +
                             "), or set FAIRLY_MEMBER, or bind your Unix user with `fairly member add NAME --unix-user USER`");

@@ -54,6 +54,7 @@ struct member_entry {
     std::int64_t id = 0;
     std::string name;
     double agreed_share = 0; ///< 0..1: the household's first agreement (from the beginning)
+    bool retired = false;    ///< left the household: their past stays, nothing new is theirs
 };
 
 /// An agreed split in force from a household week on (docs/fairness.md, "The agreed split").
@@ -152,8 +153,11 @@ public:
     request_context context_for(const caller& who, std::optional<std::string> acting_for, std::chrono::sys_seconds reference);
     /// Refuses uids that are neither bound nor privileged.
     void require_access(const request_context& ctx);
-    /// The member a record is for: `named` > binding > FAIRLY_MEMBER > the sole member.
+    /// The member a record is for: `named` > binding > FAIRLY_MEMBER > the sole member
+    /// (never a member who has retired).
     std::int64_t subject_member(const request_context& ctx, const std::optional<std::string>& named);
+    /// Refuses a member who has retired from the household.
+    void check_active(std::int64_t member);
     /// Who the caller is, for what is theirs alone (reviewing, thanking):
     /// binding > `named` > FAIRLY_MEMBER > the sole member.
     std::int64_t acting_member(const request_context& ctx, const std::optional<std::string>& named);

@@ -581,6 +581,72 @@ json vocabulary_service::init(const init_request& request, const request_context
     return household_status(record_.context_for(ctx.who, std::nullopt, ctx.reference));
 }
 
+json vocabulary_service::member_rename(const std::string& from, const std::string& to, const request_context& ctx) {
+    record_.household();
+    if (!ctx.privileged) throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can rename members");
+    const std::int64_t id = record_.member_id(from, "name");
+    if (!is_valid_name(to)) bad_param("new_name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (to == "couple") bad_param("new_name", "\"couple\" names the two of you together (protected time); choose another name");
+    for (const member_entry& member : record_.names().members) {
+        if (member.name == to) throw rpc_error(error_code::conflict, to + " is already a member");
+    }
+    store::statement_use update(record_.db().cached("UPDATE member SET name = ? WHERE id = ?"));
+    update->bind(1, to).bind(2, id).step();
+    record_.log_change("member", to, json{{"name", from}}, json{{"name", to}}, ctx);
+    record_.forget();
+    return json{{"renamed", {{"from", from}, {"to", to}}}};
+}
+
+json vocabulary_service::member_retire(const std::string& name, const request_context& ctx) {
+    const household_info& house = record_.household();
+    if (!ctx.privileged) throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can retire members");
+    const std::int64_t id = record_.member_id(name, "name");
+    record_.check_active(id);
+    std::size_t staying = 0;
+    for (const member_entry& member : record_.names().members) staying += member.retired || member.id == id ? 0 : 1;
+    if (staying == 0) bad_param("name", name + " is the last member of the household");
+    {
+        store::statement_use running(record_.db().cached("SELECT count(*) FROM timer WHERE member_id = ?"));
+        running->bind(1, id);
+        running->step();
+        if (running->int64(0) > 0) {
+            throw rpc_error(error_code::conflict, name + " has a timer running; stop or cancel it first (`fairly timers`)");
+        }
+    }
+    const std::int64_t week = week_day_of(ctx.reference, house.load);
+    const std::vector<double> before = record_.agreed_shares(week, false);
+    store::statement_use update(record_.db().cached("UPDATE member SET retired_at = ?, unix_uid = NULL WHERE id = ?"));
+    update->bind(1, record_.now_utc()).bind(2, id).step();
+    record_.log_change("member", name, json{{"retired", false}}, json{{"retired", true}}, ctx);
+    record_.forget();
+    // A new split without them must be agreed: proposed with the others' shares scaled up.
+    json proposal = nullptr;
+    const auto& members = record_.names().members;
+    double mine = 0, others = 0;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        if (members[m].id == id) mine = before[m];
+        else if (!members[m].retired) others += before[m];
+    }
+    if (mine > 0) {
+        std::vector<std::pair<std::int64_t, double>> split;
+        std::size_t active = 0;
+        for (const member_entry& member : members) active += member.retired ? 0 : 1;
+        for (std::size_t m = 0; m < members.size(); ++m) {
+            if (members[m].retired) continue;
+            split.emplace_back(members[m].id, others > 0 ? before[m] / others * 100.0 : 100.0 / static_cast<double>(active));
+        }
+        const std::int64_t proposed = agreement_service::propose_split(record_, std::nullopt, split, week, ctx.binding ? ctx.binding : ctx.acting_for,
+                                                                       name + " left the household", ctx);
+        store::statement_use state(record_.db().cached("SELECT state FROM agreement WHERE id = ?"));
+        state->bind(1, proposed);
+        state->step();
+        json shares = json::object();
+        for (const auto& [member, percent] : split) shares[record_.member_name(member)] = percent / 100.0;
+        proposal = {{"id", proposed}, {"shares", std::move(shares)}, {"state", state->text(0)}};
+    }
+    return json{{"retired", name}, {"proposal", std::move(proposal)}};
+}
+
 json vocabulary_service::member_add(const member_request& request, const request_context& ctx) {
     record_.household();
     if (!ctx.privileged) {

@@ -84,6 +84,10 @@ public:
     json status(const json& params, const request_context& ctx);
     json init(const init_request& request, const request_context& ctx);
     json member_add(const member_request& request, const request_context& ctx);
+    /// `fairly member rename OLD NEW`: the history follows the member.
+    json member_rename(const std::string& from, const std::string& to, const request_context& ctx);
+    /// `fairly member retire NAME`: their past stays; a split without them is proposed.
+    json member_retire(const std::string& name, const request_context& ctx);
     json kinds_list(const json& params, const request_context& ctx);
     json kind_add(const kind_request& request, const request_context& ctx);
     json kind_edit(const kind_request& request, const request_context& ctx);

@@ -58,6 +58,31 @@ void setup_member(CLI::App& app, context& ctx) {
     add->add_flag("--json", options->json_output, "print the result as JSON");
     add->footer("Example: fairly member add sam --unix-user sam\n");
     add->callback([options, &ctx] { run_member_add(*options, ctx); });
+
+    auto rename = std::make_shared<std::pair<std::string, std::string>>();
+    CLI::App* rename_command = group->add_subcommand("rename", "Rename a member: their history follows them");
+    rename_command->add_option("old", rename->first, "the member's name now")->required();
+    rename_command->add_option("new", rename->second, "their new name")->required();
+    rename_command->footer("Example: fairly member rename sam samira\n");
+    rename_command->callback([rename, &ctx] {
+        ctx.call("member.rename", {{"name", rename->first}, {"new_name", rename->second}, {"reference_time", format_iso_utc(ctx.now())}});
+        ctx.out << "Renamed " << rename->first << " to " << rename->second << "; everything they logged and agreed is theirs under the new name.\n";
+    });
+
+    auto retire = std::make_shared<std::string>();
+    CLI::App* retire_command = group->add_subcommand("retire", "A member leaves the household: their past stays, a split without them is proposed");
+    retire_command->add_option("name", *retire, "the member who leaves")->required();
+    retire_command->footer("Example: fairly member retire jose\n");
+    retire_command->callback([retire, &ctx] {
+        const json result = ctx.call("member.retire", {{"name", *retire}, {"reference_time", format_iso_utc(ctx.now())}});
+        ctx.out << *retire << " has left the household; what they did stays in the record, and nothing new can be logged for them.\n";
+        if (const json& proposal = result["proposal"]; proposal.is_object()) {
+            std::string shares;
+            for (const auto& [who, share] : proposal["shares"].items()) shares += (shares.empty() ? "" : ", ") + who + " " + share_text(share.get<double>());
+            ctx.out << (proposal.value("state", "") == "agreed" ? "The agreed split is now " : "Proposed the split ") << shares << ", from this week"
+                    << (proposal.value("state", "") == "agreed" ? ".\n" : "; it takes effect when every other member accepts (`fairly agree --accept`).\n");
+        }
+    });
 }
 
 } // namespace fairly::cli

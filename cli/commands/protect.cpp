@@ -10,12 +10,22 @@ struct protect_options {
     std::string who;
     std::string weekly;
     std::string remind_by;
+    bool off = false;
     bool json_output = false;
 };
 
 void run_protect(const protect_options& options, context& ctx) {
     json params{{"reference_time", format_iso_utc(ctx.now())}};
     json goals;
+    if (options.off) {
+        if (options.who.empty()) throw command_error(exit_usage, "whose goal? fairly protect sam --off");
+        if (!options.weekly.empty()) throw command_error(exit_usage, "--off removes the goal; give --weekly to change it instead");
+        params["who"] = options.who;
+        goals = ctx.call("protect.off", params)["goals"];
+        if (options.json_output) return void(ctx.out << goals.dump(2) << '\n');
+        ctx.out << "Removed " << options.who << "'s protected-time goal (`fairly changes` keeps it).\n";
+        return;
+    }
     if (options.who.empty()) {
         goals = ctx.call("protect.list", params)["goals"];
     } else {
@@ -93,6 +103,7 @@ void setup_protect(CLI::App& app, context& ctx) {
     protect_command->add_option("who", protect->who, "a member, or couple");
     protect_command->add_option("--weekly", protect->weekly, "how much a week, e.g. 3h");
     protect_command->add_option("--remind-by", protect->remind_by, "couple only: when to remind if no couple time yet (default \"thu 18:00\")");
+    protect_command->add_flag("--off", protect->off, "remove the goal");
     protect_command->add_flag("--json", protect->json_output, "print the goals as JSON");
     protect_command->footer("Example: fairly protect sam --weekly 3h; fairly protect couple --weekly 1h\n");
     protect_command->callback([protect, &ctx] { run_protect(*protect, ctx); });

@@ -242,3 +242,44 @@ TEST_CASE("a guess is hidden from the partner until the week ends, and shown bes
     CHECK(trend[trend.size() - 2]["guesses"]["alex"] == 0.7);
     CHECK(home.alex(monday, {"guess", "120"}).exit_code == 65);
 }
+
+TEST_CASE("rename and retire keep the history intact, and a goal can be removed", "[e2e][agreements][members]") {
+    household home("2026-11-25T20:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--member", "jose", "--tz", "Europe/London", "--split", "alex=40,sam=40,jose=20"});
+    home.ok({"log", "cooking", "--member", "alex", "--at", "mon 18:00", "--for", "1h"});
+    home.ok({"log", "school-run", "--member", "sam", "--at", "tue 08:00", "--for", "40m"});
+    home.ok({"log", "laundry", "--member", "jose", "--at", "wed 10:00", "--for", "30m"});
+    home.ok({"protect", "sam", "--weekly", "2h"});
+    const json before = home.report();
+
+    CHECK_THAT(home.ok({"member", "rename", "sam", "samira"}).out, Catch::StartsWith("Renamed sam to samira"));
+    const json renamed = home.report();
+    CHECK(home.member(renamed, "samira")["points"] == home.member(before, "sam")["points"]);
+    CHECK(home.member(renamed, "samira")["balance_hours"] == home.member(before, "sam")["balance_hours"]);
+    CHECK(home.ok({"events", "--member", "samira", "--json"}).out_json().size() == 1);
+    CHECK(home.fairly({"member", "rename", "alex", "jose"}).exit_code == 65);
+    CHECK_THAT(home.ok({"protect"}).out, Catch::Contains("samira: 0m of 2h kept this week"));
+
+    auto retired = home.ok({"member", "retire", "jose"});
+    CHECK_THAT(retired.out, Catch::Contains("jose has left the household") && Catch::Contains("Proposed the split alex 50%, samira 50%"));
+    // Their past stays: this week's figures are as they were.
+    const json after = home.report();
+    CHECK(home.member(after, "jose")["points"] == home.member(before, "jose")["points"]);
+    CHECK(home.member(after, "jose")["agreed_share"] == 0.2); // the proposal is not in force yet
+    auto refused = home.fairly({"log", "cooking", "--member", "jose"});
+    CHECK(refused.exit_code == 65);
+    CHECK_THAT(refused.err, Catch::Contains("jose has left the household"));
+    // The split without them needs only those who stay.
+    home.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", "alex"}});
+    CHECK_THAT(home.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", "samira"}}).out, Catch::StartsWith("Agreed: the split is alex 50%, jose 0%, samira 50%"));
+    CHECK(home.fairly({"agree", "alex=40,samira=40,jose=20"}, {{"FAIRLY_MEMBER", "alex"}}).exit_code == 65);
+
+    CHECK_THAT(home.ok({"protect", "samira", "--off"}).out, Catch::StartsWith("Removed samira's protected-time goal"));
+    CHECK(home.ok({"protect", "--json"}).out_json().empty());
+    CHECK(home.fairly({"protect", "samira", "--off"}).exit_code == 65);
+    std::vector<std::string> members_changed;
+    for (const json& change : home.ok({"changes", "--json"}).out_json()) {
+        if (change["subject"] == "member" || change["subject"] == "goal") members_changed.push_back(change["subject"].get<std::string>() + " " + change["name"].get<std::string>());
+    }
+    CHECK(members_changed == std::vector<std::string>{"goal sam", "member samira", "member jose", "goal samira"});
+}
