@@ -10,6 +10,7 @@
 //   a new drift alert             every member
 //   logged for you by someone     the member it is for, once per entry
 //   a forgotten timer             the member running it
+//   a change another member made to your goal, slot, binding or time away   you
 #include "reminder_service.hpp"
 
 #include "calendar.hpp"
@@ -344,6 +345,57 @@ void reminder_service::timer_notices(const sys_seconds now, std::vector<notice>&
     }
 }
 
+void reminder_service::change_notices(const sys_seconds now, std::vector<notice>& out) {
+    const std::string& tz = record_.household().tz;
+    store::statement_use query(record_.db().cached(
+        "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_member_id, m.name, c.changed_at FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('goal', 'slot', 'binding', 'away') AND c.changed_at >= ? "
+        "ORDER BY c.id"));
+    query->bind(1, now.time_since_epoch().count() - pending_window);
+    struct row {
+        std::int64_t id;
+        std::string subject, name;
+        json before, after;
+        std::optional<std::int64_t> by;
+        std::string by_name;
+        std::int64_t at;
+    };
+    std::vector<row> rows;
+    while (query->step()) {
+        rows.push_back({query->int64(0), query->text(1), query->text(2), query->is_null(3) ? json(nullptr) : json::parse(query->text(3)),
+                        json::parse(query->text(4)), query->optional_int64(5), query->optional_text(6).value_or("an admin"), query->int64(7)});
+    }
+    for (const row& change : rows) {
+        if (!change.by) continue; // made by root for nobody: a set-up, not one member's change to another's
+        // Whose it is: the member it names (a slot's owner), or everyone for the couple's.
+        std::string owner = change.name;
+        if (change.subject == "slot") owner = change.after.value("who", change.before.is_object() ? change.before.value("who", "") : "");
+        std::string what;
+        if (change.subject == "goal") {
+            what = change.after.value("removed", false) ? "removed " + std::string(owner == "couple" ? "the couple's" : "your") + " protected-time goal"
+                                                        : "set " + std::string(owner == "couple" ? "the couple's" : "your") + " protected-time goal to " +
+                                                              hours_text(change.after.value("weekly_minutes", 0) * 60) + " a week";
+        } else if (change.subject == "slot") {
+            const json& slot = change.after.value("removed", false) ? change.before : change.after;
+            const std::string described = slot.value("label", "") + ", " + slot.value("weekday", "") + " " + slot.value("time", "");
+            what = change.after.value("removed", false) ? "removed " + std::string(owner == "couple" ? "the couple's" : "your") + " slot " + described
+                                                        : "added a slot for " + std::string(owner == "couple" ? "the two of you" : "you") + ": " + described;
+        } else if (change.subject == "binding") {
+            what = "bound your member to the Unix user with uid " + std::to_string(change.after.value("uid", -1));
+        } else {
+            what = "recorded you away from " + change.after.value("from", "") + " to " + change.after.value("to", "");
+        }
+        notice told{"change:" + std::to_string(change.id), "change", owner, sys_seconds{seconds{change.at}}, {}};
+        for (const member_entry& member : record_.names().members) {
+            if (member.retired || (change.by && *change.by == member.id)) continue; // one's own change is no news to oneself
+            if (owner != "couple" && member.name != owner) continue;
+            told.texts.emplace_back(member.id, change.by_name + " " + what + " (" + spoken_time(sys_seconds{seconds{change.at}}, now, tz) +
+                                                   "); `fairly changes` has it.");
+        }
+        if (!told.texts.empty()) out.push_back(std::move(told));
+    }
+}
+
 // ---------------------------------------------------------------- the two calls
 
 json reminder_service::check(const remind_request& request, const request_context& ctx) {
@@ -357,6 +409,7 @@ json reminder_service::check(const remind_request& request, const request_contex
     drift_notices(now, notices);
     pending_notices(to, now, notices);
     timer_notices(now, notices);
+    change_notices(now, notices);
 
     const std::string& tz = record_.household().tz;
     std::map<std::int64_t, std::optional<std::int64_t>> uid_of; // an addressee's Unix user, for --exec

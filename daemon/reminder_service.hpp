@@ -52,6 +52,7 @@ private:
     void drift_notices(std::chrono::sys_seconds now, std::vector<notice>& out);
     void pending_notices(const std::vector<std::int64_t>& to, std::chrono::sys_seconds now, std::vector<notice>& out);
     void timer_notices(std::chrono::sys_seconds now, std::vector<notice>& out);
+    void change_notices(std::chrono::sys_seconds now, std::vector<notice>& out);
     bool given(const std::string& key, std::int64_t member);
 
     household_record& record_;

@@ -226,3 +226,21 @@ TEST_CASE("a cancelled timer leaves no event, only its trace in the record of ch
     // A cancelled timer is not mistaken for a change of weights in the report.
     CHECK(home.report()["weights"]["last_change"].is_null());
 }
+
+TEST_CASE("a change one member makes to another's goal, slot or time away is a reminder to them, once", "[e2e][remind][changes]") {
+    household home("2026-11-25T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    const std::map<std::string, std::string> as_alex{{"FAIRLY_MEMBER", "alex"}}, as_sam{{"FAIRLY_MEMBER", "sam"}};
+    home.ok({"protect", "sam", "--weekly", "3h"}, as_alex);
+    home.ok({"slot", "add", "sam", "sat 09:00", "2h", "long run"}, as_alex);
+    home.ok({"away", "sam", "--from", "mon", "--to", "tue", "--note", "ill"}, as_alex);
+    home.ok({"protect", "alex", "--weekly", "2h"}, as_alex); // one's own: no news
+    const std::string sam = home.ok({"remind", "--member", "sam"}).out;
+    CHECK(sam == "alex set your protected-time goal to 3h a week (today 12:00); `fairly changes` has it.\n"
+                 "alex added a slot for you: long run, Saturday 09:00 (today 12:00); `fairly changes` has it.\n"
+                 "alex recorded you away from 2026-11-23 to 2026-11-24 (today 12:00); `fairly changes` has it.\n");
+    CHECK(home.ok({"remind", "--member", "sam"}).out.empty());
+    CHECK(home.ok({"remind", "--member", "alex"}).out.empty());
+    home.ok({"slot", "remove", "1"}, as_sam);
+    CHECK(home.ok({"remind", "--member", "alex"}).out.empty()); // sam's own slot
+}
