@@ -95,10 +95,11 @@ json transfer_service::export_household(const json&, const request_context& ctx)
     }
     json& members = result["members"] = json::array();
     {
-        store::statement_use query(record_.db().cached("SELECT name, agreed_share, unix_uid, created_at FROM member ORDER BY id"));
+        store::statement_use query(record_.db().cached("SELECT name, agreed_share, unix_uid, created_at, retired_at FROM member ORDER BY id"));
         while (query->step()) {
             members.push_back({{"name", query->text(0)}, {"agreed_share", query->real(1)},
-                               {"unix_uid", optional_json(query->optional_int64(2))}, {"created_at", utc_text(query->int64(3))}});
+                               {"unix_uid", optional_json(query->optional_int64(2))}, {"created_at", utc_text(query->int64(3))},
+                               {"retired_at", optional_utc_text(query->optional_int64(4))}});
         }
     }
     json& kinds = result["kinds"] = json::array();
@@ -141,6 +142,57 @@ json transfer_service::export_household(const json&, const request_context& ctx)
                              {"weekday", query->int64(2)}, {"start", clock_text(query->int64(3))},
                              {"length_seconds", query->int64(4)}, {"created_by_uid", query->int64(5)},
                              {"created_at", utc_text(query->int64(6))}, {"removed_at", optional_utc_text(query->optional_int64(7))}});
+        }
+    }
+    // The agreed split's history (every proposal, its shares and answers), time away, and guesses.
+    json& agreements = result["agreements"] = json::array();
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT a.id, a.thing, a.from_day, a.state, m.name, a.proposed_by_uid, a.proposed_at, a.decided_at, a.note FROM agreement a "
+            "LEFT JOIN member m ON m.id = a.proposed_by_member_id ORDER BY a.id"));
+        std::vector<json> rows;
+        std::vector<std::int64_t> ids;
+        while (query->step()) {
+            ids.push_back(query->int64(0));
+            rows.push_back({{"thing", optional_json(query->optional_text(1))}, {"from_day", query->int64(2)}, {"state", query->text(3)},
+                            {"proposed_by", optional_json(query->optional_text(4))}, {"proposed_by_uid", query->int64(5)},
+                            {"proposed_at", utc_text(query->int64(6))}, {"decided_at", optional_utc_text(query->optional_int64(7))},
+                            {"note", query->text(8)}, {"shares", json::object()}, {"answers", json::array()}});
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            store::statement_use shares(record_.db().cached(
+                "SELECT m.name, s.share FROM agreement_share s JOIN member m ON m.id = s.member_id WHERE s.agreement_id = ? ORDER BY m.id"));
+            shares->bind(1, ids[i]);
+            while (shares->step()) rows[i]["shares"][shares->text(0)] = shares->real(1);
+            store::statement_use answers(record_.db().cached(
+                "SELECT m.name, a.answer, a.uid, a.at FROM agreement_answer a JOIN member m ON m.id = a.member_id WHERE a.agreement_id = ? ORDER BY a.at"));
+            answers->bind(1, ids[i]);
+            while (answers->step()) {
+                rows[i]["answers"].push_back({{"member", answers->text(0)}, {"answer", answers->text(1)}, {"uid", answers->int64(2)},
+                                              {"at", utc_text(answers->int64(3))}});
+            }
+            agreements.push_back(std::move(rows[i]));
+        }
+    }
+    json& away = result["away"] = json::array();
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT m.name, a.from_day, a.to_day, a.note, b.name, a.uid, a.created_at FROM away a JOIN member m ON m.id = a.member_id "
+            "LEFT JOIN member b ON b.id = a.by_member_id ORDER BY a.id"));
+        while (query->step()) {
+            away.push_back({{"member", query->text(0)}, {"from_day", query->int64(1)}, {"to_day", query->int64(2)}, {"note", query->text(3)},
+                            {"by", optional_json(query->optional_text(4))}, {"uid", query->int64(5)}, {"created_at", utc_text(query->int64(6))}});
+        }
+    }
+    json& guesses = result["guesses"] = json::array();
+    {
+        store::statement_use query(record_.db().cached(
+            "SELECT m.name, g.week_day, g.share, g.night_share, g.uid, g.created_at FROM guess g JOIN member m ON m.id = g.member_id "
+            "ORDER BY g.week_day, m.id"));
+        while (query->step()) {
+            guesses.push_back({{"member", query->text(0)}, {"week_day", query->int64(1)}, {"share", query->real(2)},
+                               {"night_share", query->is_null(3) ? json(nullptr) : json(query->real(3))}, {"uid", query->int64(4)},
+                               {"created_at", utc_text(query->int64(5))}});
         }
     }
     json& timers = result["timers"] = json::array();
@@ -398,6 +450,10 @@ json transfer_service::apply_household(const json& file, const request_context& 
         // one the uid may already mean someone else.
         std::optional<std::int64_t> uid = fresh ? uid_field(member, "unix_uid") : std::nullopt;
         record_.insert_member(name, uid, share, import_created(member, "created_at"), "members");
+        if (fresh && find(member, "retired_at") && !find(member, "retired_at")->is_null()) {
+            store::statement_use retire(record_.db().cached("UPDATE member SET retired_at = ?, unix_uid = NULL WHERE name = ?"));
+            retire->bind(1, import_time(member, "retired_at", true).time_since_epoch().count()).bind(2, name).step();
+        }
         ++members_added;
         if (!fresh) notes.push_back("added member " + name + " with no Unix user bound");
     }
@@ -537,8 +593,86 @@ json transfer_service::apply_household(const json& file, const request_context& 
             ++timers_added;
         }
     }
+    // The agreed split's history belongs to the household it came from: it goes with a new household only.
+    if (const json* agreements = find(file, "agreements"); agreements && !agreements->empty()) {
+        if (!agreements->is_array()) bad_param("agreements", "expected a list");
+        if (!fresh) notes.push_back("left out the file's agreements: this household's split is agreed here (`fairly agree`)");
+        for (const json& agreement : fresh ? *agreements : json::array()) {
+            const std::string state = required_string(agreement, "state");
+            if (state != "proposed" && state != "agreed" && state != "declined" && state != "withdrawn") bad_param("state", "not a state of an agreement");
+            const auto from_day = optional_integer(agreement, "from_day");
+            if (!from_day) bad_param("from_day", "is required");
+            std::optional<std::int64_t> by;
+            if (auto name = optional_string(agreement, "proposed_by")) by = record_.member_id(*name, "proposed_by");
+            std::optional<std::int64_t> decided;
+            if (find(agreement, "decided_at") && !find(agreement, "decided_at")->is_null()) decided = import_time(agreement, "decided_at", true).time_since_epoch().count();
+            // Written as proposed, its shares and answers added, then decided: the record's rules hold on import too.
+            store::statement_use insert(record_.db().cached(
+                "INSERT INTO agreement (thing, from_day, proposed_by_member_id, proposed_by_uid, proposed_at, note) VALUES (?, ?, ?, ?, ?, ?)"));
+            insert->bind(1, optional_string(agreement, "thing")).bind(2, *from_day).bind(3, by)
+                .bind(4, uid_field(agreement, "proposed_by_uid").value_or(ctx.who.uid))
+                .bind(5, import_created(agreement, "proposed_at")).bind(6, optional_string(agreement, "note").value_or("")).step();
+            const std::int64_t id = record_.db().last_insert_rowid();
+            if (const json* shares = find(agreement, "shares"); shares && shares->is_object()) {
+                for (const auto& [name, share] : shares->items()) {
+                    if (!share.is_number() || share.get<double>() < 0 || share.get<double>() > 100) bad_param("shares", "a percent from 0 to 100");
+                    store::statement_use row(record_.db().cached("INSERT INTO agreement_share (agreement_id, member_id, share) VALUES (?, ?, ?)"));
+                    row->bind(1, id).bind(2, record_.member_id(name, "shares")).bind(3, share.get<double>()).step();
+                }
+            }
+            if (const json* answers = find(agreement, "answers"); answers && answers->is_array()) {
+                for (const json& answer : *answers) {
+                    const std::string said = required_string(answer, "answer");
+                    if (said != "accept" && said != "decline") bad_param("answer", "accept or decline");
+                    store::statement_use row(record_.db().cached(
+                        "INSERT INTO agreement_answer (agreement_id, member_id, answer, uid, at) VALUES (?, ?, ?, ?, ?)"));
+                    row->bind(1, id).bind(2, record_.member_id(required_string(answer, "member"), "member")).bind(3, said)
+                        .bind(4, uid_field(answer, "uid").value_or(ctx.who.uid)).bind(5, import_created(answer, "at")).step();
+                }
+            }
+            if (state != "proposed") {
+                store::statement_use decide(record_.db().cached("UPDATE agreement SET state = ?, decided_at = ? WHERE id = ?"));
+                decide->bind(1, state).bind(2, decided.value_or(import_created(agreement, "proposed_at"))).bind(3, id).step();
+            }
+        }
+    }
+    int away_added = 0;
+    if (const json* away = find(file, "away")) {
+        if (!away->is_array()) bad_param("away", "expected a list");
+        for (const json& entry : *away) {
+            const std::int64_t member = record_.member_id(required_string(entry, "member"), "member");
+            const auto from = optional_integer(entry, "from_day"), to = optional_integer(entry, "to_day");
+            if (!from || !to || *to < *from) bad_param("to_day", "the last day away is on or after the first");
+            const std::string note = optional_string(entry, "note").value_or("");
+            store::statement_use same(record_.db().cached("SELECT 1 FROM away WHERE member_id = ? AND from_day = ? AND to_day = ?"));
+            same->bind(1, member).bind(2, *from).bind(3, *to);
+            if (same->step()) continue;
+            std::optional<std::int64_t> by;
+            if (auto name = optional_string(entry, "by")) by = record_.member_id(*name, "by");
+            store::statement_use insert(record_.db().cached(
+                "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+            insert->bind(1, member).bind(2, *from).bind(3, *to).bind(4, note).bind(5, by)
+                .bind(6, fresh ? uid_field(entry, "uid").value_or(ctx.who.uid) : ctx.who.uid).bind(7, import_created(entry, "created_at")).step();
+            ++away_added;
+        }
+    }
+    if (const json* guesses = find(file, "guesses")) {
+        if (!guesses->is_array()) bad_param("guesses", "expected a list");
+        for (const json& guess : *guesses) {
+            const std::int64_t member = record_.member_id(required_string(guess, "member"), "member");
+            const auto week = optional_integer(guess, "week_day");
+            const auto share = optional_number(guess, "share");
+            if (!week || !share || *share < 0 || *share > 1) bad_param("share", "a fraction from 0 to 1");
+            const auto night = optional_number(guess, "night_share");
+            if (night && (*night < 0 || *night > 1)) bad_param("night_share", "a fraction from 0 to 1");
+            store::statement_use insert(record_.db().cached(
+                "INSERT OR IGNORE INTO guess (member_id, week_day, share, night_share, uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+            insert->bind(1, member).bind(2, *week).bind(3, *share).bind(4, night)
+                .bind(5, fresh ? uid_field(guess, "uid").value_or(ctx.who.uid) : ctx.who.uid).bind(6, import_created(guess, "created_at")).step();
+        }
+    }
     record_.forget();
-    return json{{"created", fresh},     {"members_added", members_added}, {"kinds_added", kinds_added},
+    return json{{"created", fresh},     {"members_added", members_added}, {"kinds_added", kinds_added}, {"away_added", away_added},
                 {"goals_added", goals_added}, {"slots_added", slots_added}, {"timers_added", timers_added},
                 {"notes", std::move(notes)}};
 }

@@ -2,6 +2,8 @@
 // import elsewhere) or CSV (one row per event, for a spreadsheet).
 #include "commands.hpp"
 
+#include <algorithm>
+
 #include "csv.hpp"
 #include "time_expr.hpp"
 
@@ -62,7 +64,14 @@ void write_json(context& ctx, const export_options& options, std::ostream& out) 
                                         {"to", options.to.empty() ? json(nullptr) : json(options.to)}}.dump() << ",\n";
     }
     // The small parts first, indented for a reader; the records one per line.
-    for (const char* part : {"household", "members", "kinds", "changes", "protected_goals", "protected_slots", "timers"}) {
+    // Every part the daemon gives is written (drift talks, agreements, time
+    // away, guesses and whatever comes later), so an export never drops one.
+    std::vector<std::string> parts{"household", "members", "kinds", "changes", "protected_goals", "protected_slots", "timers"};
+    for (const auto& [part, value] : household.items()) {
+        if (part != "format" && part != "version" && std::find(parts.begin(), parts.end(), part) == parts.end()) parts.push_back(part);
+    }
+    for (const std::string& part : parts) {
+        if (!household.contains(part)) continue;
         std::string text = household[part].dump(2);
         std::string indented;
         for (char c : text) {

@@ -283,3 +283,35 @@ TEST_CASE("rename and retire keep the history intact, and a goal can be removed"
     }
     CHECK(members_changed == std::vector<std::string>{"goal sam", "member samira", "member jose", "goal samira"});
 }
+
+TEST_CASE("an export carries the agreements, time away, guesses and who left to a new household", "[e2e][agreements][transfer]") {
+    household first("2026-11-30T08:00:00Z");
+    first.ok({"init", "--member", "alex", "--member", "sam", "--member", "jose", "--tz", "Europe/London"});
+    first.ok({"log", "cooking", "--member", "alex", "--at", "2026-11-24 18:00", "--for", "1h"});
+    first.ok({"log", "laundry", "--member", "sam", "--at", "2026-11-25 18:00", "--for", "30m"});
+    first.ok({"agree", "alex=50,sam=30,jose=20", "--from", "2026-11-23"}, {{"FAIRLY_MEMBER", "alex"}});
+    for (const char* who : {"sam", "jose"}) first.ok({"agree", "--accept"}, {{"FAIRLY_MEMBER", who}});
+    first.ok({"agree", "alex=40,sam=40,jose=20"}, {{"FAIRLY_MEMBER", "sam"}}); // still waiting
+    first.ok({"away", "sam", "--from", "2026-11-26", "--to", "2026-11-27", "--note", "conference"});
+    first.ok({"guess", "70"}, {{"FAIRLY_MEMBER", "alex"}, {"FAIRLY_NOW", "2026-11-25T12:00:00Z"}});
+    first.ok({"member", "retire", "jose"});
+    const auto file = first.dir.path() / "household.json";
+    first.ok({"export", "-o", file.string()});
+
+    household second("2026-11-30T08:00:00Z");
+    second.ok({"import", file.string()});
+    for (const std::vector<std::string>& asked : {std::vector<std::string>{"--week", "2026-11-23"}, {"--last", "3w"}}) {
+        CHECK(second.report(asked)["members"] == first.report(asked)["members"]);
+        CHECK(second.report(asked)["period"]["agreements"] == first.report(asked)["period"]["agreements"]);
+    }
+    const json before = first.ok({"agree", "--json"}).out_json(), after = second.ok({"agree", "--json"}).out_json();
+    REQUIRE(after["history"].size() == before["history"].size());
+    for (std::size_t i = 0; i < before["history"].size(); ++i) {
+        CHECK(after["history"][i]["state"] == before["history"][i]["state"]);
+        CHECK(after["history"][i]["shares"] == before["history"][i]["shares"]);
+        CHECK(after["history"][i]["from"] == before["history"][i]["from"]);
+    }
+    CHECK(second.ok({"away", "--json"}).out_json() == first.ok({"away", "--json"}).out_json());
+    CHECK(second.fairly({"log", "cooking", "--member", "jose"}).exit_code == 65); // still gone
+    CHECK(second.ok({"export", "--format", "json"}).out_json()["guesses"] == first.ok({"export", "--format", "json"}).out_json()["guesses"]);
+}
