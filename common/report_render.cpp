@@ -271,6 +271,12 @@ std::string text(const json& report, bool colour) {
             }
             // A week in progress is not judged yet, so it is not marked as part of a drift.
             if (in_drift && !drift_member.empty() && week.value("complete", true)) out << accent << "  <- " << drift_member << " above agreed" << reset;
+            // The guesses made that week, beside what the record shows.
+            if (week.contains("guesses") && week["guesses"].is_object() && !week["guesses"].empty()) {
+                std::string guessed;
+                for (const auto& [name, guess] : week["guesses"].items()) guessed += (guessed.empty() ? "" : ", ") + name + " " + percent(guess.get<double>());
+                out << dim << "  (guessed: " << guessed << ")" << reset;
+            }
             out << '\n';
         }
         out << dim << "  (# is " << members[0].value("name", "") << "'s share, out of 20)" << reset << '\n';

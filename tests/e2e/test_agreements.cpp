@@ -240,6 +240,7 @@ TEST_CASE("a guess is hidden from the partner until the week ends, and shown bes
     const json trend = home.sam(monday, {"report", "--format", "json"}).out_json()["trend"];
     CHECK(trend.back()["guesses"].empty()); // this week: running
     CHECK(trend[trend.size() - 2]["guesses"]["alex"] == 0.7);
+    CHECK_THAT(home.sam(monday, {"report"}).out, Catch::Contains("(guessed: alex 70%, sam 50%)"));
     CHECK(home.alex(monday, {"guess", "120"}).exit_code == 65);
 }
 
