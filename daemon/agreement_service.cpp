@@ -18,14 +18,6 @@ using std::chrono::sys_seconds;
 
 namespace {
 
-std::string date_text(std::int64_t day) {
-    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()));
-    return text;
-}
-
 std::string percent_text(double percent) {
     char text[16];
     std::snprintf(text, sizeof text, "%g", std::round(percent * 10) / 10);

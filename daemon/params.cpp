@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 
@@ -99,6 +100,14 @@ std::string uuid_param(const json& params) {
 std::string clock_text(std::int64_t minutes) {
     const auto two_digits = [](std::int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
     return two_digits(minutes / 60) + ":" + two_digits(minutes % 60);
+}
+
+std::string date_text(std::int64_t day) {
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()));
+    return text;
 }
 
 std::string_view weekday_name(std::int64_t weekday) {

@@ -52,6 +52,9 @@ std::string uuid_param(const json& params);
 /// 1320 -> "22:00".
 std::string clock_text(std::int64_t minutes_of_day);
 
+/// "2026-11-23": a local date counted in days since 1970-01-01.
+std::string date_text(std::int64_t day);
+
 /// "Sunday" .. "Saturday" (0 = Sunday, as the slots store it).
 std::string_view weekday_name(std::int64_t weekday);
 /// The weekday (0 = Sunday) of a local date counted in days since 1970-01-01.

@@ -44,14 +44,6 @@ std::string iso_week_label(std::int64_t week_day) {
     return std::to_string(year) + "-W" + (week < 10 ? "0" : "") + std::to_string(week);
 }
 
-std::string date_text(std::int64_t day) {
-    const std::chrono::year_month_day date{sys_days{std::chrono::days{day}}};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()));
-    return text;
-}
-
 /// The instant local day `day` begins.
 sys_seconds day_start(std::int64_t day, const std::string& tz) {
     return local_time_on(sys_days{std::chrono::days{day}}, std::chrono::minutes{0}, tz);

@@ -139,18 +139,6 @@ json vocabulary_service::changes(const std::optional<std::string>& since, const 
     return json{{"changes", std::move(list)}};
 }
 
-namespace {
-
-std::string day_text(std::int64_t day) {
-    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()));
-    return text;
-}
-
-} // namespace
-
 json vocabulary_service::away_add(const away_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
@@ -160,7 +148,7 @@ json vocabulary_service::away_add(const away_request& request, const request_con
         return local_date_of(at, tz).time_since_epoch().count();
     };
     const std::int64_t from = day_of(request.from, "from"), to = day_of(request.to, "to");
-    if (to < from) bad_param("to", "the last day away (" + day_text(to) + ") is before the first (" + day_text(from) + ")");
+    if (to < from) bad_param("to", "the last day away (" + date_text(to) + ") is before the first (" + date_text(from) + ")");
     if (to - from >= 366) bad_param("to", "at most a year at a time");
     if (request.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
     const std::optional<std::int64_t> by = household_record::logger(ctx, std::nullopt);
@@ -168,9 +156,9 @@ json vocabulary_service::away_add(const away_request& request, const request_con
         "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, member).bind(2, from).bind(3, to).bind(4, request.note).bind(5, by).bind(6, ctx.who.uid).bind(7, record_.now_utc()).step();
     const std::int64_t id = record_.db().last_insert_rowid();
-    record_.log_change("away", request.member, nullptr, json{{"from", day_text(from)}, {"to", day_text(to)}, {"note", request.note}}, ctx);
+    record_.log_change("away", request.member, nullptr, json{{"from", date_text(from)}, {"to", date_text(to)}, {"note", request.note}}, ctx);
     record_.forget();
-    return json{{"away", {{"id", id}, {"member", request.member}, {"from", day_text(from)}, {"to", day_text(to)}, {"days", to - from + 1},
+    return json{{"away", {{"id", id}, {"member", request.member}, {"from", date_text(from)}, {"to", date_text(to)}, {"days", to - from + 1},
                           {"note", request.note}}}};
 }
 
@@ -200,10 +188,10 @@ json vocabulary_service::guess_list(const std::optional<std::string>& member, co
     query->bind(1, me);
     json list = json::array();
     while (query->step()) {
-        list.push_back({{"week", day_text(query->int64(0))}, {"guess", query->real(1)},
+        list.push_back({{"week", date_text(query->int64(0))}, {"guess", query->real(1)},
                         {"night_guess", query->is_null(2) ? json(nullptr) : json(query->real(2))}});
     }
-    return json{{"member", record_.member_name(me)}, {"this_week", day_text(week_day_of(ctx.reference, house.load))}, {"guesses", std::move(list)}};
+    return json{{"member", record_.member_name(me)}, {"this_week", date_text(week_day_of(ctx.reference, house.load))}, {"guesses", std::move(list)}};
 }
 
 json vocabulary_service::away_list(const request_context& ctx) {
@@ -213,7 +201,7 @@ json vocabulary_service::away_list(const request_context& ctx) {
         "SELECT a.id, m.name, a.from_day, a.to_day, a.note FROM away a JOIN member m ON m.id = a.member_id ORDER BY a.from_day, a.id"));
     json list = json::array();
     while (query->step()) {
-        list.push_back({{"id", query->int64(0)}, {"member", query->text(1)}, {"from", day_text(query->int64(2))}, {"to", day_text(query->int64(3))},
+        list.push_back({{"id", query->int64(0)}, {"member", query->text(1)}, {"from", date_text(query->int64(2))}, {"to", date_text(query->int64(3))},
                         {"days", query->int64(3) - query->int64(2) + 1}, {"note", query->text(4)}});
     }
     return json{{"away", std::move(list)}};
