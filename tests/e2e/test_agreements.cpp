@@ -219,7 +219,8 @@ TEST_CASE("a guess is hidden from the partner until the week ends, and shown bes
     CHECK(theirs["member"] == "sam");
     CHECK(theirs["guesses"][0]["guess"] == 0.5);
     // While the week runs, no report shows a guess, to either partner.
-    for (const json& member : home.sam(wednesday, {"report", "--format", "json"}).out_json()["members"]) CHECK(member["guess"].is_null());
+    const json running = home.sam(wednesday, {"report", "--format", "json"}).out_json();
+    for (const json& member : running["members"]) CHECK(member["guess"].is_null());
     CHECK_THAT(home.alex(wednesday, {"report"}).out, !Catch::Contains("guessed"));
     // Once it is over, the week's report shows each guess beside the record.
     const std::string monday = "2026-11-30T08:00:00Z";
