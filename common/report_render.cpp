@@ -1,10 +1,13 @@
 #include "report_render.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 
+// Every sentence here is listed, with the rule it follows, in docs/wording.md.
 namespace fairly::render {
 namespace {
 
@@ -20,20 +23,46 @@ std::string number(double value, int decimals = 1) {
     return text;
 }
 
-std::string signed_hours(double hours) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%+.1f h", std::fabs(hours) < 0.05 ? 0.0 : hours);
-    return text;
-}
-
 std::string hours_minutes(std::int64_t minutes) {
     return std::to_string(minutes / 60) + "h" + (minutes % 60 < 10 ? "0" : "") + std::to_string(minutes % 60);
 }
 
+/// An amount of load as people say it: "25 minutes", "1.6 hours".
+std::string amount(double hours) {
+    const auto minutes = static_cast<std::int64_t>(std::lround(hours * 60));
+    if (minutes < 60) return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+    return number(hours) + " hours";
+}
+
+constexpr const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char* weekday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+/// "2026-10-12" as people say it: "12 Oct" (with the year when `with_year`).
+std::string spoken_date(const std::string& iso, bool with_year = false) {
+    int year = 0;
+    unsigned month = 0, day = 0;
+    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
+    return std::to_string(day) + " " + month_names[month - 1] + (with_year ? " " + std::to_string(year) : std::string());
+}
+
+/// "Mon 12 Oct" for a date "2026-10-12".
+std::string spoken_day(const std::string& iso) {
+    int year = 0;
+    unsigned month = 0, day = 0;
+    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
+    const std::chrono::sys_days days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
+    return std::string(weekday_names[std::chrono::weekday{days}.c_encoding()]) + " " + spoken_date(iso);
+}
+
+/// "the week of 12 Oct", for the week starting on the date `iso`.
+std::string week_of(const std::string& iso) { return "the week of " + spoken_date(iso); }
+
 std::string period_title(const json& report) {
     const json& period = report.at("period");
-    std::string title = period.value("from", "") + " to " + period.value("to", "");
-    if (period["week"].is_string()) title = "week " + period["week"].get<std::string>() + " (" + title + ")";
+    const std::string from = period.value("from", ""), to = period.value("to", "");
+    const bool same_year = from.substr(0, 4) == to.substr(0, 4);
+    std::string title = period["week"].is_string() ? week_of(from) + " " + to.substr(0, 4) + " (" + spoken_day(from) + " to " + spoken_day(to) + ")"
+                                                   : spoken_date(from, !same_year) + " to " + spoken_date(to, true);
     return title + ", " + period.value("tz", "");
 }
 
@@ -48,13 +77,76 @@ std::string capitalised(std::string text) {
     return text;
 }
 
-std::string agreed_split(const json& report) {
+std::string member_name(const json& name) { return name.is_string() ? name.get<std::string>() : std::string(); }
+
+std::vector<std::string> names_of(const json& report) {
+    std::vector<std::string> names;
+    for (const json& member : report.at("members")) names.push_back(member.value("name", ""));
+    return names;
+}
+
+/// Shares as a split, in the members' order: "41/59".
+std::string split_of(const std::vector<double>& shares) {
     std::string split;
-    for (const json& member : report.at("members")) split += (split.empty() ? "" : "/") + percent(member.value("agreed_share", 0.0));
+    for (double share : shares) split += (split.empty() ? "" : "/") + std::to_string(static_cast<int>(std::lround(share * 100)));
     return split;
 }
 
-/// One row of the members table.
+/// "(alex/sam)": who the numbers of a split are.
+std::string split_names(const json& report) {
+    std::string names;
+    for (const std::string& name : names_of(report)) names += (names.empty() ? "" : "/") + name;
+    return "(" + names + ")";
+}
+
+std::vector<double> member_values(const json& report, const char* key) {
+    std::vector<double> values;
+    for (const json& member : report.at("members")) values.push_back(member.value(key, 0.0));
+    return values;
+}
+
+/// The shares of one member-keyed object ({"alex": 0.4, "sam": 0.6}) in member order.
+std::vector<double> keyed_values(const json& report, const json& by_name) {
+    std::vector<double> values;
+    for (const std::string& name : names_of(report)) values.push_back(by_name.is_object() ? by_name.value(name, 0.0) : 0.0);
+    return values;
+}
+
+std::string agreed_split(const json& report) { return split_of(member_values(report, "agreed_share")); }
+
+std::string list_text(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+    return out;
+}
+
+/// What would meet the agreement: "about 25 minutes of load moving from sam
+/// to alex". `balance` is each member's hours against the agreed split
+/// (positive: carried more than agreed); the amounts are plain and positive.
+std::string move_text(const std::vector<std::string>& names, const std::vector<double>& balance) {
+    std::vector<std::string> from, to;
+    double moving = 0;
+    for (std::size_t m = 0; m < names.size(); ++m) {
+        if (balance[m] > 0) from.push_back(names[m]), moving += balance[m];
+    }
+    std::vector<std::string> takers;
+    for (std::size_t m = 0; m < names.size(); ++m) {
+        if (balance[m] >= 0) continue;
+        to.push_back(names[m]);
+        takers.push_back(amount(-balance[m]) + " to " + names[m]);
+    }
+    if (to.size() == 1) return "about " + amount(moving) + " of load moving from " + list_text(from) + " to " + to[0];
+    return "about " + list_text(takers) + " moving from " + list_text(from);
+}
+
+/// The largest amount any member is off the agreed split, in hours.
+double furthest(const std::vector<double>& balance) {
+    double most = 0;
+    for (double hours : balance) most = std::max(most, std::fabs(hours));
+    return most;
+}
+
+/// One row of the figures table.
 struct row {
     std::string label;
     std::string (*cell)(const json& member);
@@ -65,7 +157,6 @@ const std::vector<row>& member_rows() {
         {"load hours", [](const json& m) { return number(m.value("hours", 0.0)); }},
         {"points", [](const json& m) { return number(m.value("points", 0.0)); }},
         {"share (agreed)", [](const json& m) { return percent(m.value("share", 0.0)) + " (" + percent(m.value("agreed_share", 0.0)) + ")"; }},
-        {"against the split", [](const json& m) { return signed_hours(m.value("balance_hours", 0.0)); }},
         {"night minutes", [](const json& m) { return std::to_string(m.value("night_minutes", 0)); }},
         {"wake-ups", [](const json& m) { return std::to_string(m.value("wakeups", 0)); }},
         {"longest rest, a typical night", [](const json& m) {
@@ -74,81 +165,156 @@ const std::vector<row>& member_rows() {
         {"thinking work", [](const json& m) { return number(m.value("thinking_hours", 0.0)) + " h"; }},
         {"meetings moved", [](const json& m) { return std::to_string(m.value("meetings_moved", 0)); }},
         {"protected time", [](const json& m) { return number(m.value("protected_hours", 0.0)) + " h"; }},
-        {"thanks given / received", [](const json& m) {
-             return std::to_string(m.value("thanks_given", 0)) + " / " + std::to_string(m.value("thanks_received", 0));
-         }},
     };
     return rows;
 }
 
-std::string member_name(const json& name) { return name.is_string() ? name.get<std::string>() : std::string(); }
+/// One thanks, as said: who thanked whom, and their words.
+struct thanks_said {
+    std::string from, to, note;
+};
 
-} // namespace
+std::vector<thanks_said> thanks_of(const json& report) {
+    std::vector<thanks_said> said;
+    for (const json& member : report.at("members")) {
+        for (const json& note : member.at("thanks_notes")) said.push_back({note.value("from", ""), member.value("name", ""), note.value("note", "")});
+    }
+    return said;
+}
 
-std::vector<std::string> observations(const json& report) {
-    std::vector<std::string> said;
+/// "sam to alex: “took the early shift”", or "sam thanked alex" with no words.
+std::string thanks_line(const thanks_said& thanks) {
+    if (thanks.note.empty()) return thanks.from + " thanked " + thanks.to;
+    return thanks.from + " to " + thanks.to + ": \"" + thanks.note + "\"";
+}
+
+/// A disputed entry, to talk about: "#3 bath-time for sam, Thu 26 Nov 19:00,
+/// logged by alex: “that was me, not you”".
+std::string dispute_line(const json& event) {
+    std::string line = "#" + std::to_string(event.value("id", 0)) + " " + event.value("kind", "") + " for " + event.value("member", "") + ", " +
+                       (event.contains("when") ? event.value("when", "") : event.value("start", "").substr(0, 16));
+    if (event["logged_by"].is_string() && event["logged_by"] != event["member"]) line += ", logged by " + event["logged_by"].get<std::string>();
+    if (event["dispute_reason"].is_string() && !event["dispute_reason"].get<std::string>().empty()) {
+        line += ": \"" + event["dispute_reason"].get<std::string>() + "\"";
+    }
+    return line;
+}
+
+/// The words of the report, by section, shared by every format.
+struct report_words {
+    std::vector<std::string> carried; ///< what the household carried, first
+    std::vector<thanks_said> thanks;  ///< in their words
+    std::vector<std::string> shows;   ///< what the record shows, about the split
+    std::string opener;               ///< a way to start the conversation, when something stands out
+};
+
+report_words words_of(const json& report) {
+    report_words words;
     const json& members = report.at("members");
+    const std::vector<std::string> names = names_of(report);
     const std::string when = weeks_phrase(report);
-    double total_points = 0;
-    for (const json& member : members) total_points += member.value("points", 0.0);
+    double total_points = 0, total_hours = 0, protected_hours = 0;
+    std::int64_t night_minutes = 0, wakeups = 0;
+    for (const json& member : members) {
+        total_points += member.value("points", 0.0);
+        total_hours += member.value("hours", 0.0);
+        protected_hours += member.value("protected_hours", 0.0);
+        night_minutes += member.value("night_minutes", 0);
+        wakeups += member.value("wakeups", 0);
+    }
+
+    // ---- what the household carried
     if (total_points <= 0) {
-        said.push_back("Nothing was logged " + when + ", so there is nothing to compare with the agreement.");
+        words.carried.push_back("Nothing was logged " + when + ".");
     } else {
-        // The balance, as one sentence for the member furthest from the split.
-        const json* furthest = nullptr;
-        for (const json& member : members) {
-            if (!furthest || std::fabs(member.value("balance_hours", 0.0)) > std::fabs((*furthest).value("balance_hours", 0.0))) furthest = &member;
-        }
-        const double hours = furthest->value("balance_hours", 0.0);
-        if (std::fabs(hours) < 0.5) {
-            said.push_back("The load " + when + " is within half an hour of the agreed split (" + agreed_split(report) + ").");
+        words.carried.push_back("Together you carried " + number(total_hours) + " hours of load " + when + " (" + number(total_points) + " points).");
+    }
+    if (night_minutes > 0) {
+        words.carried.push_back("Nights: " + std::to_string(night_minutes) + " minutes of care in the night, " + std::to_string(wakeups) +
+                                (wakeups == 1 ? " wake-up." : " wake-ups."));
+    }
+    for (const json& member : members) {
+        const std::int64_t moved = member.value("meetings_moved", 0);
+        if (moved <= 0) continue;
+        const json& impact = member["meetings_moved_by_impact"];
+        std::string sentence = capitalised(member.value("name", "")) + " moved " + (moved == 1 ? std::string("a meeting") : std::to_string(moved) + " meetings") +
+                               " for care";
+        const std::int64_t missed = impact.value("missed", 0), major = impact.value("major", 0);
+        std::vector<std::string> costs;
+        if (moved == 1) {
+            if (missed > 0) costs.push_back("it was missed");
+            if (major > 0) costs.push_back("a major change");
         } else {
-            said.push_back(capitalised(furthest->value("name", "")) + " carried " + number(std::fabs(hours)) + " h " +
-                           (hours > 0 ? "more" : "less") + " than the agreed split " + when + " (" + percent(furthest->value("share", 0.0)) +
-                           " of the load against an agreed " + percent(furthest->value("agreed_share", 0.0)) + ").");
+            if (missed > 0) costs.push_back(std::to_string(missed) + " missed");
+            if (major > 0) costs.push_back(std::to_string(major) + " with a major change");
         }
+        words.carried.push_back(sentence + (costs.empty() ? "" : " (" + list_text(costs) + ")") + ".");
+    }
+    if (protected_hours > 0) {
+        std::vector<std::string> kept;
+        for (const json& member : members) {
+            if (member.value("protected_hours", 0.0) > 0) kept.push_back(member.value("name", "") + " " + number(member.value("protected_hours", 0.0)) + " h");
+        }
+        words.carried.push_back("Protected time kept: " + list_text(kept) + ".");
+    }
+    words.thanks = thanks_of(report);
+
+    // ---- what the record shows, about the split
+    const std::vector<double> shares = member_values(report, "share"), balance = member_values(report, "balance_hours");
+    const std::string agreed = agreed_split(report), who = split_names(report);
+    if (total_points > 0) {
+        const std::string split = "The load " + when + " was " + split_of(shares) + " " + who;
+        if (furthest(balance) < 0.5) {
+            words.shows.push_back(split + (split_of(shares) == agreed ? ", as agreed." : ", within half an hour of your agreed " + agreed + "."));
+        } else {
+            words.shows.push_back(split + " against your agreed " + agreed + "; " + move_text(names, balance) + " would meet it.");
+        }
+    }
+    if (night_minutes > 0 && members.size() > 1) {
+        std::vector<double> night;
+        for (const json& member : members) night.push_back(member["night_share"].is_number() ? member["night_share"].get<double>() : 0.0);
+        words.shows.push_back("The night load " + when + " was " + split_of(night) + " " + who + " against your agreed " + agreed + ".");
     }
     // Each partner's guess beside the record, once the week is over: curiosity, not a verdict.
     {
-        std::string guessed;
+        std::vector<std::string> guessed;
         for (const json& member : members) {
             if (!member.contains("guess") || !member.at("guess").is_number()) continue;
-            guessed += (guessed.empty() ? "" : "; ") + member.value("name", "") + " guessed " + percent(member.at("guess").get<double>()) +
-                       ", the record shows " + percent(member.value("share", 0.0));
-            if (member.contains("night_guess") && member.at("night_guess").is_number() && member.contains("night_share") &&
-                member.at("night_share").is_number()) {
-                guessed += " (nights: guessed " + percent(member.at("night_guess").get<double>()) + ", the record shows " +
-                           percent(member.at("night_share").get<double>()) + ")";
+            std::string guess = member.value("name", "") + " guessed " + percent(member.at("guess").get<double>()) + " and the record shows " +
+                                percent(member.value("share", 0.0));
+            if (member.contains("night_guess") && member.at("night_guess").is_number() && member["night_share"].is_number()) {
+                guess += " (nights: " + percent(member.at("night_guess").get<double>()) + " guessed, " +
+                         percent(member.at("night_share").get<double>()) + " in the record)";
             }
+            guessed.push_back(guess);
         }
-        if (!guessed.empty()) said.push_back("Before seeing the record, " + guessed + ". What surprised you?");
+        if (!guessed.empty()) words.shows.push_back("Of their own share, " + list_text(guessed) + ". What surprised you?");
     }
-    // Away is not drift: say who was away, and that their share counted the days present.
+    // Away is not drift: who was away, and that the split counted the days present.
     for (const json& member : members) {
         const std::int64_t away = member.value("away_days", 0);
         if (away <= 0) continue;
-        std::string why;
-        for (const json& note : member.value("away_notes", json::array())) why += (why.empty() ? "" : ", ") + note.get<std::string>();
-        said.push_back(capitalised(member.value("name", "")) + " was away " + std::to_string(away) + (away == 1 ? " day" : " days") +
-                       (why.empty() ? "" : " (" + why + ")") + " " + when + "; their agreed share counts only the days they were here.");
+        std::vector<std::string> why;
+        for (const json& note : member.value("away_notes", json::array())) why.push_back(note.get<std::string>());
+        words.shows.push_back(capitalised(member.value("name", "")) + " was away " + std::to_string(away) + (away == 1 ? " day" : " days") +
+                              (why.empty() ? "" : " (" + list_text(why) + ")") + " " + when +
+                              "; the agreed split counts only the days each of you was here.");
     }
-    // A period spanning a change of the agreed split says so: each week used its own.
-    if (const json* period = report.contains("period") ? &report.at("period") : nullptr;
-        period && period->contains("agreements") && period->at("agreements").size() > 1) {
-        std::string changes;
-        for (const json& agreement : period->at("agreements")) {
-            std::string split;
-            for (const auto& [name, share] : agreement.at("shares").items()) split += (split.empty() ? "" : "/") + percent(share.get<double>());
-            changes += (changes.empty() ? "" : ", then ") + split +
-                       (agreement.at("from").is_string() ? " from the week of " + agreement.at("from").get<std::string>() : std::string());
+    const json& period = report.at("period");
+    if (period.contains("agreements") && period.at("agreements").size() > 1) {
+        std::vector<std::string> changes;
+        for (const json& agreement : period.at("agreements")) {
+            changes.push_back(split_of(keyed_values(report, agreement.at("shares"))) +
+                              (agreement.at("from").is_string() ? " from " + week_of(agreement.at("from").get<std::string>()) : std::string()));
         }
-        said.push_back("The agreed split changed in this period (" + changes + "); each week is read against the split agreed for it.");
-    }
-    if (const json* period = report.contains("period") ? &report.at("period") : nullptr;
-        period && period->contains("changes") && !period->at("changes").empty()) {
         std::string listed;
+        for (std::size_t i = 0; i < changes.size(); ++i) listed += (i == 0 ? "" : ", then ") + changes[i];
+        words.shows.push_back("Your agreed split changed in this time (" + listed + "); each week is read against the split agreed for it.");
+    }
+    if (period.contains("changes") && !period.at("changes").empty()) {
+        std::vector<std::string> listed;
         std::size_t shown = 0;
-        for (const json& change : period->at("changes")) {
+        for (const json& change : period.at("changes")) {
             if (++shown > 4) continue;
             const std::string subject = change.value("subject", ""), name = change.value("name", "");
             const std::string what = subject == "agreement" ? (name == "load" ? "the agreed split" : "the split of " + name.substr(name.find(' ') + 1))
@@ -157,69 +323,176 @@ std::vector<std::string> observations(const json& report) {
                                    : subject == "drift"   ? "the drift settings"
                                    : subject == "timer"   ? "a " + name + " timer (cancelled)"
                                                           : subject + " " + name;
-            listed += (listed.empty() ? "" : "; ") + what + (change["by"].is_string() ? " (" + change["by"].get<std::string>() + ")" : std::string());
+            listed.push_back(what + (change["by"].is_string() ? " (by " + change["by"].get<std::string>() + ")" : std::string()));
         }
-        if (shown > 4) listed += "; and " + std::to_string(shown - 4) + " more";
-        said.push_back("Changed " + when + ": " + listed + ". `fairly changes` has who, when and from what to what.");
+        if (shown > 4) listed.push_back(std::to_string(shown - 4) + " more");
+        std::string joined;
+        for (std::size_t i = 0; i < listed.size(); ++i) joined += (i == 0 ? "" : "; ") + listed[i];
+        words.shows.push_back("Changed " + when + ": " + joined + ". `fairly changes` has who, when and from what to what.");
     }
     const json& drift = report.at("drift");
     if (drift.value("alert", false)) {
+        // The daemon's figure: the member's share of the load over the weeks the drift has lasted.
         const std::string name = member_name(drift["member"]);
-        double agreed = 0;
-        for (const json& member : members) {
-            if (member.value("name", "") == name) agreed = member.value("agreed_share", 0.0);
-        }
-        // The daemon's own figure: the member's share of the load over the weeks the drift has lasted.
         const double share_now = drift.value("share_since", 0.0);
         const int weeks = drift.value("weeks_since", 0);
-        std::string sentence = "Since " + drift.value("since", "") + ", " + name + "'s share of the load has been " +
-                               drift.value("direction", "above") + " the agreed " + percent(agreed) + " (" + percent(share_now) +
-                               " on average over " + std::to_string(weeks) + (weeks == 1 ? " week" : " weeks") + ")";
-        if (drift.value("detected", "") != drift.value("since", "")) {
-            sentence += "; it added up to a drift by " + drift.value("detected", "") + ", before any single week had to look bad";
+        const std::string since = drift["since_from"].is_string() ? week_of(drift["since_from"].get<std::string>()) : drift.value("since", "");
+        std::string sentence;
+        if (members.size() == 2) {
+            std::vector<double> split(2);
+            for (std::size_t m = 0; m < 2; ++m) split[m] = names[m] == name ? share_now : 1 - share_now;
+            sentence = "Since " + since + ", the load has been " + split_of(split) + " " + who + " on average against your agreed " + agreed;
+        } else {
+            double mine = 0;
+            for (const json& member : members) {
+                if (member.value("name", "") == name) mine = member.value("agreed_share", 0.0);
+            }
+            sentence = "Since " + since + ", " + name + "'s part of the load has been " + percent(share_now) + " on average against the agreed " +
+                       percent(mine);
         }
-        said.push_back(sentence + ". It might be worth asking how it feels.");
+        sentence += " (" + std::to_string(weeks) + (weeks == 1 ? " week" : " weeks") + ")";
+        if (drift.value("detected", "") != drift.value("since", "")) {
+            const std::string detected =
+                drift["detected_from"].is_string() ? week_of(drift["detected_from"].get<std::string>()) : drift.value("detected", "");
+            sentence += "; the weeks added up to a drift by " + detected + ", before any single week had to look unusual";
+        }
+        words.shows.push_back(sentence + ".");
+        words.opener = "I've noticed the load has been moving away from what we agreed; how has it felt for you?";
     } else if (drift.value("learning", false) && total_points > 0) {
         const int learned = drift.value("weeks_learned", 0), needed = drift.value("learning_weeks", 6);
-        said.push_back(learned == 0 ? "This is the household's first week with fairly: it needs " + std::to_string(needed) +
-                                          " weeks to learn how much the household's weeks vary before it speaks of a drift."
-                                    : "fairly is still learning how much this household's weeks vary (" + std::to_string(learned) + " of " +
-                                          std::to_string(needed) + " weeks so far), so it does not speak of a drift yet.");
+        words.shows.push_back(learned == 0 ? "This is your first week with fairly: it needs " + std::to_string(needed) +
+                                                 " weeks to learn how much your weeks vary before it speaks of a drift."
+                                           : "fairly is still learning how much your weeks vary (" + std::to_string(learned) + " of " +
+                                                 std::to_string(needed) + " weeks so far), so it does not speak of a drift yet.");
     }
     if (drift.contains("talked") && drift["talked"].is_object()) {
         const json& talked = drift["talked"];
-        std::string sentence = "You last talked about the drift in " + talked.value("week", "");
+        std::string sentence = "You last talked about the drift in " +
+                               (talked["week_from"].is_string() ? week_of(talked["week_from"].get<std::string>()) : talked.value("week", ""));
         if (!talked.value("note", "").empty()) sentence += " (\"" + talked.value("note", "") + "\")";
-        said.push_back(sentence + "; the detector counts again from that week.");
+        words.shows.push_back(sentence + "; fairly counts again from that week.");
     }
     for (const json& band : report.at("band_alerts")) {
         if (band.value("share", 0.0) < band.value("agreed_share", 0.0)) continue; // the same week, seen from the other side
-        said.push_back("In " + band.value("week", "") + ", " + band.value("member", "") + " did " + percent(band.value("share", 0.0)) +
-                       " of the load against an agreed " + percent(band.value("agreed_share", 0.0)) + ".");
+        std::string in = band.contains("from") ? week_of(band.value("from", "")) : band.value("week", "");
+        std::string split = percent(band.value("share", 0.0)) + " for " + band.value("member", "");
+        for (const json& week : report.at("trend")) {
+            if (week.value("week", "") == band.value("week", "")) split = split_of(keyed_values(report, week["shares"])) + " " + who;
+        }
+        words.shows.push_back("In " + in + ", the load was " + split + " against your agreed " + agreed + ", further off than your weeks usually are.");
+        if (words.opener.empty()) words.opener = "That week looked different from our usual; what was going on for you?";
     }
     for (const json& member : members) {
-        const std::int64_t wakeups = member.value("wakeups", 0);
-        if (wakeups >= 3) {
-            said.push_back(capitalised(member.value("name", "")) + " was up " + std::to_string(wakeups) + " times in the night " + when + " (" +
-                           std::to_string(member.value("night_minutes", 0)) + " minutes).");
-        }
-        if (member.value("meetings_moved", 0) > 0) {
-            const json& impact = member["meetings_moved_by_impact"];
-            said.push_back(capitalised(member.value("name", "")) + " moved " + std::to_string(member.value("meetings_moved", 0)) +
-                           (member.value("meetings_moved", 0) == 1 ? " meeting" : " meetings") + " for care (" +
-                           std::to_string(impact.value("missed", 0)) + " missed, " + std::to_string(impact.value("major", 0)) + " major).");
+        const std::int64_t up = member.value("wakeups", 0);
+        if (up >= 3) {
+            words.shows.push_back(capitalised(member.value("name", "")) + " was up " + std::to_string(up) + " times in the night " + when + " (" +
+                                  std::to_string(member.value("night_minutes", 0)) + " minutes).");
         }
     }
+    // A week far from the split, once it is over, is worth a word too.
+    const json& trend = report.at("trend");
+    const bool over = !trend.empty() && trend.back().value("complete", true);
+    if (words.opener.empty() && over && total_points > 0 && furthest(balance) >= 0.5 && report.at("period").value("days", 7) <= 7 &&
+        std::fabs(shares.front() - member_values(report, "agreed_share").front()) >= 0.1) {
+        words.opener = "I noticed this week's split was different from what we agreed; how did the week feel for you?";
+    }
+    return words;
+}
+
+/// The trend's scale: a week's share of the first member, from 0 to 100%, as
+/// 41 cells of 2.5%: `o` the week, `|` the agreed share, `-` the range the
+/// household's weeks usually stay in (the band, when fairly has learned it).
+std::string trend_scale(double share, double agreed, double band) {
+    constexpr int cells = 41;
+    auto cell_of = [](double fraction) { return static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * (cells - 1))); };
+    std::string scale(cells, '.');
+    if (band > 0) {
+        for (int c = cell_of(agreed - band); c <= cell_of(agreed + band); ++c) scale[static_cast<std::size_t>(c)] = '-';
+    }
+    scale[static_cast<std::size_t>(cell_of(agreed))] = '|';
+    if (share >= 0) scale[static_cast<std::size_t>(cell_of(share))] = 'o';
+    return scale;
+}
+
+/// The band's half-width as a share (0 while fairly is still learning).
+double band_width(const json& report) {
+    const json& drift = report.at("drift");
+    if (!drift["sigma"].is_number()) return 0;
+    return drift["sigma"].get<double>() * drift.value("band", 3.0);
+}
+
+bool week_is_empty(const json& week) {
+    return std::all_of(week["shares"].begin(), week["shares"].end(), [](const json& s) { return s.get<double>() == 0; });
+}
+
+std::string trend_title(const json& report) {
+    return "Weekly split of the load " + split_names(report) + ", against your agreed " + agreed_split(report);
+}
+
+} // namespace
+
+std::vector<std::string> observations(const json& report) {
+    const report_words words = words_of(report);
+    std::vector<std::string> said = words.carried;
+    for (const thanks_said& thanks : words.thanks) said.push_back("Thanks: " + thanks_line(thanks) + ".");
+    said.insert(said.end(), words.shows.begin(), words.shows.end());
+    if (!words.opener.empty()) said.push_back("A way to start: \"" + words.opener + "\"");
     return said;
 }
 
 std::string text(const json& report, bool colour) {
-    const std::string bold = colour ? "\033[1m" : "", dim = colour ? "\033[2m" : "", accent = colour ? "\033[33m" : "",
-                      reset = colour ? "\033[0m" : "";
+    const std::string bold = colour ? "\033[1m" : "", dim = colour ? "\033[2m" : "", reset = colour ? "\033[0m" : "";
     std::ostringstream out;
     const json& members = report.at("members");
+    const report_words words = words_of(report);
     out << bold << "fairly: " << period_title(report) << reset << "\n\n";
 
+    out << bold << "What you carried" << reset << '\n';
+    for (const std::string& sentence : words.carried) out << "- " << sentence << '\n';
+    if (!words.thanks.empty()) {
+        out << '\n' << bold << "Thanks" << reset << '\n';
+        for (const thanks_said& thanks : words.thanks) out << "- " << thanks_line(thanks) << '\n';
+    }
+
+    if (!words.shows.empty()) {
+        out << '\n' << bold << "What the record shows" << reset << '\n';
+        for (const std::string& sentence : words.shows) out << "- " << sentence << '\n';
+    }
+
+    const json& trend = report.at("trend");
+    if (!trend.empty()) {
+        out << '\n' << bold << trend_title(report) << reset << '\n';
+        const double band = band_width(report);
+        const std::vector<std::string> names = names_of(report);
+        std::size_t label_width = 0;
+        for (const json& week : trend) label_width = std::max(label_width, week_of(week.value("from", "")).size() - 4);
+        for (const json& week : trend) {
+            const std::string label = "week of " + spoken_date(week.value("from", ""));
+            out << "  " << label << std::string(label_width - label.size() + 2, ' ');
+            const std::vector<double> shares = keyed_values(report, week["shares"]);
+            const double agreed = week.contains("agreed") && week["agreed"].is_object() && !names.empty()
+                                      ? week["agreed"].value(names[0], members[0].value("agreed_share", 0.0))
+                                      : members[0].value("agreed_share", 0.0);
+            if (week_is_empty(week)) {
+                out << std::string(7, ' ') << trend_scale(-1, agreed, band) << dim << "  nothing logged" << reset;
+            } else {
+                const std::string split = split_of(shares);
+                out << split << std::string(split.size() < 7 ? 7 - split.size() : 1, ' ') << trend_scale(shares[0], agreed, band);
+                if (!week.value("complete", true)) out << dim << "  so far" << reset;
+            }
+            // The guesses made that week, beside what the record shows.
+            if (week.contains("guesses") && week["guesses"].is_object() && !week["guesses"].empty()) {
+                std::vector<std::string> guessed;
+                for (const auto& [name, guess] : week["guesses"].items()) guessed.push_back(name + " " + percent(guess.get<double>()));
+                out << dim << "  (guessed: " << list_text(guessed) << ")" << reset;
+            }
+            out << '\n';
+        }
+        out << dim << "  o is " << names[0] << "'s share that week, | your agreed share"
+            << (band > 0 ? ", - the range your weeks usually stay in" : "") << reset << '\n';
+    }
+
+    out << '\n' << bold << "In figures" << reset << '\n';
     std::size_t label_width = 0;
     for (const row& r : member_rows()) label_width = std::max(label_width, r.label.size());
     std::vector<std::size_t> widths;
@@ -243,66 +516,19 @@ std::string text(const json& report, bool colour) {
         out << '\n';
     }
 
-    out << '\n' << bold << "What the record shows" << reset << '\n';
-    for (const std::string& sentence : observations(report)) out << "- " << sentence << '\n';
-
-    const json& trend = report.at("trend");
-    if (!trend.empty()) {
-        out << '\n' << bold << "Weekly share of the load" << reset << dim << " (agreed " << agreed_split(report) << ")" << reset << '\n';
-        const std::string drift_member = report["drift"].value("alert", false) ? member_name(report["drift"]["member"]) : "";
-        const std::string since = report["drift"].value("alert", false) ? report["drift"].value("since", "") : "";
-        bool in_drift = false;
-        for (const json& week : trend) {
-            if (week.value("week", "") == since) in_drift = true;
-            out << "  " << week.value("week", "");
-            double first_share = -1;
-            for (const json& member : members) {
-                const std::string name = member.value("name", "");
-                const double share = week["shares"].value(name, 0.0);
-                if (first_share < 0) first_share = share;
-                out << "  " << name << ' ' << std::string(4 - std::min<std::size_t>(4, percent(share).size()), ' ') << percent(share);
-            }
-            const bool empty = std::all_of(week["shares"].begin(), week["shares"].end(), [](const json& s) { return s.get<double>() == 0; });
-            if (empty) {
-                out << dim << "  (nothing logged)" << reset;
-            } else {
-                const int bar = static_cast<int>(std::lround(first_share * 20));
-                out << "  " << std::string(static_cast<std::size_t>(bar), '#') << std::string(static_cast<std::size_t>(20 - bar), '.');
-            }
-            // A week in progress is not judged yet, so it is not marked as part of a drift.
-            if (in_drift && !drift_member.empty() && week.value("complete", true)) out << accent << "  <- " << drift_member << " above agreed" << reset;
-            // The guesses made that week, beside what the record shows.
-            if (week.contains("guesses") && week["guesses"].is_object() && !week["guesses"].empty()) {
-                std::string guessed;
-                for (const auto& [name, guess] : week["guesses"].items()) guessed += (guessed.empty() ? "" : ", ") + name + " " + percent(guess.get<double>());
-                out << dim << "  (guessed: " << guessed << ")" << reset;
-            }
-            out << '\n';
-        }
-        out << dim << "  (# is " << members[0].value("name", "") << "'s share, out of 20)" << reset << '\n';
-    }
-
     const json& disputes = report.at("to_talk_about");
-    if (!disputes.empty()) {
-        out << '\n' << bold << "To talk about" << reset << " (disputed, left out of every figure)\n";
-        for (const json& event : disputes) {
-            out << "- #" << event.value("id", 0) << ' ' << event.value("kind", "") << " for " << event.value("member", "") << ", "
-                << event.value("start", "").substr(0, 16) << ", logged by "
-                << (event["logged_by"].is_string() ? event["logged_by"].get<std::string>() : std::string("?")) << ": \""
-                << (event["dispute_reason"].is_string() ? event["dispute_reason"].get<std::string>() : std::string()) << "\"\n";
-        }
-    }
-    bool any_thanks = false;
-    for (const json& member : members) {
-        for (const json& note : member.at("thanks_notes")) {
-            if (!any_thanks) out << '\n' << bold << "Thanks" << reset << '\n';
-            any_thanks = true;
-            out << "- " << note.value("from", "") << " to " << member.value("name", "") << ": " << note.value("note", "") << '\n';
-        }
+    if (!disputes.empty() || !words.opener.empty()) {
+        out << '\n' << bold << "To talk about" << reset << '\n';
+        if (!words.opener.empty()) out << "- A way to start: \"" << words.opener << "\"\n";
+        if (!disputes.empty()) out << "- Entries one of you questioned, left out of every figure until you settle them:\n";
+        for (const json& event : disputes) out << "  " << dispute_line(event) << '\n';
     }
     out << '\n' << dim << "Points use the weights in force now";
     const json& change = report.at("weights").at("last_change");
-    if (change.is_object()) out << " (last change: " << change.value("name", "") << " by " << change.value("by", "") << ", " << change.value("at", "").substr(0, 10) << ")";
+    if (change.is_object()) {
+        out << " (last change: " << change.value("name", "") << " by " << change.value("by", "") << ", "
+            << spoken_date(change.value("at", "").substr(0, 10)) << ")";
+    }
     out << ". Night " << report["night"].value("from", "") << "-" << report["night"].value("to", "") << ", x" << number(report["night"].value("multiplier", 1.0))
         << " for night kinds." << reset << '\n';
     return out.str();
@@ -311,7 +537,28 @@ std::string text(const json& report, bool colour) {
 std::string markdown(const json& report) {
     std::ostringstream out;
     const json& members = report.at("members");
-    out << "# fairly: " << period_title(report) << "\n\n| |";
+    const report_words words = words_of(report);
+    out << "# fairly: " << period_title(report) << "\n\n## What you carried\n\n";
+    for (const std::string& sentence : words.carried) out << "- " << sentence << '\n';
+    if (!words.thanks.empty()) {
+        out << "\n## Thanks\n\n";
+        for (const thanks_said& thanks : words.thanks) out << "- " << thanks_line(thanks) << '\n';
+    }
+    if (!words.shows.empty()) {
+        out << "\n## What the record shows\n\n";
+        for (const std::string& sentence : words.shows) out << "- " << sentence << '\n';
+    }
+    const json& trend = report.at("trend");
+    if (!trend.empty()) {
+        out << "\n## " << trend_title(report) << "\n\n| week | split | agreed |\n|---|---:|---:|\n";
+        for (const json& week : trend) {
+            out << "| week of " << spoken_date(week.value("from", "")) << " | "
+                << (week_is_empty(week) ? std::string("nothing logged") : split_of(keyed_values(report, week["shares"])))
+                << (week.value("complete", true) ? "" : " so far") << " | "
+                << split_of(week.contains("agreed") ? keyed_values(report, week["agreed"]) : member_values(report, "agreed_share")) << " |\n";
+        }
+    }
+    out << "\n## In figures\n\n| |";
     for (const json& member : members) out << ' ' << member.value("name", "") << " |";
     out << "\n|---|";
     for (std::size_t m = 0; m < members.size(); ++m) out << "---:|";
@@ -321,37 +568,12 @@ std::string markdown(const json& report) {
         for (const json& member : members) out << ' ' << r.cell(member) << " |";
         out << '\n';
     }
-    out << "\n## What the record shows\n\n";
-    for (const std::string& sentence : observations(report)) out << "- " << sentence << '\n';
-    const json& trend = report.at("trend");
-    if (!trend.empty()) {
-        out << "\n## Weekly share of the load (agreed " << agreed_split(report) << ")\n\n| week |";
-        for (const json& member : members) out << ' ' << member.value("name", "") << " |";
-        out << "\n|---|";
-        for (std::size_t m = 0; m < members.size(); ++m) out << "---:|";
-        out << '\n';
-        for (const json& week : trend) {
-            out << "| " << week.value("week", "") << " |";
-            for (const json& member : members) out << ' ' << percent(week["shares"].value(member.value("name", ""), 0.0)) << " |";
-            out << '\n';
-        }
-    }
     const json& disputes = report.at("to_talk_about");
-    if (!disputes.empty()) {
-        out << "\n## To talk about\n\nDisputed, and left out of every figure:\n\n";
-        for (const json& event : disputes) {
-            out << "- #" << event.value("id", 0) << ' ' << event.value("kind", "") << " for " << event.value("member", "") << ", "
-                << event.value("start", "").substr(0, 16) << ": \""
-                << (event["dispute_reason"].is_string() ? event["dispute_reason"].get<std::string>() : std::string()) << "\"\n";
-        }
-    }
-    bool any_thanks = false;
-    for (const json& member : members) {
-        for (const json& note : member.at("thanks_notes")) {
-            if (!any_thanks) out << "\n## Thanks\n\n";
-            any_thanks = true;
-            out << "- " << note.value("from", "") << " to " << member.value("name", "") << ": " << note.value("note", "") << '\n';
-        }
+    if (!disputes.empty() || !words.opener.empty()) {
+        out << "\n## To talk about\n\n";
+        if (!words.opener.empty()) out << "- A way to start: \"" << words.opener << "\"\n";
+        if (!disputes.empty()) out << "- Entries one of you questioned, left out of every figure until you settle them:\n";
+        for (const json& event : disputes) out << "  - " << dispute_line(event) << '\n';
     }
     out << "\n_Points use the weights in force now._\n";
     return out.str();
@@ -374,14 +596,14 @@ std::string csv_field(const std::string& value) {
 std::string csv(const json& report) {
     std::ostringstream out;
     out << "section,week,from,to,member,share,agreed_share,points,hours,balance_hours,night_minutes,wakeups,thinking_hours,"
-           "meetings_moved,thanks_received,protected_hours\r\n";
+           "meetings_moved,protected_hours\r\n";
     const json& period = report.at("period");
     for (const json& m : report.at("members")) {
         out << "period," << csv_field(period["week"].is_string() ? period["week"].get<std::string>() : "") << ',' << period.value("from", "") << ','
             << period.value("to", "") << ',' << csv_field(m.value("name", "")) << ',' << m.value("share", 0.0) << ','
             << m.value("agreed_share", 0.0) << ',' << m.value("points", 0.0) << ',' << m.value("hours", 0.0) << ','
             << m.value("balance_hours", 0.0) << ',' << m.value("night_minutes", 0) << ',' << m.value("wakeups", 0) << ','
-            << m.value("thinking_hours", 0.0) << ',' << m.value("meetings_moved", 0) << ',' << m.value("thanks_received", 0) << ','
+            << m.value("thinking_hours", 0.0) << ',' << m.value("meetings_moved", 0) << ','
             << m.value("protected_hours", 0.0) << "\r\n";
     }
     for (const json& week : report.at("trend")) {
@@ -389,7 +611,7 @@ std::string csv(const json& report) {
             const std::string name = m.value("name", "");
             out << "trend," << week.value("week", "") << ',' << week.value("from", "") << ",," << csv_field(name) << ','
                 << week["shares"].value(name, 0.0) << ',' << m.value("agreed_share", 0.0) << ',' << week["points"].value(name, 0.0) << ','
-                << week["hours"].value(name, 0.0) << ',' << week["balance_hours"].value(name, 0.0) << ",,,,,,\r\n";
+                << week["hours"].value(name, 0.0) << ',' << week["balance_hours"].value(name, 0.0) << ",,,,,\r\n";
         }
     }
     return out.str();
@@ -411,90 +633,170 @@ std::string escape_html(const std::string& text) {
     return out;
 }
 
+/// The colour of the i-th member, wherever that member appears on the page:
+/// the legend, their line in the trend, their bar in a one-measure chart.
 const char* palette(std::size_t i) {
-    static const char* colours[] = {"#3b7dd8", "#d8823b", "#3bb08f", "#a05cc9", "#c94f5c", "#7a7a7a"};
-    return colours[i % 6];
+    static const char* colours[] = {"#3b7dd8", "#d8823b", "#2e9e6e", "#a05cc9", "#c94f5c", "#6b6b6b", "#b08a1e", "#1f8fa8"};
+    return colours[i % std::size(colours)];
 }
 
-/// Weekly share of each member as a line, with the agreed share dashed.
+/// The colour of a category, in a family of its own (light and muted) so a
+/// category is never mistaken for a member: in the category chart the row's
+/// label says whose bar it is and the colours say what it was.
+const char* category_colour(const std::string& category) {
+    static const std::pair<const char*, const char*> colours[] = {
+        {"care", "#f2a7b8"}, {"household", "#c7b98a"}, {"logistics", "#8fd0e0"}, {"thinking", "#b9b3e8"},
+        {"career", "#d9d0c1"}, {"protected", "#b7dfa5"},
+    };
+    for (const auto& [name, colour] : colours) {
+        if (category == name) return colour;
+    }
+    return "#cfcfcf";
+}
+
+/// How wide `text` is drawn at `font_size`, over-estimated: every code point
+/// (not byte: "Zoë" is three) as 0.64 em, wider than the average glyph of a
+/// sans-serif face, so what is laid out by it is never cut off.
+double text_width(const std::string& text, double font_size) {
+    std::size_t code_points = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0) != 0x80) ++code_points;
+    }
+    return static_cast<double>(code_points) * 0.64 * font_size;
+}
+
+/// A chart's canvas: 360 units wide, the width of a phone, so at phone width
+/// a unit is about a pixel and 11-unit text reads as 10 px; the CSS caps how
+/// wide it grows on a large screen.
+constexpr double chart_width = 360;
+
+/// Weekly share of each member as a line in the member's colour, with the
+/// share agreed for each week dashed in the same colour; the week still
+/// going is an open circle.
 std::string share_chart(const json& report) {
     const json& trend = report.at("trend");
     const json& members = report.at("members");
-    const double width = 600, height = 220, left = 40, right = 10, top = 10, bottom = 30;
-    const double plot_w = width - left - right, plot_h = height - top - bottom;
+    const double axis_font = 11;
+    const double width = chart_width, height = 200, top = 10, bottom = 26;
+    const double left = text_width("100%", axis_font) + 8;
     const std::size_t n = trend.size();
+    // Week labels ("W45"): as many as fit side by side, counted back from the latest week.
+    double label_w = 0;
+    for (const json& week : trend) label_w = std::max(label_w, text_width(week.value("week", "").substr(5), axis_font));
+    const double right = label_w / 2 + 6;
+    const double plot_w = width - left - right, plot_h = height - top - bottom;
+    // Every step-th week is labelled, so neighbouring labels are a label and a gap apart.
+    const std::size_t step =
+        n <= 1 ? 1 : std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((label_w + 8) * static_cast<double>(n - 1) / plot_w)));
     auto x = [&](std::size_t i) { return left + (n <= 1 ? plot_w / 2 : plot_w * static_cast<double>(i) / static_cast<double>(n - 1)); };
-    auto y = [&](double share) { return top + plot_h * (1 - share); };
+    auto y = [&](double share) { return top + plot_h * (1 - std::clamp(share, 0.0, 1.0)); };
     std::ostringstream svg;
     svg << "<svg class=\"chart\" id=\"share-chart\" viewBox=\"0 0 " << width << ' ' << height
         << "\" role=\"img\" aria-label=\"Weekly share of the load against the agreed share\">";
     for (double grid : {0.0, 0.25, 0.5, 0.75, 1.0}) {
         svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(grid) << "\" y2=\"" << y(grid)
-            << "\" stroke=\"#ddd\"/><text x=\"" << left - 4 << "\" y=\"" << y(grid) + 4 << "\" text-anchor=\"end\" font-size=\"10\">"
-            << percent(grid) << "</text>";
+            << "\" stroke=\"#ddd\"/><text x=\"" << left - 4 << "\" y=\"" << y(grid) + 4 << "\" text-anchor=\"end\" font-size=\"" << axis_font
+            << "\">" << percent(grid) << "</text>";
+    }
+    // The agreed lines first, so the shares are drawn over them; members
+    // with the same agreed share take turns along the dashes, so each
+    // colour shows.
+    const std::size_t count = std::max<std::size_t>(1, members.size());
+    const std::size_t dash_gap = count == 1 ? 4 : 5 * (count - 1);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const std::string name = members[m].value("name", "");
+        const double fallback = members[m].value("agreed_share", 0.0);
+        auto agreed = [&](std::size_t i) {
+            const json& week = trend[i];
+            return week.contains("agreed") && week["agreed"].is_object() ? week["agreed"].value(name, fallback) : fallback;
+        };
+        svg << "<polyline class=\"agreed\" data-member=\"" << escape_html(name) << "\" fill=\"none\" stroke=\"" << palette(m)
+            << "\" stroke-width=\"1.5\" stroke-dasharray=\"5 " << dash_gap << "\" stroke-dashoffset=\""
+            << -5.0 * static_cast<double>(m) << "\" points=\"";
+        if (n <= 1) {
+            const double share = n == 1 ? agreed(0) : fallback;
+            svg << left << ',' << y(share) << ' ' << width - right << ',' << y(share);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) svg << x(i) << ',' << y(agreed(i)) << ' ';
+        }
+        svg << "\"><title>" << escape_html(name) << ": agreed " << percent(fallback) << "</title></polyline>";
     }
     for (std::size_t m = 0; m < members.size(); ++m) {
         const std::string name = members[m].value("name", "");
-        const double agreed = members[m].value("agreed_share", 0.0);
-        svg << "<line class=\"agreed\" x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(agreed) << "\" y2=\"" << y(agreed)
-            << "\" stroke=\"" << palette(m) << "\" stroke-dasharray=\"4 4\" stroke-width=\"1\"/>";
         svg << "<polyline class=\"share\" data-member=\"" << escape_html(name) << "\" fill=\"none\" stroke=\"" << palette(m)
             << "\" stroke-width=\"2.5\" points=\"";
         for (std::size_t i = 0; i < n; ++i) svg << x(i) << ',' << y(trend[i]["shares"].value(name, 0.0)) << ' ';
         svg << "\"/>";
         for (std::size_t i = 0; i < n; ++i) {
-            svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(trend[i]["shares"].value(name, 0.0)) << "\" r=\"3\" fill=\"" << palette(m)
-                << "\"><title>" << escape_html(name) << ' ' << trend[i].value("week", "") << ": "
-                << percent(trend[i]["shares"].value(name, 0.0)) << "</title></circle>";
+            const bool going = !trend[i].value("complete", true);
+            svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(trend[i]["shares"].value(name, 0.0)) << "\" r=\"3\" fill=\""
+                << (going ? "#fff" : palette(m)) << "\" stroke=\"" << palette(m) << "\" stroke-width=\"1.5\"><title>" << escape_html(name) << ' '
+                << trend[i].value("week", "") << ": " << percent(trend[i]["shares"].value(name, 0.0)) << (going ? " so far" : "")
+                << "</title></circle>";
         }
     }
     for (std::size_t i = 0; i < n; ++i) {
-        if (n > 12 && i % (n / 12 + 1) != 0 && i + 1 != n) continue;
-        svg << "<text x=\"" << x(i) << "\" y=\"" << height - 10 << "\" text-anchor=\"middle\" font-size=\"10\">"
-            << trend[i].value("week", "").substr(5) << "</text>";
+        if ((n - 1 - i) % step != 0) continue;
+        svg << "<text x=\"" << x(i) << "\" y=\"" << height - 8 << "\" text-anchor=\"middle\" font-size=\"" << axis_font << "\">"
+            << escape_html(trend[i].value("week", "").substr(5)) << "</text>";
     }
     svg << "</svg>";
     return svg.str();
 }
 
-/// Horizontal bars, one group per member.
+/// Horizontal bars, one row per member: the member's name above the bar,
+/// the total after it. One measure (night minutes) is drawn in each
+/// member's own colour; several (the categories) are stacked in the
+/// categories' colours, with a legend under the chart that wraps like text.
 std::string bar_chart(const char* id, const char* label, const json& members, const std::vector<std::pair<std::string, std::vector<double>>>& series,
                       const std::string& unit) {
-    double largest = 0;
+    const bool by_member = series.size() == 1;
+    const int decimals = unit == "min" ? 0 : 1;
+    const double name_font = 12, value_font = 11;
+    double largest = 0, value_w = 0;
+    std::vector<double> totals;
     for (std::size_t m = 0; m < members.size(); ++m) {
         double total = 0;
         for (const auto& [name, values] : series) total += values[m];
+        totals.push_back(total);
         largest = std::max(largest, total);
+        value_w = std::max(value_w, text_width(number(total, decimals) + ' ' + unit, value_font));
     }
-    const double width = 600, bar_h = 26, left = 80, right = 60;
-    const double height = static_cast<double>(members.size()) * (bar_h + 10) + 30;
+    const double width = chart_width, bar_h = 18, name_h = 16, gap = 10;
+    const double bar_room = std::max(width / 3, width - value_w - 6);
+    const double height = static_cast<double>(members.size()) * (name_h + bar_h + gap);
     std::ostringstream svg;
     svg << "<svg class=\"chart\" id=\"" << id << "\" viewBox=\"0 0 " << width << ' ' << height << "\" role=\"img\" aria-label=\"" << label << "\">";
     for (std::size_t m = 0; m < members.size(); ++m) {
-        const double y = 5 + static_cast<double>(m) * (bar_h + 10);
-        svg << "<text x=\"" << left - 6 << "\" y=\"" << y + bar_h / 2 + 4 << "\" text-anchor=\"end\" font-size=\"12\">"
-            << escape_html(members[m].value("name", "")) << "</text>";
-        double at = left, total = 0;
+        const std::string name = members[m].value("name", "");
+        const double row_top = static_cast<double>(m) * (name_h + bar_h + gap);
+        const double bar_y = row_top + name_h;
+        svg << "<text class=\"member\" x=\"0\" y=\"" << row_top + name_font << "\" font-size=\"" << name_font << "\">" << escape_html(name)
+            << "</text>";
+        double at = 0;
         for (std::size_t s = 0; s < series.size(); ++s) {
             const double value = series[s].second[m];
-            const double w = largest > 0 ? (width - left - right) * value / largest : 0;
-            svg << "<rect class=\"bar\" x=\"" << at << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar_h << "\" fill=\""
-                << palette(s) << "\"><title>" << escape_html(series[s].first) << ": " << number(value) << ' ' << unit << "</title></rect>";
+            const double w = largest > 0 ? bar_room * value / largest : 0;
+            svg << "<rect class=\"bar\" data-member=\"" << escape_html(name) << '"';
+            if (!by_member) svg << " data-category=\"" << escape_html(series[s].first) << '"';
+            svg << " x=\"" << at << "\" y=\"" << bar_y << "\" width=\"" << w << "\" height=\"" << bar_h << "\" fill=\""
+                << (by_member ? palette(m) : category_colour(series[s].first)) << "\"><title>" << escape_html(name) << ", "
+                << escape_html(series[s].first) << ": " << number(value, decimals) << ' ' << unit << "</title></rect>";
             at += w;
-            total += value;
         }
-        svg << "<text x=\"" << at + 4 << "\" y=\"" << y + bar_h / 2 + 4 << "\" font-size=\"11\">" << number(total) << ' ' << unit << "</text>";
-    }
-    if (series.size() > 1) {
-        double at = left;
-        const double y = height - 12;
-        for (std::size_t s = 0; s < series.size(); ++s) {
-            svg << "<rect x=\"" << at << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" fill=\"" << palette(s) << "\"/><text x=\"" << at + 14
-                << "\" y=\"" << y << "\" font-size=\"11\">" << escape_html(series[s].first) << "</text>";
-            at += 24 + 7.0 * static_cast<double>(series[s].first.size());
-        }
+        // The total after the bar; the bars leave room for the longest.
+        svg << "<text class=\"value\" x=\"" << at + 4 << "\" y=\"" << bar_y + bar_h / 2 + value_font / 2 - 1 << "\" font-size=\"" << value_font
+            << "\">" << number(totals[m], decimals) << ' ' << unit << "</text>";
     }
     svg << "</svg>";
+    if (!by_member) {
+        svg << "\n<p class=\"legend\" id=\"" << id << "-legend\">";
+        for (const auto& [name, values] : series) {
+            svg << "<span data-category=\"" << escape_html(name) << "\"><i style=\"background:" << category_colour(name) << "\"></i>"
+                << escape_html(name) << "</span>";
+        }
+        svg << "</p>";
+    }
     return svg.str();
 }
 
@@ -508,24 +810,33 @@ std::string html(const json& report) {
            "<title>fairly: "
         << escape_html(period_title(report))
         << "</title><style>"
-           "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#222;line-height:1.45}"
-           "h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.6rem}table{border-collapse:collapse;width:100%;font-size:.92rem}"
-           "td,th{padding:.3rem .4rem;border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}"
-           ".chart{width:100%;height:auto}ul{padding-left:1.2rem}.note{color:#666;font-size:.85rem}"
-           ".legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;"
-           "vertical-align:middle}"
+           "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#222;line-height:1.45;"
+           "overflow-wrap:break-word}"
+           // The members table scrolls inside itself when it is wider than a phone, and long names wrap.
+           "h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.6rem}table{display:block;max-width:100%;overflow-x:auto;font-size:.92rem}"
+           "tbody{display:table;width:100%;border-collapse:collapse}"
+           "td,th{padding:.3rem .4rem;border-bottom:1px solid #eee;text-align:right;overflow-wrap:anywhere}"
+           "td:first-child,th:first-child{text-align:left}"
+           ".chart{display:block;width:100%;max-width:34rem;height:auto}.chart text{fill:#222}ul{padding-left:1.2rem}"
+           ".note{color:#666;font-size:.85rem}"
+           ".legend span{display:inline-block;max-width:100%;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;"
+           "margin-right:.3rem;vertical-align:middle;border:1px solid rgba(0,0,0,.15)}"
            "</style></head><body>\n";
-    out << "<h1>fairly: " << escape_html(period_title(report)) << "</h1>\n<table><tr><th></th>";
-    for (const json& member : members) out << "<th>" << escape_html(member.value("name", "")) << "</th>";
-    out << "</tr>\n";
-    for (const row& r : member_rows()) {
-        out << "<tr><td>" << escape_html(r.label) << "</td>";
-        for (const json& member : members) out << "<td>" << escape_html(r.cell(member)) << "</td>";
-        out << "</tr>\n";
+    const report_words words = words_of(report);
+    out << "<h1>fairly: " << escape_html(period_title(report)) << "</h1>\n<h2>What you carried</h2>\n<ul>";
+    for (const std::string& sentence : words.carried) out << "<li>" << escape_html(sentence) << "</li>";
+    out << "</ul>\n";
+    if (!words.thanks.empty()) {
+        out << "<h2>Thanks</h2>\n<ul>";
+        for (const thanks_said& thanks : words.thanks) out << "<li>" << escape_html(thanks_line(thanks)) << "</li>";
+        out << "</ul>\n";
     }
-    out << "</table>\n<h2>What the record shows</h2>\n<ul>";
-    for (const std::string& sentence : observations(report)) out << "<li>" << escape_html(sentence) << "</li>";
-    out << "</ul>\n<h2>Weekly share of the load</h2>\n<p class=\"legend\">";
+    if (!words.shows.empty()) {
+        out << "<h2>What the record shows</h2>\n<ul>";
+        for (const std::string& sentence : words.shows) out << "<li>" << escape_html(sentence) << "</li>";
+        out << "</ul>\n";
+    }
+    out << "<h2>" << escape_html(trend_title(report)) << "</h2>\n<p class=\"legend\">";
     for (std::size_t m = 0; m < members.size(); ++m) {
         out << "<span><i style=\"background:" << palette(m) << "\"></i>" << escape_html(members[m].value("name", "")) << " (dashed: agreed "
             << percent(members[m].value("agreed_share", 0.0)) << ")</span>";
@@ -543,27 +854,27 @@ std::string html(const json& report) {
     for (const json& member : members) night.push_back(static_cast<double>(member.value("night_minutes", 0)));
     out << "<h2>Night minutes</h2>\n" << bar_chart("night-chart", "Night minutes per member", members, {{"night", night}}, "min") << '\n';
 
+    out << "<h2>In figures</h2>\n<table><tr><th></th>";
+    for (const json& member : members) out << "<th>" << escape_html(member.value("name", "")) << "</th>";
+    out << "</tr>\n";
+    for (const row& r : member_rows()) {
+        out << "<tr><td>" << escape_html(r.label) << "</td>";
+        for (const json& member : members) out << "<td>" << escape_html(r.cell(member)) << "</td>";
+        out << "</tr>\n";
+    }
+    out << "</table>\n";
     const json& disputes = report.at("to_talk_about");
-    if (!disputes.empty()) {
-        out << "<h2>To talk about</h2>\n<p class=\"note\">Disputed, and left out of every figure.</p><ul>";
-        for (const json& event : disputes) {
-            out << "<li>#" << event.value("id", 0) << ' ' << escape_html(event.value("kind", "")) << " for " << escape_html(event.value("member", ""))
-                << ", " << escape_html(event.value("start", "").substr(0, 16)) << ": &ldquo;"
-                << escape_html(event["dispute_reason"].is_string() ? event["dispute_reason"].get<std::string>() : std::string()) << "&rdquo;</li>";
+    if (!disputes.empty() || !words.opener.empty()) {
+        out << "<h2>To talk about</h2>\n<ul>";
+        if (!words.opener.empty()) out << "<li>A way to start: &ldquo;" << escape_html(words.opener) << "&rdquo;</li>";
+        if (!disputes.empty()) {
+            out << "<li>Entries one of you questioned, left out of every figure until you settle them:<ul>";
+            for (const json& event : disputes) out << "<li>" << escape_html(dispute_line(event)) << "</li>";
+            out << "</ul></li>";
         }
         out << "</ul>\n";
     }
-    bool any_thanks = false;
-    for (const json& member : members) {
-        for (const json& note : member.at("thanks_notes")) {
-            if (!any_thanks) out << "<h2>Thanks</h2>\n<ul>";
-            any_thanks = true;
-            out << "<li>" << escape_html(note.value("from", "")) << " to " << escape_html(member.value("name", "")) << ": "
-                << escape_html(note.value("note", "")) << "</li>";
-        }
-    }
-    if (any_thanks) out << "</ul>\n";
-    out << "<p class=\"note\">Points use the weights in force now. Generated " << escape_html(report.value("generated_at", "")) << ".</p>\n"
+    out << "<p class=\"note\">Points use the weights in force now. Made " << escape_html(report.value("generated_at", "").substr(0, 10)) << ".</p>\n"
         << "</body></html>\n";
     return out.str();
 }
@@ -571,28 +882,27 @@ std::string html(const json& report) {
 std::string balance_text(const json& report, bool colour) {
     const std::string bold = colour ? "\033[1m" : "", reset = colour ? "\033[0m" : "";
     std::ostringstream out;
-    const json& members = report.at("members");
-    out << bold << "Balance against the agreed split (" << agreed_split(report) << "), in hours" << reset << '\n';
-    out << "week      ";
-    for (const json& member : members) out << std::string(std::max<std::size_t>(2, 18 - member.value("name", "").size()), ' ') << member.value("name", "");
-    out << '\n';
-    for (const json& week : report.at("trend")) {
-        out << week.value("week", "");
-        for (std::size_t m = 0; m < members.size(); ++m) {
-            const std::string name = members[m].value("name", "");
-            const double hours = week["balance_hours"].value(name, 0.0);
-            // The running total is the daemon's (the sum of the unrounded weeks), so it ends at the period's balance.
-            const double running = week.contains("balance_running_hours") ? week["balance_running_hours"].value(name, 0.0) : 0.0;
-            const std::string cell = signed_hours(hours) + " (" + signed_hours(running) + ")";
-            out << std::string(std::max<std::size_t>(2, 18 - cell.size()), ' ') << cell;
-        }
+    const std::vector<std::string> names = names_of(report);
+    out << bold << "What would meet your agreed " << agreed_split(report) << " " << split_names(report) << ", week by week" << reset << '\n';
+    const json& trend = report.at("trend");
+    std::size_t label_width = 0;
+    for (const json& week : trend) label_width = std::max(label_width, week_of(week.value("from", "")).size() - 4);
+    for (const json& week : trend) {
+        const std::string label = "week of " + spoken_date(week.value("from", ""));
+        out << "  " << label << std::string(label_width - label.size() + 2, ' ');
+        const std::vector<double> hours = keyed_values(report, week["balance_hours"]);
+        if (week_is_empty(week)) out << "nothing logged";
+        else if (furthest(hours) < 0.05) out << "as agreed";
+        else out << move_text(names, hours);
+        if (!week.value("complete", true)) out << " (so far)";
         out << '\n';
     }
-    out << "(each week, then running total in brackets)\n";
-    for (const std::string& sentence : observations(report)) {
-        out << "- " << sentence << '\n';
-        break; // the balance sentence
-    }
+    // The period's figure is the daemon's (the sum of the unrounded weeks).
+    const std::vector<double> balance = member_values(report, "balance_hours");
+    const std::string when = weeks_phrase(report);
+    const std::string over = when == "this week" ? "This week" : "Over " + when;
+    if (furthest(balance) < 0.05) out << over << ", the load was shared as agreed.\n";
+    else out << over << ", " << move_text(names, balance) << " would meet the agreement.\n";
     return out.str();
 }
 

@@ -354,7 +354,12 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             // From the (few) reviews, not from every event of a long period.
             "WHERE e.id IN (SELECT id FROM disputed_event) AND e.start_utc >= ?1 AND e.start_utc < ?2 ORDER BY e.start_utc"));
         query->bind(1, from_utc).bind(2, to_utc);
-        while (query->step()) to_talk_about.push_back(event_row(*query, tz));
+        while (query->step()) {
+            const auto event = event_from_row(*query);
+            json row = event_json(event, tz);
+            row["when"] = calendar_time(sys_seconds{seconds{event.start_utc}}, tz); // "Thu 26 Nov 19:00", as the report says it
+            to_talk_about.push_back(std::move(row));
+        }
     }
 
     // Time away in the period (docs/fairness.md, "Away"): days per member, and why.
@@ -483,7 +488,10 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     std::vector<week_points> history;
     std::vector<std::int64_t> history_days;
     if (first_week) {
-        for (std::int64_t w = *first_week; w < trend_to && day_start(w + 7, tz) <= reference; w += 7) {
+        // A first week begun partway through is shown in the trend but is not
+        // evidence: a few days are not a week's share (docs/fairness.md).
+        const bool partial = local_date_of(sys_seconds{seconds{*first_entry}}, tz).time_since_epoch().count() > *first_week;
+        for (std::int64_t w = *first_week + (partial ? 7 : 0); w < trend_to && day_start(w + 7, tz) <= reference; w += 7) {
             week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0), agreed_in_week(w)};
             if (auto found = by_week.find(w); found != by_week.end()) {
                 for (std::size_t m = 0; m < members.size(); ++m) entry.points[m] = found->second[m].points;
@@ -503,15 +511,20 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         if (query->step()) {
             const sys_seconds at{seconds{query->int64(0)}};
             const std::int64_t week = week_day_of(at, house.load);
-            talked = {{"at", format_local_iso(at, tz)}, {"week", iso_week_label(week)}, {"note", query->text(1)}, {"by", query->text(2)}};
+            talked = {{"at", format_local_iso(at, tz)}, {"week", iso_week_label(week)}, {"week_from", date_text(week)},
+                      {"note", query->text(1)}, {"by", query->text(2)}};
             while (restart < history_days.size() && history_days[restart] < week) ++restart;
         }
     }
     const std::vector<double>& agreed = agreed_in_week(last_week); // each history week carries its own; this is the fallback
     const drift_finding drift = detect_drift(history, agreed, house.drift, std::nullopt, restart);
     // The member's share over the weeks the drift has lasted: the figure the sentence gives.
-    json share_since = nullptr;
+    json share_since = nullptr, since_from = nullptr, detected_from = nullptr;
     std::int64_t weeks_since = 0;
+    for (std::size_t w = 0; w < history.size() && drift.alert; ++w) {
+        if (history[w].week == drift.since) since_from = date_text(history_days[w]);
+        if (history[w].week == drift.detected) detected_from = date_text(history_days[w]);
+    }
     if (drift.alert && drift.member) {
         double mine = 0, all = 0;
         bool counting = false;
@@ -536,7 +549,8 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         const std::optional<double> known = estimate_sigma(before, agreed, house.drift);
         if (!known) continue;
         for (const band_finding& band : band_alerts({history[w]}, agreed, house.drift, *known)) {
-            bands.push_back({{"week", band.week}, {"member", members[band.member].name}, {"share", round_to(band.share, 0.0001)},
+            bands.push_back({{"week", band.week}, {"from", date_text(history_days[w])}, {"member", members[band.member].name},
+                             {"share", round_to(band.share, 0.0001)},
                              {"agreed_share", round_to(band.agreed, 0.0001)}});
         }
     }
@@ -591,6 +605,8 @@ json report_service::build(const report_request& asked, const sys_seconds refere
                    {"direction", drift.alert ? json(drift.direction) : json(nullptr)},
                    {"since", drift.alert ? json(drift.since) : json(nullptr)},
                    {"detected", drift.alert ? json(drift.detected) : json(nullptr)},
+                   {"since_from", since_from},
+                   {"detected_from", detected_from},
                    {"excess", round_to(drift.excess, 0.0001)},
                    {"share_since", share_since},
                    {"weeks_since", weeks_since},
@@ -600,6 +616,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
                    {"sigma", drift.learning ? json(nullptr) : json(round_to(drift.sigma, 0.0001))},
                    {"slack", house.drift.slack},
                    {"threshold", house.drift.threshold},
+                   {"band", house.drift.band},
                    {"talked", std::move(talked)}}},
         {"band_alerts", std::move(bands)},
         {"to_talk_about", std::move(to_talk_about)},

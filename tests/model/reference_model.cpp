@@ -465,8 +465,11 @@ json report(const household& home, const period_request& asked) {
     // entry to the trend's last week, each whole, over by the reference time
     // (the week in progress is judged only once it ends) and with load.
     if (first_entry && !trend_weeks.empty()) {
-        for (sys_days w = week_of_instant(home, zone, *first_entry); w <= trend_weeks.back(); w += days{7}) {
+        const sys_days first = week_of_instant(home, zone, *first_entry);
+        for (sys_days w = first; w <= trend_weeks.back(); w += days{7}) {
             if (midnight(zone, w + days{7}) > asked.reference) break;
+            // A first week the household began partway through is not evidence.
+            if (w == first && *first_entry >= midnight(zone, first + days{1})) continue;
             const tally t = load_in(home, events, week_span(w, false));
             if (t.all_points > 0) evidence.push_back({w, t});
         }
