@@ -1,6 +1,11 @@
 // fairly-sample: writes a made-up household history (or plain load, for the
 // benchmark) into a running fairlyd over its socket. The household must be
-// set up already, with `fairly init` and the same members: this only logs.
+// set up already, with `fairly init` and the same members. The history is
+// the whole picture, sent with the methods the CLI uses: protected-time goals
+// and slots (protect.set, slot.add), the events (event.log, moved.log, some
+// logged by a partner), the partner's answers (event.confirm, event.dispute),
+// turns at a lie-in (turn.take) and thanks (thanks.give). Plain load
+// (--events N) is events alone, as before.
 #include "client.hpp"
 #include "history.hpp"
 #include "paths.hpp"
@@ -50,6 +55,8 @@ struct send_outcome {
     std::size_t failed = 0;
     bool unreachable = false;
     std::string first_failure;
+    /// Stored events a partner logged that their member answers, with the ids the daemon gave them.
+    std::vector<std::pair<const planned_event*, std::int64_t>> to_answer;
 
     void fail(std::size_t count, std::string why) {
         failed += count;
@@ -88,6 +95,8 @@ json event_log_params(const planned_event& event, const std::string& reference_t
     };
     if (!event.note.empty()) params["note"] = event.note;
     if (!event.role.empty()) params["role"] = event.role;
+    // As `fairly log --member` run by the partner: recorded as logged by them.
+    if (!event.logged_by.empty()) params["default_member"] = event.logged_by;
     return params;
 }
 
@@ -118,9 +127,92 @@ void send_events(fairly::cli::client& connection, std::span<const planned_event>
                 outcome.fail(1, "a reply came back out of order (id " + reply.value("id", json()).dump() + ")");
             } else {
                 ++outcome.stored;
+                const planned_event& event = events[first + i];
+                if (!event.review.empty() && !is_meeting_moved(event)) {
+                    const json& result = reply.value("result", json::object());
+                    if (result.contains("id") && result["id"].is_number_integer()) outcome.to_answer.emplace_back(&event, result["id"].get<std::int64_t>());
+                }
             }
         }
     }
+}
+
+/// Sends `requests` in windows of up to `window`, and counts what failed
+/// (`what` names each, for the first failure).
+void send_all(fairly::cli::client& connection, const std::vector<json>& requests, const std::vector<std::string>& what, std::size_t window,
+              send_outcome& outcome) {
+    for (std::size_t first = 0; first < requests.size(); first += window) {
+        const std::vector<json> chunk(requests.begin() + static_cast<std::ptrdiff_t>(first),
+                                      requests.begin() + static_cast<std::ptrdiff_t>(std::min(requests.size(), first + window)));
+        const std::vector<json> replies = connection.call_many(chunk);
+        for (std::size_t i = 0; i < replies.size(); ++i) {
+            if (auto error = replies[i].find("error"); error != replies[i].end()) {
+                outcome.fail(1, what[first + i] + ": " + (error->is_object() ? error->value("message", std::string("error")) : error->dump()));
+            } else {
+                ++outcome.stored;
+            }
+        }
+    }
+}
+
+/// The household's goals and slots, as `fairly protect` and `fairly slot
+/// add` set them, before anything is logged. A slot already there (a second
+/// run into the same household) is not added again.
+void send_settings(fairly::cli::client& connection, const fairly::bench::household_story& story, const std::string& reference_time,
+                   send_outcome& outcome) {
+    std::vector<json> requests;
+    std::vector<std::string> what;
+    std::int64_t next_id = 1;
+    for (const auto& goal : story.goals) {
+        requests.push_back(fairly::rpc::make_request(next_id++, "protect.set",
+                                                     {{"who", goal.who}, {"weekly", goal.weekly}, {"reference_time", reference_time}}));
+        what.push_back("the weekly goal of " + goal.who);
+    }
+    const json existing = connection.call("slot.list", {{"reference_time", reference_time}}).value("slots", json::array());
+    for (const auto& slot : story.slots) {
+        const bool there = std::any_of(existing.begin(), existing.end(), [&](const json& s) {
+            return s.value("who", "") == slot.who && s.value("label", "") == slot.label;
+        });
+        if (there) continue;
+        requests.push_back(fairly::rpc::make_request(next_id++, "slot.add",
+                                                     {{"who", slot.who}, {"when", slot.when}, {"for", slot.length}, {"label", slot.label},
+                                                      {"reference_time", reference_time}}));
+        what.push_back("the slot \"" + slot.label + "\" of " + slot.who);
+    }
+    send_all(connection, requests, what, 32, outcome);
+}
+
+/// After the events: the answers to what partners logged (confirm or
+/// dispute, by the member it is for), the turns and the thanks, each said at
+/// its own time, as the CLI sends them.
+void send_the_rest(fairly::cli::client& connection, const fairly::bench::household_story& story,
+                   const std::vector<std::pair<const planned_event*, std::int64_t>>& to_answer, const std::string& reference_time,
+                   send_outcome& outcome) {
+    std::vector<json> requests;
+    std::vector<std::string> what;
+    std::int64_t next_id = 1;
+    for (const auto& [event, id] : to_answer) {
+        json params{{"id", id}, {"member", event->member}, {"default_member", event->member}, {"reference_time", reference_time}};
+        if (event->review == "disputed") params["reason"] = event->review_reason;
+        requests.push_back(fairly::rpc::make_request(next_id++, event->review == "disputed" ? "event.dispute" : "event.confirm", params));
+        what.push_back(event->member + "'s answer to event " + std::to_string(id));
+    }
+    for (const auto& turn : story.turns) {
+        json params{{"uuid", fairly::make_uuid()}, {"thing", turn.thing}, {"member", turn.member}, {"default_member", turn.member},
+                    {"at", fairly::format_iso_utc(turn.at)}, {"reference_time", reference_time}};
+        if (!turn.note.empty()) params["note"] = turn.note;
+        requests.push_back(fairly::rpc::make_request(next_id++, "turn.take", params));
+        what.push_back(turn.member + "'s turn at " + turn.thing + " at " + fairly::format_iso_utc(turn.at));
+    }
+    for (const auto& thanks : story.thanks) {
+        // Thanks are said "now": the moment they were said is the request's reference time.
+        requests.push_back(fairly::rpc::make_request(next_id++, "thanks.give",
+                                                     {{"uuid", fairly::make_uuid()}, {"to", thanks.to}, {"member", thanks.from},
+                                                      {"default_member", thanks.from}, {"note", thanks.note},
+                                                      {"reference_time", fairly::format_iso_utc(thanks.at)}}));
+        what.push_back("thanks from " + thanks.from + " to " + thanks.to + " at " + fairly::format_iso_utc(thanks.at));
+    }
+    send_all(connection, requests, what, 32, outcome);
 }
 
 /// Week by week, the share of `kind` done by `member`: the drift the demo shows.
@@ -147,16 +239,35 @@ int run(const sample_options& options) {
                                 : fairly::parse_iso_instant(options.end, "end");
     const std::string reference_time = fairly::format_iso_utc(end);
     const fairly::bench::history_settings settings{options.members, options.weeks, end, options.seed, options.tz};
-    const std::vector<planned_event> events = options.events > 0 ? fairly::bench::synthetic_load(settings, options.events)
-                                                                 : fairly::bench::household_history(settings);
+    // Plain load is events alone; the story also has goals, slots, answers, turns and thanks.
+    const bool plain_load = options.events > 0;
+    fairly::bench::household_story story;
+    if (plain_load) {
+        story.events = fairly::bench::synthetic_load(settings, options.events);
+    } else {
+        story = fairly::bench::tell_household_story(settings);
+    }
+    const std::vector<planned_event>& events = story.events;
 
-    if (!options.quiet && options.events == 0 && options.members.size() > 1) {
+    if (!options.quiet && !plain_load && options.members.size() > 1) {
         const std::string& second = options.members[1];
         std::cout << "night feeds done by " << second << ", week by week:"
                   << weekly_share(events, "night-feed", second, options.weeks, end) << '\n'
                   << "school runs done by " << second << ", week by week:"
                   << weekly_share(events, "school-run", second, options.weeks, end) << '\n';
     }
+    send_outcome extras; // goals, slots, answers, turns, thanks: not timed, not counted as events
+    auto story_part = [&](auto&& send) {
+        if (plain_load || extras.unreachable) return;
+        try {
+            fairly::cli::client connection(options.socket);
+            send(connection);
+        } catch (const std::exception& e) {
+            extras.unreachable = true;
+            extras.fail(1, e.what());
+        }
+    };
+    story_part([&](fairly::cli::client& connection) { send_settings(connection, story, reference_time, extras); });
 
     // Each client gets a contiguous slice and its own connection; the clock
     // starts once all are connected and stops when the last reply is in.
@@ -194,10 +305,15 @@ int run(const sample_options& options) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     send_outcome total;
+    std::vector<std::pair<const planned_event*, std::int64_t>> to_answer;
     for (const send_outcome& outcome : outcomes) {
         total.stored += outcome.stored;
         total.unreachable = total.unreachable || outcome.unreachable;
         if (outcome.failed > 0) total.fail(outcome.failed, outcome.first_failure);
+        to_answer.insert(to_answer.end(), outcome.to_answer.begin(), outcome.to_answer.end());
+    }
+    if (!total.unreachable) {
+        story_part([&](fairly::cli::client& connection) { send_the_rest(connection, story, to_answer, reference_time, extras); });
     }
     if (total.failed > 0) {
         std::cerr << "fairly-sample: " << total.failed << " of " << events.size() << " events were not stored; the first: "
@@ -210,9 +326,22 @@ int run(const sample_options& options) {
                   << CLI::detail::join(options.members, ",") << "?\n";
         return exit_refused;
     }
+    if (extras.failed > 0) {
+        std::cerr << "fairly-sample: " << extras.failed << " of the goals, slots, answers, turns and thanks were not stored; the first: "
+                  << extras.first_failure << '\n';
+        if (extras.unreachable) {
+            std::cerr << "fairly-sample: is fairlyd running at " << options.socket << "? Start it, or pass --socket.\n";
+            return exit_unavailable;
+        }
+        return exit_refused;
+    }
     char summary[200];
     std::snprintf(summary, sizeof summary, "fairly-sample: wrote %zu events over %d weeks (%zu clients) in %.2f s, %.0f events/s",
                   total.stored, options.weeks, clients, elapsed, elapsed > 0 ? static_cast<double>(total.stored) / elapsed : 0.0);
+    if (!plain_load && !options.quiet) {
+        std::cout << "fairly-sample: and " << story.goals.size() << " goals, " << story.slots.size() << " slots, " << story.turns.size()
+                  << " turns, " << story.thanks.size() << " thanks, " << to_answer.size() << " answers to entries a partner logged\n";
+    }
     std::cout << summary << std::endl;
     return 0;
 }
