@@ -1,11 +1,14 @@
 // fairly: log the household's load in one short command, and read it back.
 // main() registers the commands and turns errors into exit codes, once.
 #include "commands/commands.hpp"
+#include "mistakes.hpp"
+#include "spelling.hpp"
 
 #include <algorithm>
 #include <iostream>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #ifndef FAIRLY_VERSION
 #define FAIRLY_VERSION "0.0.0"
@@ -19,9 +22,11 @@ int main(int argc, char** argv) {
         app.set_version_flag("--version", "fairly " FAIRLY_VERSION);
         app.add_option("--socket", ctx.socket, "fairlyd's socket (env FAIRLY_SOCKET)")->capture_default_str();
         app.require_subcommand(1);
-        app.footer("Times: now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601.\n"
+        app.footer("Times: now, 03:10, 3:10am, 9pm, \"yesterday 22:40\", \"yesterday 3am\", \"mon 09:00\", \"sat 9am\", -40m, 2026-10-25,\n"
+                   "\"2026-10-25 00:30\", ISO 8601; \"in 10m\" where a time ahead makes sense (slots, --within).\n"
                    "Lengths: 35m, 1h20m, 1.5h. Environment: FAIRLY_SOCKET, FAIRLY_MEMBER, FAIRLY_NOW.\n"
-                   "Exit codes: 0 ok, 64 usage, 65 refused input, 69 fairlyd not running, 74 not stored, 77 not allowed.");
+                   "Exit codes: 0 ok, 64 usage, 65 refused input, 69 fairlyd not running, 74 not stored, 75 busy (try again),\n"
+                   "77 not allowed.");
         // Which setup registers which command. Building every command's
         // options costs more than a log round trip to fairlyd, so when the
         // first argument names a command only that one is set up; anything
@@ -39,9 +44,23 @@ int main(int argc, char** argv) {
             {"agree", setup_agree},     {"changes", setup_changes},   {"away", setup_away},     {"guess", setup_guess},
         };
         setup_fn only = nullptr;
+        std::string typed_command;
         if (argc > 1) {
+            typed_command = argv[1];
             for (const auto& [name, setup] : commands) {
-                if (name == argv[1]) only = setup;
+                if (name == typed_command) only = setup;
+            }
+            // A command matches whatever its case: `fairly LOG` is `fairly log`.
+            for (const auto& [name, setup] : commands) {
+                if (!only && fairly::same_name(name, typed_command)) {
+                    only = setup;
+                    argv[1] = const_cast<char*>(name.data()); // the table's names are NUL-terminated literals
+                }
+            }
+            if (!only && !typed_command.empty() && typed_command.front() != '-') {
+                std::vector<std::string> names;
+                for (const auto& command : commands) names.emplace_back(command.first);
+                throw command_error(exit_usage, unknown_command(typed_command, names));
             }
         }
         if (only) {
@@ -55,6 +74,11 @@ int main(int argc, char** argv) {
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
+            // An option or subcommand typed slightly wrong: the nearest one
+            // (before "a subcommand is required", which is what it leads to).
+            if (e.get_exit_code() != 0) {
+                if (const auto message = unexpected_arguments(app)) throw command_error(exit_usage, *message);
+            }
             const int code = app.exit(e);
             return code == 0 ? exit_ok : exit_usage;
         }

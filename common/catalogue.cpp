@@ -1,5 +1,7 @@
 #include "catalogue.hpp"
 
+#include "spelling.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -64,10 +66,17 @@ const std::vector<kind_definition>& default_kinds() {
 }
 
 bool is_valid_name(std::string_view name) {
-    if (name.empty() || name.size() > 40 || name.front() == '-') return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    });
+    if (name.empty() || name.front() == '-') return false;
+    const auto letters = utf8_decode(name);
+    if (!letters || letters->size() > longest_name) return false;
+    return std::all_of(letters->begin(), letters->end(), [](char32_t c) { return is_name_letter(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+std::string note_too_long(std::string_view note, std::string_view field) {
+    const std::size_t length = utf8_length(note).value_or(note.size());
+    if (length <= longest_note_characters) return std::string();
+    return std::string(field) + ": a " + (field == "reason" ? "reason" : "note") + " holds up to " + std::to_string(longest_note_characters) +
+           " characters; this one has " + std::to_string(length) + ", so keep the gist here";
 }
 
 std::chrono::seconds plausible_length(const std::chrono::seconds usual) {

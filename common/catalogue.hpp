@@ -2,6 +2,8 @@
 /// The words a household logs with: categories, roles, and the kinds a new
 /// household starts with (`fairly init`). Households add their own later.
 #include <chrono>
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,8 +56,22 @@ std::chrono::seconds plausible_length(std::chrono::seconds usual);
 /// plausible length): its member is reminded then, once.
 std::chrono::seconds forgotten_after(std::chrono::seconds usual);
 
-/// Names for members and kinds: 1-40 characters of letters, digits, '.', '_'
-/// or '-', not starting with '-' (so they never look like an option).
+/// The longest name of a member, kind or contested thing, in characters.
+inline constexpr std::size_t longest_name = 40;
+
+/// Names for members and kinds: 1-40 characters (not bytes) of letters and
+/// digits in any script (Zoë, José, zoë-swim), '.', '_' or '-', not starting
+/// with '-' (so they never look like an option).
 bool is_valid_name(std::string_view name);
+
+/// The longest note (or reason) an entry keeps, in characters.
+inline constexpr std::size_t longest_note_characters = 2000;
+
+/// "note: a note holds up to 2000 characters; this one has 70000, so keep
+/// the gist here" when `note` is longer (counted in characters), else "".
+std::string note_too_long(std::string_view note, std::string_view field);
+
+/// What a name may be, for messages: "1-40 letters (any alphabet), digits, '.', '_' or '-'".
+inline constexpr std::string_view name_rule = "1-40 letters (in any alphabet), digits, '.', '_' or '-'";
 
 } // namespace fairly

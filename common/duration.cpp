@@ -187,4 +187,10 @@ std::string format_duration(seconds length) {
     return sign + std::to_string(hours) + "h" + std::to_string(rest) + "m";
 }
 
+std::chrono::seconds parse_ahead(std::string_view text, std::string_view field) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    if (text.size() > 3 && (text[0] == 'i' || text[0] == 'I') && (text[1] == 'n' || text[1] == 'N') && text[2] == ' ') text.remove_prefix(3);
+    return parse_duration(text, field);
+}
+
 } // namespace fairly

@@ -16,8 +16,8 @@ namespace {
 using namespace std::chrono;
 
 constexpr std::string_view accepted_forms =
-    "use now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\" "
-    "or ISO 8601 with an offset (2026-10-25T00:30:00+01:00)";
+    "use now, 03:10, 3:10am, 9pm, \"yesterday 22:40\", \"yesterday 3am\", \"mon 09:00\", \"sat 9am\", -40m, \"in 10m\", "
+    "2026-10-25, \"2026-10-25 00:30\" or ISO 8601 with an offset (2026-10-25T00:30:00+01:00)";
 
 constexpr std::string_view instant_examples = "2026-11-23T09:00:00Z or 2026-11-23T09:00+01:00";
 
@@ -104,14 +104,37 @@ struct clock_text {
     int minutes = 0;
 };
 
-/// "H:MM" or "HH:MM", and nothing after it.
+/// "H:MM" or "HH:MM", or the same on a 12-hour clock ("3:10am", "3am",
+/// "9 pm", "12am" is midnight), and nothing after it. A 12-hour clock reading
+/// that cannot be ("13pm", "0am") comes back with hours 24, out of range.
 std::optional<clock_text> scan_clock(std::string_view s) {
     cursor c(s);
     const auto hours = c.digits(1, 2);
-    if (!hours || !c.take(':')) return std::nullopt;
-    const auto minutes = c.digits(2, 2);
-    if (!minutes || !c.at_end()) return std::nullopt;
-    return clock_text{*hours, *minutes};
+    if (!hours) return std::nullopt;
+    int minutes = 0;
+    const bool has_minutes = c.take(':');
+    if (has_minutes) {
+        const auto typed = c.digits(2, 2);
+        if (!typed) return std::nullopt;
+        minutes = *typed;
+    }
+    c.skip_spaces();
+    if (c.at_end()) {
+        if (!has_minutes) return std::nullopt; // a bare "3" is not a time
+        return clock_text{*hours, minutes};
+    }
+    bool pm = false;
+    if (c.take('p')) {
+        pm = true;
+    } else if (!c.take('a')) {
+        return std::nullopt;
+    }
+    c.take('.');
+    if (!c.take('m')) return std::nullopt;
+    c.take('.');
+    if (!c.at_end()) return std::nullopt;
+    if (*hours < 1 || *hours > 12) return clock_text{24, minutes};
+    return clock_text{*hours % 12 + (pm ? 12 : 0), minutes};
 }
 
 /// "YYYY-MM-DD[( |T)HH:MM[:SS[.fff]][Z|±HH[:MM]]]" as typed, before its
@@ -281,6 +304,18 @@ time_expr parse_time_expr(std::string_view text, std::string_view field) {
 
     if (s == "now") {
         expr.kind = time_expr::form::now;
+        return expr;
+    }
+
+    // "in 10m": a time ahead, for what may be ahead (a slot, `--within`);
+    // where only the past makes sense, the caller refuses it as in the future.
+    if (s.size() > 3 && s.compare(0, 3, "in ") == 0) {
+        expr.kind = time_expr::form::ahead;
+        try {
+            expr.offset = parse_duration(trim(std::string_view(s).substr(3)), field);
+        } catch (const input_error&) {
+            reject(field, typed, "is not a time ahead; after \"in\" write a length of at most 7 days, e.g. \"in 10m\" or \"in 1h30m\"");
+        }
         return expr;
     }
 

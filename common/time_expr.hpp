@@ -12,15 +12,16 @@ struct time_expr {
     enum class form {
         now,            ///< "now"
         relative,       ///< "-40m": offset before the reference instant
-        clock,          ///< "03:10": the latest past instant whose local clock reads 03:10
-        day_clock,      ///< "yesterday 22:40", "mon 09:00", "today 07:00"
+        clock,          ///< "03:10", "3:10am", "9pm": the latest past instant whose local clock reads it
+        day_clock,      ///< "yesterday 22:40", "mon 09:00", "today 07:00", "sat 9am"
         day,            ///< "yesterday", "today", "monday": start of that local day
         local_date,     ///< "2026-10-25": start of that local day
         local_date_time,///< "2026-10-25 00:30" or "2026-10-25T00:30"
         instant,        ///< ISO 8601 with offset or Z: "2026-10-25T00:30:00+01:00"
+        ahead,          ///< "in 10m": offset after the reference instant
     };
     form kind = form::now;
-    std::chrono::seconds offset{0};          ///< relative: seconds before the reference (positive)
+    std::chrono::seconds offset{0};          ///< relative: seconds before the reference; ahead: after it (positive)
     std::chrono::minutes time_of_day{0};     ///< clock, day_clock, local_date_time
     std::chrono::seconds seconds_past_minute{0}; ///< local_date_time typed with ":SS" (0-59)
     int days_back = 0;                       ///< day/day_clock with "today"(0) or "yesterday"(1)

@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <array>
 #include <type_traits>
 
@@ -39,6 +40,7 @@ namespace fairly {
 namespace {
 
 using std::chrono::days;
+using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_days;
@@ -84,6 +86,27 @@ void check_time_of_day(seconds time_of_day, std::string_view field) {
         message += ": the time of day must be from 00:00 to 23:59";
         throw input_error(std::string(field), message);
     }
+}
+
+void append_clock(std::string& out, long long hh, long long mm) {
+    out += static_cast<char>('0' + hh / 10);
+    out += static_cast<char>('0' + hh % 10);
+    out += ':';
+    out += static_cast<char>('0' + mm / 10);
+    out += static_cast<char>('0' + mm % 10);
+}
+
+/// "03:10 is 5 minutes from now; for last night use --at 'yesterday 03:10'".
+[[noreturn]] void refuse_near_future(seconds ahead, seconds time_of_day, std::string_view field) {
+    const long long hh = std::chrono::duration_cast<hours>(time_of_day).count();
+    const long long mm = std::chrono::duration_cast<minutes>(time_of_day).count() % 60;
+    std::string clock;
+    append_clock(clock, hh, mm);
+    const long long away = std::max<long long>(1, (ahead.count() + 30) / 60);
+    const bool night = hh < 6 || hh >= 21;
+    std::string message = clock + " is " + std::to_string(away) + (away == 1 ? " minute" : " minutes") + " from now; for " +
+                          (night ? "last night" : "yesterday") + " use --" + std::string(field) + " 'yesterday " + clock + "'";
+    throw input_error(std::string(field), message);
 }
 
 void check_date(std::chrono::year_month_day date, std::string_view field) {
@@ -149,9 +172,19 @@ sys_seconds resolve_time(const time_expr& expr, sys_seconds reference, std::stri
         return reference - expr.offset;
     case time_expr::form::instant:
         return expr.at;
-    case time_expr::form::clock:
+    case time_expr::form::ahead:
+        return reference + expr.offset;
+    case time_expr::form::clock: {
         check_time_of_day(expr.time_of_day, field);
+        // A bare clock time is the latest that has passed. One a little
+        // ahead (03:10 typed at 03:05) is more likely a slip than last night,
+        // so it is refused with the way to say last night; within a minute
+        // ahead it is now.
+        const sys_seconds today_at = from_local(zone, local_at(today, expr.time_of_day));
+        if (today_at > reference && today_at - reference <= minutes{1}) return today_at;
+        if (today_at > reference && today_at - reference <= hours{1}) refuse_near_future(today_at - reference, expr.time_of_day, field);
         return latest_clock_time(zone, expr.time_of_day, reference);
+    }
     case time_expr::form::day_clock:
         check_time_of_day(expr.time_of_day, field);
         return from_local(zone, local_at(named_day(), expr.time_of_day));

@@ -201,7 +201,7 @@ json agreement_service::show(const std::optional<std::string>& thing, const requ
 json agreement_service::propose(const agreement_proposal& request, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
-    if (request.thing && !is_valid_name(*request.thing)) bad_param("thing", "a thing is 1-40 letters, digits, '.', '_' or '-', e.g. lie-in");
+    if (request.thing && !is_valid_name(*request.thing)) bad_param("thing", "a thing is " + std::string(name_rule) + ", e.g. lie-in");
     std::vector<std::pair<std::int64_t, double>> split;
     for (const auto& [name, share] : request.split) split.emplace_back(record_.member_id(name, "split"), share);
     std::int64_t from_day = week_day_of(ctx.reference, house.load);

@@ -83,12 +83,13 @@ std::pair<std::int64_t, bool> event_service::log_brief(const log_request& reques
     return {record_.insert_event(prepare(request, ctx, kind)), false};
 }
 
-event_outcome event_service::log(const log_request& request, const request_context& ctx) {
+log_outcome event_service::log(const log_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    if (auto again = record_.event_id(request.uuid)) return {record_.event(*again), true};
+    if (auto again = record_.event_id(request.uuid)) return {{record_.event(*again), true}, std::nullopt};
     const kind_entry& kind = record_.kind_named(request.kind);
     event_record event = prepare(request, ctx, kind);
+    const auto looks_like = recent_overlap(event, kind);
     event.id = record_.insert_event(event);
     // The reply is built from what is in hand rather than read back: this is
     // the hot path of every `fairly log`.
@@ -97,7 +98,20 @@ event_outcome event_service::log(const log_request& request, const request_conte
     event.default_seconds = kind.default_seconds;
     event.member = record_.member_name(event.member_id);
     if (event.logged_by_member_id) event.logged_by = record_.member_name(*event.logged_by_member_id);
-    return {std::move(event), false};
+    return {{std::move(event), false}, looks_like};
+}
+
+std::optional<log_outcome::similar> event_service::recent_overlap(const event_record& event, const kind_entry& kind) {
+    // The same member and kind, still active, overlapping in time (an
+    // instant lasts its kind's usual length), entered in the last few minutes.
+    const std::int64_t end = event.end_utc.value_or(event.start_utc + kind.default_seconds);
+    store::statement_use query(record_.db().cached(
+        "SELECT id, created_at FROM event WHERE member_id = ?1 AND kind_id = ?2 AND status = 'active' AND created_at >= ?3 "
+        "AND (start_utc = ?4 OR (start_utc < ?5 AND coalesce(end_utc, start_utc + ?6) > ?4)) ORDER BY id DESC LIMIT 1"));
+    query->bind(1, event.member_id).bind(2, kind.id).bind(3, event.created_at - twice_window.count()).bind(4, event.start_utc)
+        .bind(5, end).bind(6, kind.default_seconds);
+    if (!query->step()) return std::nullopt;
+    return log_outcome::similar{query->int64(0), std::max<std::int64_t>(0, event.created_at - query->int64(1))};
 }
 
 namespace {
@@ -281,7 +295,7 @@ event_outcome event_service::void_event(const void_request& request, const reque
     record_.require_access(ctx);
     record_.household();
     if (request.reason.empty()) bad_param("reason", "say why the event is voided (e.g. \"logged twice\")");
-    if (request.reason.size() > longest_note) bad_param("reason", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(request.reason, "reason");
     const auto found = record_.find_event(request.id);
     if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
     if (ctx.binding && found->logged_by != ctx.binding) {
@@ -295,7 +309,10 @@ event_outcome event_service::void_event(const void_request& request, const reque
         throw rpc_error(error_code::conflict, "event " + number(request.id) + " is already voided: " + found->void_reason.value_or(""));
     }
     if (found->status == "superseded") {
-        throw rpc_error(error_code::conflict, "event " + number(request.id) + " was corrected by a later event; void that one instead");
+        const auto [current, status] = current_version(request.id);
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " was corrected; " + number(current) + " is the current one" +
+                                                  (status == "active" ? ": `fairly void " + std::to_string(current) + " --reason \"" + request.reason + "\"`"
+                                                                      : " (" + status + ")"));
     }
     record_.void_event(request.id, request.reason, ctx.who.uid, record_.now_utc());
     return {record_.event(request.id), false};
@@ -314,6 +331,12 @@ event_outcome event_service::edit(const edit_request& request, const request_con
     if (ctx.binding && original.logged_by_member_id != ctx.binding) {
         throw rpc_error(error_code::permission_denied, "event " + number(request.id) + " (" + original.member +
                                                            "'s) was logged by someone else; only they (or an admin) can correct it");
+    }
+    if (original.status == "superseded") {
+        const auto [current, status] = current_version(request.id);
+        throw rpc_error(error_code::conflict, "event " + number(request.id) + " was corrected already; " + number(current) + " is the current one" +
+                                                  (status == "active" ? ": correct that one with `fairly edit " + std::to_string(current) + " …`"
+                                                                      : " (" + status + ")"));
     }
     if (original.status != "active") {
         throw rpc_error(error_code::conflict, "event " + number(request.id) + " is " + original.status + "; only an active event can be corrected");
@@ -346,7 +369,22 @@ event_outcome event_service::edit(const edit_request& request, const request_con
     event.created_at = record_.now_utc();
     record_.check_event(event, kind, span.until ? "until" : (span.at && !span.length ? "at" : "for"));
     if (end && (span.length || span.until)) check_plausible(*end - start, kind, request.long_ok, span.until ? "until" : "for", log_fix);
-    return {record_.event(record_.insert_event(event)), false};
+    std::optional<std::string> reason = request.reason;
+    if (reason && reason->empty()) reason.reset();
+    return {record_.event(record_.insert_event(event, {}, reason)), false};
+}
+
+std::pair<std::int64_t, std::string> event_service::current_version(std::int64_t id) {
+    // Follow the corrections: each supersedes the one before.
+    std::string status = "superseded";
+    for (int hops = 0; status == "superseded" && hops < 10000; ++hops) {
+        store::statement_use next(record_.db().cached("SELECT id, status FROM event WHERE supersedes = ? ORDER BY id DESC LIMIT 1"));
+        next->bind(1, id);
+        if (!next->step()) break;
+        id = next->int64(0);
+        status = next->text(1);
+    }
+    return {id, status};
 }
 
 std::vector<event_record> event_service::pending(const std::optional<std::string>& member, const request_context& ctx, std::int64_t& me) {

@@ -5,8 +5,10 @@
 /// handler.cpp.
 #include "record.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fairly::daemon {
@@ -58,6 +60,7 @@ struct edit_request {
     std::string uuid;
     std::int64_t id = 0;
     std::optional<std::string> member, kind, role, note;
+    std::optional<std::string> reason; ///< why it is corrected, kept with the superseded event
     span_request span;
     std::string source = "cli";
     bool long_ok = false;
@@ -83,6 +86,20 @@ struct event_outcome {
     bool duplicate = false;
 };
 
+/// A logged event, and an entry like it (same member and kind, overlapping)
+/// logged in the last few minutes: probably logged twice. It is logged all the same.
+struct log_outcome {
+    event_outcome logged;
+    struct similar {
+        std::int64_t id = 0;
+        std::int64_t seconds_ago = 0;
+    };
+    std::optional<similar> looks_like;
+};
+
+/// How recent an overlapping entry must be to be mentioned as "looks like".
+inline constexpr std::chrono::seconds twice_window{10 * 60};
+
 struct timer_record {
     std::int64_t id = 0;
     std::string member, kind, note, role;
@@ -99,7 +116,7 @@ class event_service {
 public:
     explicit event_service(household_record& record) : record_(record) {}
 
-    event_outcome log(const log_request& request, const request_context& ctx);
+    log_outcome log(const log_request& request, const request_context& ctx);
     /// `brief`: the id only, for bulk clients.
     std::pair<std::int64_t, bool> log_brief(const log_request& request, const request_context& ctx);
     timer_outcome start(const timer_start_request& request, const request_context& ctx);
@@ -118,6 +135,10 @@ public:
 private:
     /// The event a log request describes, checked, not yet written.
     event_record prepare(const log_request& request, const request_context& ctx, const kind_entry& kind);
+    /// An active entry of the same member and kind overlapping `event`, entered within twice_window.
+    std::optional<log_outcome::similar> recent_overlap(const event_record& event, const kind_entry& kind);
+    /// The event that stands for `id` now, following its corrections, and its status.
+    std::pair<std::int64_t, std::string> current_version(std::int64_t id);
     household_record& record_;
 };
 

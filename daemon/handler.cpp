@@ -65,6 +65,7 @@ edit_request read_edit(const json& params) {
     request.kind = optional_string(params, "kind");
     if (find(params, "role")) request.role = role_param(params, "did");
     request.note = note_param(params);
+    request.reason = note_param(params, "reason");
     request.span = read_span(params);
     request.source = source_param(params);
     request.long_ok = optional_bool(params, "long");
@@ -110,7 +111,7 @@ init_request read_init(const json& params) {
     const json* members = find(params, "members");
     if (!members || !members->is_array()) bad_param("members", "give at least one member name");
     for (const json& name : *members) {
-        if (!name.is_string()) bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+        if (!name.is_string()) bad_param("members", "a member name is " + std::string(name_rule));
         request.members.push_back(name.get<std::string>());
     }
     if (const json* given = find(params, "split")) {
@@ -148,7 +149,7 @@ slot_request read_slot(const json& params) {
 
 remind_request read_remind(const json& params) {
     remind_request request;
-    if (auto text = optional_string(params, "within")) request.within = checked_input([&] { return parse_duration(*text, "within"); });
+    if (auto text = optional_string(params, "within")) request.within = checked_input([&] { return parse_ahead(*text, "within"); });
     request.member = optional_string(params, "member");
     request.all = optional_bool(params, "all");
     return request;
@@ -227,6 +228,12 @@ json event_reply(household_record& record, const event_outcome& outcome) {
     return json{{"event", event_json(outcome.event, record.household().tz)}, {"duplicate", outcome.duplicate}};
 }
 
+json log_reply(household_record& record, const log_outcome& outcome) {
+    json reply = event_reply(record, outcome.logged);
+    if (outcome.looks_like) reply["looks_like"] = {{"id", outcome.looks_like->id}, {"seconds_ago", outcome.looks_like->seconds_ago}};
+    return reply;
+}
+
 json timer_json(household_record& record, const timer_record& timer, std::chrono::sys_seconds reference) {
     const std::string& tz = record.household().tz;
     const std::chrono::sys_seconds start{std::chrono::seconds{timer.start_utc}};
@@ -290,7 +297,7 @@ const method_entry* find_method(std::string_view method) {
                  const auto [id, duplicate] = s.events.log_brief(request, c);
                  return json{{"id", id}, {"duplicate", duplicate}};
              }
-             return event_reply(r, s.events.log(request, c));
+             return log_reply(r, s.events.log(request, c));
          }}},
         {"timer.start", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return timer_reply(r, s.events.start(read_timer_start(p), c), c.reference);

@@ -1,6 +1,7 @@
 #include "params.hpp"
 
 #include "catalogue.hpp"
+#include "spelling.hpp"
 #include "time_expr.hpp"
 #include "uuid.hpp"
 #include "zone.hpp"
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace fairly::daemon {
 
@@ -71,13 +73,22 @@ bool optional_bool(const json& params, const char* field) {
 std::string role_param(const json& params, std::string fallback) {
     auto role = optional_string(params, "role");
     if (!role) return fallback;
-    if (!is_role(*role)) bad_param("role", "\"" + *role + "\" is not a role; use noticed, planned, decided, followed-up or did");
-    return *role;
+    std::vector<std::string> known;
+    for (std::string_view name : roles()) {
+        if (same_name(name, *role)) return std::string(name); // "Planned" is planned
+        known.emplace_back(name);
+    }
+    const std::string near = did_you_mean(*role, known);
+    bad_param("role", "no role " + *role + (near.empty() ? "; the roles are noticed, planned, decided, followed-up and did" : near));
+}
+
+void check_note(std::string_view note, std::string_view field) {
+    if (const std::string message = note_too_long(note, field); !message.empty()) bad_param(field, message.substr(field.size() + 2));
 }
 
 std::optional<std::string> note_param(const json& params, const char* field) {
     auto note = optional_string(params, field);
-    if (note && note->size() > longest_note) bad_param(field, "longer than " + std::to_string(longest_note) + " bytes");
+    if (note) check_note(*note, field);
     return note;
 }
 

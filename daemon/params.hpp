@@ -1,6 +1,7 @@
 #pragma once
 /// Reading request params with errors that name the field, at the edge of
 /// the handler and for the rows an import brings.
+#include "catalogue.hpp"
 #include "errors.hpp"
 #include "protocol.hpp"
 #include "store.hpp"
@@ -21,7 +22,11 @@ using json = nlohmann::json;
 /// typo of a minute); more than this is refused as "in the future".
 inline constexpr std::chrono::seconds future_tolerance{5 * 60};
 inline constexpr std::chrono::seconds longest_event{7 * 24 * 3600};
-inline constexpr std::size_t longest_note = 2000;
+inline constexpr std::size_t longest_note = longest_note_characters;
+
+/// Refuses a note (or reason) longer than longest_note characters, with the
+/// note-length message.
+void check_note(std::string_view note, std::string_view field);
 
 /// Throws invalid_params "field: message" with {"field": field} as data.
 [[noreturn]] void bad_param(std::string_view field, const std::string& message);

@@ -38,6 +38,36 @@ struct owner_ref {
 
 } // namespace
 
+namespace {
+
+struct weekly_time {
+    std::chrono::weekday weekday;
+    std::chrono::minutes time_of_day;
+};
+
+/// When a weekly slot (or check) recurs: a weekday and a time ("sat 09:00",
+/// "sat 9am"), or "in 10m" (the weekday and time that will be then). The
+/// error lists only these forms: a slot has no "yesterday" or date.
+weekly_time weekly_time_param(const std::string& text, const char* field, const char* example, sys_seconds reference, const std::string& tz) {
+    const std::string forms = std::string("a weekday and a time, e.g. ") + example + ", \"sat 9am\" or \"in 10m\"";
+    time_expr at;
+    try {
+        at = parse_time_expr(text, field);
+    } catch (const input_error&) {
+        bad_param(field, "\"" + text + "\" is not a weekly time; use " + forms);
+    }
+    if (at.kind == time_expr::form::ahead) {
+        const sys_seconds then = reference + at.offset;
+        const std::string local = format_local(then, tz); // "2026-11-23 09:00"
+        const std::chrono::minutes time_of_day{std::stoi(local.substr(11, 2)) * 60 + std::stoi(local.substr(14, 2))};
+        return {std::chrono::weekday{local_date_of(then, tz)}, time_of_day};
+    }
+    if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param(field, "\"" + text + "\" is not a weekly time; use " + forms);
+    return {*at.weekday, at.time_of_day};
+}
+
+} // namespace
+
 json protected_service::protect_set(const goal_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
@@ -46,10 +76,9 @@ json protected_service::protect_set(const goal_request& request, const request_c
     if (owner != "couple") member = record_.member_id(owner, "who");
     if (const auto& check = request.remind_by) {
         if (owner != "couple") bad_param("remind_by", "only the couple's goal has a reminder time");
-        const time_expr at = checked_input([&] { return parse_time_expr(*check, "remind_by"); });
-        if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("remind_by", "a weekday and a time, e.g. \"thu 18:00\"");
+        const weekly_time at = weekly_time_param(*check, "remind_by", "\"thu 18:00\"", ctx.reference, record_.household().tz);
         store::statement_use update(record_.db().cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
-        update->bind(1, static_cast<std::int64_t>(at.weekday->c_encoding())).bind(2, at.time_of_day.count()).step();
+        update->bind(1, static_cast<std::int64_t>(at.weekday.c_encoding())).bind(2, at.time_of_day.count()).step();
     }
     const seconds weekly = checked_input([&] { return parse_duration(request.weekly, "weekly"); });
     json before = nullptr;
@@ -125,12 +154,11 @@ json protected_service::slot_add(const slot_request& request, const request_cont
     std::optional<std::int64_t> member;
     if (owner != "couple") member = record_.member_id(owner, "who");
     const std::string& when = request.when;
-    const time_expr at = checked_input([&] { return parse_time_expr(when, "when"); });
-    if (at.kind != time_expr::form::day_clock || !at.weekday) bad_param("when", "a weekday and a time, e.g. \"sat 09:00\"");
+    const weekly_time at = weekly_time_param(when, "when", "\"sat 09:00\"", ctx.reference, house.tz);
     const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });
     if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
     const std::string& label = request.label;
-    const std::int64_t id = record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday->c_encoding()), at.time_of_day.count(),
+    const std::int64_t id = record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday.c_encoding()), at.time_of_day.count(),
                                                 static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(),
                                                 std::nullopt);
     (void)house;

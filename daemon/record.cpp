@@ -2,6 +2,7 @@
 
 #include "catalogue.hpp"
 #include "protocol.hpp"
+#include "spelling.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
 
@@ -136,11 +137,19 @@ std::string household_record::member_list() {
 }
 
 std::int64_t household_record::member_id(std::string_view name, std::string_view field) {
-    for (const member_entry& member : names().members) {
+    const auto& members = names().members;
+    for (const member_entry& member : members) {
         if (member.name == name) return member.id;
     }
+    // Names match whatever the case: "Zoë" is zoë.
+    for (const member_entry& member : members) {
+        if (same_name(member.name, name)) return member.id;
+    }
+    std::vector<std::string> known;
+    for (const member_entry& member : members) known.push_back(member.name);
+    const std::string near = did_you_mean(name, known);
     throw rpc_error(error_code::not_found,
-                    std::string(field) + ": no member named \"" + std::string(name) + "\"; members are " + member_list(),
+                    "no member " + std::string(name) + (near.empty() ? "; the members are " + member_list() : near),
                     json{{"field", field}});
 }
 
@@ -154,8 +163,15 @@ std::string household_record::member_name(std::int64_t id) {
 const kind_entry& household_record::kind_named(std::string_view name) {
     const auto& kinds = names().kinds;
     if (auto found = kinds.find(std::string(name)); found != kinds.end()) return found->second;
+    for (const auto& [known, kind] : kinds) {
+        if (same_name(known, name)) return kind;
+    }
+    std::vector<std::string> known;
+    for (const auto& [kind_name, kind] : kinds) known.push_back(kind_name);
+    std::sort(known.begin(), known.end()); // the same suggestion every time, whatever the map's order
+    const std::string near = did_you_mean(name, known);
     throw rpc_error(error_code::not_found,
-                    "kind: no kind named \"" + std::string(name) + "\"; see `fairly kinds` for the catalogue",
+                    "no kind " + std::string(name) + (near.empty() ? "; `fairly kinds` lists the catalogue" : near),
                     json{{"field", "kind"}});
 }
 
@@ -376,17 +392,20 @@ void household_record::check_event(const event_record& event, const kind_entry& 
                                  " is not after the start " + format_local(std::chrono::sys_seconds{std::chrono::seconds{event.start_utc}}, tz));
     }
     if (event.end_utc && *event.end_utc - event.start_utc > longest_event.count()) bad_param(end_field, "an event lasts at most 7 days");
-    if (event.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(event.note, "note");
     if (!is_role(event.role)) bad_param("role", "\"" + event.role + "\" is not a role");
 }
 
-std::int64_t household_record::insert_event(const event_record& event, const std::vector<review_row>& reviews) {
+std::int64_t household_record::insert_event(const event_record& event, const std::vector<review_row>& reviews,
+                                            const std::optional<std::string>& correction_reason) {
     const household_info& house = household();
     std::optional<load_event> uncounted;
     if (event.supersedes) {
         uncounted = counted(*event.supersedes);
-        store::statement_use supersede(db_.cached("UPDATE event SET status = 'superseded' WHERE id = ? AND status = 'active'"));
-        supersede->bind(1, *event.supersedes).step();
+        // Why it was corrected goes with it in the one change an event may have.
+        store::statement_use supersede(db_.cached(
+            "UPDATE event SET status = 'superseded', void_reason = coalesce(?, void_reason) WHERE id = ? AND status = 'active'"));
+        supersede->bind(1, correction_reason).bind(2, *event.supersedes).step();
     }
     {
         store::statement_use insert(db_.cached(
@@ -456,8 +475,13 @@ void household_record::insert_household(const household_row& row) {
 
 std::int64_t household_record::insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent,
                                              std::int64_t created, const char* field) {
-    if (!is_valid_name(name)) bad_param(field, "a member name is 1-40 letters, digits, '.', '_' or '-'");
-    if (name == "couple") bad_param(field, "\"couple\" names the two of you together (protected time); choose another name");
+    if (!is_valid_name(name)) bad_param(field, "a member name is " + std::string(name_rule));
+    if (same_name(name, "couple")) bad_param(field, "\"couple\" names the two of you together (protected time); choose another name");
+    for (const member_entry& member : names().members) {
+        if (member.name != name && same_name(member.name, name)) {
+            bad_param(field, name + " and " + member.name + " differ only in case, and names match whatever the case; choose another name");
+        }
+    }
     if (!(share_percent >= 0 && share_percent <= 100)) bad_param("share", "a percent from 0 to 100");
     store::statement_use insert(db_.cached("INSERT INTO member (name, unix_uid, agreed_share, created_at) VALUES (?, ?, ?, ?)"));
     insert->bind(1, name).bind(2, uid).bind(3, share_percent).bind(4, created).step();
@@ -468,7 +492,7 @@ std::int64_t household_record::insert_member(const std::string& name, std::optio
 namespace {
 
 void check_kind(const household_record::kind_row& row) {
-    if (!is_valid_name(row.name)) bad_param("name", "a kind's name is 1-40 letters, digits, '.', '_' or '-'");
+    if (!is_valid_name(row.name)) bad_param("name", "a kind's name is " + std::string(name_rule));
     if (!is_category(row.category)) {
         bad_param("category", "\"" + row.category + "\" is not a category; use care, household, logistics, thinking, career or protected");
     }
@@ -490,6 +514,11 @@ void household_record::update_kind(const kind_row& row) {
 
 std::int64_t household_record::insert_kind(const kind_row& row) {
     check_kind(row);
+    for (const auto& [name, kind] : names().kinds) {
+        if (name != row.name && same_name(name, row.name)) {
+            bad_param("name", row.name + " and " + name + " differ only in case, and kinds match whatever the case; choose another name");
+        }
+    }
     store::statement_use insert(db_.cached(
         "INSERT INTO kind (name, category, points, points_per_hour, default_seconds, night_applies, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, row.name).bind(2, row.category).bind(3, row.points).bind(4, row.per_hour).bind(5, row.default_seconds)
@@ -561,7 +590,7 @@ std::int64_t household_record::insert_thanks(const std::string& uuid, std::int64
 
 std::int64_t household_record::insert_talk(std::int64_t at, const std::string& note, std::optional<std::int64_t> by, std::int64_t uid,
                                            std::int64_t created) {
-    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(note, "note");
     store::statement_use insert(db_.cached("INSERT INTO drift_talk (at_utc, note, member_id, uid, created_at) VALUES (?, ?, ?, ?, ?)"));
     insert->bind(1, at).bind(2, note).bind(3, by).bind(4, uid).bind(5, created).step();
     return db_.last_insert_rowid();
@@ -571,20 +600,19 @@ void household_record::check_turn(const std::string& thing, std::int64_t at, con
     if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
     const std::chrono::sys_seconds when{std::chrono::seconds{at}};
     if (when > reference + future_tolerance) bad_param("at", format_local(when, household().tz) + " is in the future");
-    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(note, "note");
 }
 
 void household_record::check_thanks(std::int64_t from, std::int64_t to, const std::string& note) {
     if (from == to) bad_param("to", "thanks go to someone else");
-    if (note.empty()) bad_param("note", "say what for, e.g. \"got up twice so I could sleep\"");
-    if (note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(note, "note");
 }
 
 void household_record::check_moved(const moved_row& row) {
     if (row.what.empty()) bad_param("what", "say what was moved, e.g. \"management meeting\"");
     if (row.what.size() > 200) bad_param("what", "at most 200 bytes");
     if (row.impact != "minor" && row.impact != "major" && row.impact != "missed") bad_param("impact", "minor, major or missed");
-    if (row.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(row.note, "note");
 }
 
 std::int64_t household_record::insert_moved(const moved_row& row) {

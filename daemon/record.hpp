@@ -186,7 +186,9 @@ public:
     void check_event(const event_record& event, const kind_entry& kind, const char* end_field);
     /// Writes a checked event (superseding `event.supersedes` if set and
     /// active), with its reviews, and counts it; returns its id.
-    std::int64_t insert_event(const event_record& event, const std::vector<review_row>& reviews = {});
+    /// `correction_reason` (`fairly edit --reason`) is kept with the event it supersedes.
+    std::int64_t insert_event(const event_record& event, const std::vector<review_row>& reviews = {},
+                              const std::optional<std::string>& correction_reason = std::nullopt);
     /// Voids an active event; the aggregates follow.
     void void_event(std::int64_t id, const std::string& reason, std::int64_t uid, std::int64_t at);
     /// Adds reviews to an event; the aggregates follow.

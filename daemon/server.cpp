@@ -112,7 +112,7 @@ private:
                 if (status == line_splitter::status::too_long) {
                     // The rest of the stream cannot be framed: answer, then close.
                     enqueue(rpc::to_line(rpc::make_error(nullptr, rpc::error_code::too_large,
-                                                         "request line longer than 64 KiB; closing the connection")));
+                                                         "request line longer than 64 KiB (a note holds up to 2000 characters, far less); closing the connection")));
                     reading_done_ = true;
                     writer_wakeup_.notify();
                     co_return;

@@ -5,6 +5,7 @@
 #include "agreement_service.hpp"
 
 #include "catalogue.hpp"
+#include "spelling.hpp"
 #include "migrations.hpp"
 #include "duration.hpp"
 #include "night.hpp"
@@ -56,6 +57,23 @@ std::string thing_param(const json& params) {
     const std::string thing = required_string(params, "thing");
     if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
     return thing;
+}
+
+/// The contested things the household knows: those with a turn taken or a split agreed, by name.
+std::vector<std::string> known_things(store::database& db) {
+    std::vector<std::string> things;
+    store::statement_use query(db.cached("SELECT thing FROM turn UNION SELECT thing FROM agreement WHERE thing IS NOT NULL ORDER BY 1"));
+    while (query->step()) things.push_back(query->text(0));
+    return things;
+}
+
+/// The known thing `typed` names whatever its case ("Lie-in" is lie-in), else `typed` itself.
+std::string known_spelling(const std::string& typed, const std::vector<std::string>& things) {
+    if (std::find(things.begin(), things.end(), typed) != things.end()) return typed;
+    for (const std::string& thing : things) {
+        if (same_name(thing, typed)) return thing;
+    }
+    return typed;
 }
 
 } // namespace
@@ -150,7 +168,7 @@ json vocabulary_service::away_add(const away_request& request, const request_con
     const std::int64_t from = day_of(request.from, "from"), to = day_of(request.to, "to");
     if (to < from) bad_param("to", "the last day away (" + date_text(to) + ") is before the first (" + date_text(from) + ")");
     if (to - from >= 366) bad_param("to", "at most a year at a time");
-    if (request.note.size() > longest_note) bad_param("note", "longer than " + std::to_string(longest_note) + " bytes");
+    check_note(request.note, "note");
     const std::optional<std::int64_t> by = household_record::logger(ctx, std::nullopt);
     store::statement_use insert(record_.db().cached(
         "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -353,8 +371,9 @@ json vocabulary_service::turn_take(const turn_request& request, const request_co
         const std::int64_t member = record_.subject_member(ctx, request.member);
         sys_seconds at = ctx.reference;
         if (request.at) at = checked_input([&] { return resolve_time(parse_time_expr(*request.at, "at"), ctx.reference, tz, "at"); });
-        record_.check_turn(request.thing, at.time_since_epoch().count(), request.note, ctx.reference);
-        record_.insert_turn(request.uuid, request.thing, member, at.time_since_epoch().count(), request.note,
+        const std::string thing = known_spelling(request.thing, known_things(record_.db()));
+        record_.check_turn(thing, at.time_since_epoch().count(), request.note, ctx.reference);
+        record_.insert_turn(request.uuid, thing, member, at.time_since_epoch().count(), request.note,
                             household_record::logger(ctx, member), ctx.who.uid, record_.now_utc());
     }
     store::statement_use query(record_.db().cached(
@@ -370,9 +389,18 @@ json vocabulary_service::turn_take(const turn_request& request, const request_co
 json vocabulary_service::turn_whose(const json& params, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::string thing = thing_param(params);
+    const std::vector<std::string> things = known_things(record_.db());
+    const std::string thing = known_spelling(thing_param(params), things);
     const std::int64_t window = optional_integer(params, "last").value_or(20);
     if (window < 1 || window > 10000) bad_param("last", "from 1 to 10000 turns");
+    if (std::find(things.begin(), things.end(), thing) == things.end()) {
+        // No standing to give: "0 of the last 0" would answer a typo with confidence.
+        const std::string near = did_you_mean(thing, things);
+        throw rpc_error(error_code::not_found,
+                        "no turns at " + thing + " yet" +
+                            (near.empty() ? "; `fairly turn " + thing + "` records the first" : near),
+                        json{{"field", "thing"}});
+    }
     return standing(thing, window, ctx.reference);
 }
 
@@ -530,7 +558,7 @@ json vocabulary_service::init(const init_request& request, const request_context
     if (request.members.empty()) bad_param("members", "give at least one member name");
     std::vector<std::string> names;
     for (const std::string& name : request.members) {
-        if (!is_valid_name(name)) bad_param("members", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+        if (!is_valid_name(name)) bad_param("members", "a member name is " + std::string(name_rule));
         if (name == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
         if (std::find(names.begin(), names.end(), name) != names.end()) bad_param("members", "\"" + name + "\" is named twice");
         names.push_back(name);
@@ -573,7 +601,7 @@ json vocabulary_service::member_rename(const std::string& from, const std::strin
     record_.household();
     if (!ctx.privileged) throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can rename members");
     const std::int64_t id = record_.member_id(from, "name");
-    if (!is_valid_name(to)) bad_param("new_name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (!is_valid_name(to)) bad_param("new_name", "a member name is " + std::string(name_rule));
     if (to == "couple") bad_param("new_name", "\"couple\" names the two of you together (protected time); choose another name");
     for (const member_entry& member : record_.names().members) {
         if (member.name == to) throw rpc_error(error_code::conflict, to + " is already a member");
@@ -642,7 +670,7 @@ json vocabulary_service::member_add(const member_request& request, const request
                         "only root or the user fairlyd runs as can add members or bind Unix users (they decide who is who)");
     }
     const std::string& name = request.name;
-    if (!is_valid_name(name)) bad_param("name", "a member name is 1-40 letters, digits, '.', '_' or '-'");
+    if (!is_valid_name(name)) bad_param("name", "a member name is " + std::string(name_rule));
     if (name == "couple") bad_param("name", "\"couple\" names the two of you together (protected time); choose another name");
 
     std::optional<std::int64_t> uid = request.unix_uid;

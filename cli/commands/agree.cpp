@@ -71,7 +71,7 @@ void run_agree(const agree_options& options, context& ctx) {
     if (!options.split.empty()) {
         params["split"] = parse_split(options.split, "split");
         if (!options.from.empty()) params["from"] = options.from;
-        if (!options.note.empty()) params["note"] = options.note;
+        if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
         auto result = ctx.write("agree.propose", params);
         if (!result) return;
         if (options.json_output) return void(ctx.out << (*result)["agreement"].dump(2) << '\n');

@@ -32,7 +32,7 @@ void run_away(const away_options& options, context& ctx) {
     check_time(options.from, "from");
     check_time(options.to, "to");
     json params{{"member", options.member}, {"from", options.from}, {"to", options.to}};
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     auto result = ctx.write("away.add", params);
     if (!result) return;
     if (options.json_output) return void(ctx.out << (*result)["away"].dump(2) << '\n');

@@ -37,6 +37,13 @@ void setup_guess(CLI::App& app, context& ctx);
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
 void check_time(const std::string& text, const char* option);
 void check_length(const std::string& text, const char* option);
+/// A note (or reason) over the limit is refused here with the note-length
+/// message (exit 65, as fairlyd would), before a long one outgrows a request.
+void check_note(const std::string& text, const char* option);
+
+/// "cannot write /x/report.html: No such file or directory" (exit 74), from
+/// errno just after the failed open or write.
+command_error cannot_write(const std::string& path);
 
 /// One line about an event: "#42 night-feed for sam, Mon 23 Nov 03:10, 35m: teething".
 std::string describe_event(const json& event);

@@ -1,7 +1,10 @@
 #include "commands.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
+#include "catalogue.hpp"
 #include "duration.hpp"
 #include "time_expr.hpp"
 
@@ -23,6 +26,21 @@ void check_length(const std::string& text, const char* option) {
     }
 }
 
+void check_note(const std::string& text, const char* option) {
+    if (const std::string message = note_too_long(text, option); !message.empty()) throw command_error(exit_data, message);
+}
+
+command_error cannot_write(const std::string& path) {
+    const int why = errno;
+    std::string message = "cannot write " + path;
+    if (why != 0) message += std::string(": ") + std::strerror(why);
+    // What to do next: the usual causes, each with its fix.
+    if (why == ENOENT) message += " (make the folder first, or choose another path)";
+    else if (why == EACCES || why == EPERM || why == EROFS) message += " (choose a folder you may write to)";
+    else if (why == ENOSPC) message += " (free some space, or choose another disk)";
+    return command_error(exit_io, message);
+}
+
 std::string describe_event(const json& event) {
     std::string text = "#" + std::to_string(event.value("id", 0)) + " " + event.value("kind", "") + " for " +
                        event.value("member", "") + ", " + short_local(event.value("start", ""));
@@ -41,15 +59,19 @@ json parse_split(const std::string& text, const char* option) {
     std::stringstream items(text);
     for (std::string item; std::getline(items, item, ',');) {
         const auto equals = item.find('=');
-        if (equals == std::string::npos) throw command_error(exit_usage, std::string(option) + ": expected NAME=PERCENT,NAME=PERCENT (e.g. alex=60,sam=40)");
+        if (equals == std::string::npos) throw command_error(exit_usage, std::string(option) + ": \"" + item + "\" is not a share; write NAME=PERCENT,NAME=PERCENT, e.g. alex=60,sam=40 or alex=60%,sam=40%");
         const std::string name = item.substr(0, equals);
+        // "zoe=60%" is read as people write it.
+        std::string percent = item.substr(equals + 1);
+        while (!percent.empty() && percent.back() == ' ') percent.pop_back();
+        if (!percent.empty() && percent.back() == '%') percent.pop_back();
         try {
             std::size_t used = 0;
-            const double share = std::stod(item.substr(equals + 1), &used);
-            if (used != item.size() - equals - 1) throw std::invalid_argument("trailing");
+            const double share = std::stod(percent, &used);
+            if (used != percent.size() || percent.empty()) throw std::invalid_argument("trailing");
             split[name] = share;
         } catch (const std::exception&) {
-            throw command_error(exit_usage, std::string(option) + ": \"" + item.substr(equals + 1) + "\" is not a percentage");
+            throw command_error(exit_usage, std::string(option) + ": \"" + item.substr(equals + 1) + "\" is not a percentage; write it as 60 or 60%, e.g. " + name + "=60");
         }
     }
     return split;

@@ -13,6 +13,7 @@ struct edit_options {
     std::string member;
     std::string note;
     std::string role;
+    std::string reason;
     bool json_output = false;
     bool long_ok = false;
 };
@@ -24,17 +25,19 @@ void run_edit(const edit_options& options, context& ctx) {
     if (!options.until.empty()) check_time(options.until, "until"), params["until"] = options.until;
     if (!options.kind.empty()) params["kind"] = options.kind;
     if (!options.member.empty()) params["member"] = options.member;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.role.empty()) params["role"] = options.role;
     if (options.long_ok) params["long"] = true;
     if (params.size() == 1) throw command_error(exit_usage, "say what to correct: --at, --for, --until, --kind, --member, --note or --role");
+    if (!options.reason.empty()) check_note(options.reason, "reason"), params["reason"] = options.reason;
     auto result = ctx.write("event.edit", params);
     if (!result) return;
     if (options.json_output) {
         ctx.out << (*result)["event"].dump(2) << '\n';
         return;
     }
-    ctx.out << "Corrected #" << options.id << " (kept in the history as superseded): now " << describe_event((*result)["event"]) << '\n';
+    ctx.out << "Corrected #" << options.id << " (" << (options.reason.empty() ? "" : options.reason + "; ")
+            << "kept in the history as superseded): now " << describe_event((*result)["event"]) << '\n';
 }
 
 } // namespace
@@ -51,9 +54,10 @@ void setup_edit(CLI::App& app, context& ctx) {
     command->add_option("--member", options->member, "who really did it");
     command->add_option("--note", options->note, "the corrected note");
     command->add_option("--role", options->role, "noticed | planned | decided | followed-up | did");
+    command->add_option("--reason", options->reason, "why it is corrected, kept beside the old entry (e.g. \"wrong night\")");
     command->add_flag("--long", options->long_ok, "it really was that long (a length far beyond the kind's usual one is refused without it)");
     command->add_flag("--json", options->json_output, "print the new event as JSON");
-    command->footer("Example: fairly edit 42 --for 50m\n");
+    command->footer("Example: fairly edit 42 --for 50m --reason \"it ran longer\"\n");
     command->callback([options, &ctx] { run_edit(*options, ctx); });
 }
 

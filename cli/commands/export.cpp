@@ -123,7 +123,7 @@ void run_export(const export_options& options, context& ctx) {
     const std::filesystem::path partial = target.string() + ".partial";
     {
         std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-        if (!file) throw command_error(exit_io, "cannot write " + partial.string());
+        if (!file) throw cannot_write(target.string());
         try {
             write(file);
         } catch (...) {
@@ -140,7 +140,7 @@ void run_export(const export_options& options, context& ctx) {
     std::error_code ec;
     std::filesystem::rename(partial, target, ec);
     if (ec) throw command_error(exit_io, "cannot put the export in place as " + target.string() + ": " + ec.message());
-    if (::isatty(STDERR_FILENO)) ctx.err << "Exported to " << target.string() << '\n';
+    ctx.err << "fairly: wrote " << target.string() << '\n'; // as `report -o` says it
 }
 
 } // namespace

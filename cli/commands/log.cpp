@@ -18,12 +18,20 @@ struct log_options {
     bool long_ok = false;
 };
 
+/// "looks like #69, logged a minute ago; `fairly void 70 --reason 'logged twice'` if so".
+std::string looks_like_text(const json& similar, std::int64_t id) {
+    const std::int64_t ago = similar.value("seconds_ago", 0);
+    const std::string when = ago < 45 ? "just now" : ago < 90 ? "a minute ago" : std::to_string((ago + 30) / 60) + " minutes ago";
+    return "looks like #" + std::to_string(similar.value("id", 0)) + ", logged " + when + "; `fairly void " + std::to_string(id) +
+           " --reason 'logged twice'` if so";
+}
+
 void run_log(const log_options& options, context& ctx) {
     json params{{"kind", options.kind}};
     if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
     if (!options.length.empty()) check_length(options.length, "for"), params["for"] = options.length;
     if (!options.until.empty()) check_time(options.until, "until"), params["until"] = options.until;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.role.empty()) params["role"] = options.role;
     if (options.long_ok) params["long"] = true;
     // Several members (couple time, a shared task): one event each, each
@@ -41,10 +49,13 @@ void run_log(const log_options& options, context& ctx) {
         auto result = ctx.write("event.log", one);
         if (!result) continue; // spooled; already said so
         if (options.json_output) {
-            logged.push_back((*result)["event"]);
+            json event = (*result)["event"];
+            if (result->contains("looks_like")) event["looks_like"] = (*result)["looks_like"];
+            logged.push_back(std::move(event));
             continue;
         }
         ctx.out << ((*result).value("duplicate", false) ? "Already logged " : "Logged ") << describe_event((*result)["event"]) << '\n';
+        if (result->contains("looks_like")) ctx.out << "  " << looks_like_text((*result)["looks_like"], (*result)["event"].value("id", 0)) << '\n';
     }
     if (options.json_output && !logged.empty()) ctx.out << (logged.size() == 1 ? logged[0] : logged).dump(2) << '\n';
 }

@@ -21,7 +21,7 @@ void run_moved(const moved_options& options, context& ctx) {
     if (options.for_event) params["for_event"] = *options.for_event;
     if (!options.impact.empty()) params["impact"] = options.impact;
     if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.member.empty()) params["member"] = options.member;
     auto result = ctx.write("moved.log", params);
     if (!result) return;

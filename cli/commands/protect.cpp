@@ -81,9 +81,10 @@ void write_ics(const slot_options& options, context& ctx) {
     const std::string ics = result.value("ics", "");
     if (options.output.empty() || options.output == "-") return void(ctx.out << ics);
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) throw cannot_write(options.output);
     file << ics;
     file.close();
-    if (!file) throw command_error(exit_io, "cannot write " + options.output);
+    if (!file) throw cannot_write(options.output);
     ctx.err << "fairly: wrote " << result.value("slots", 0) << " slots to " << options.output << '\n';
 }
 

@@ -1,6 +1,7 @@
 // fairly remind: for cron or a timer. Silent when there is nothing to say;
 // each reminder once to each member it is addressed to.
 #include "commands.hpp"
+#include "duration.hpp"
 
 #include <signal.h>
 #include <spawn.h>
@@ -83,7 +84,11 @@ int hand_over(const std::string& command, const json& reminder) {
 }
 
 void run_remind(const remind_options& options, context& ctx) {
-    check_length(options.within, "within");
+    try {
+        parse_ahead(options.within, "within");
+    } catch (const input_error& e) {
+        throw command_error(exit_usage, e.what());
+    }
     if (options.all && !options.member.empty()) throw command_error(exit_usage, "give --member or --all, not both");
     ::signal(SIGPIPE, SIG_IGN); // an --exec command that does not read its stdin must not kill us
     json params{{"within", options.within}, {"reference_time", format_iso_utc(ctx.now())}};
@@ -122,7 +127,7 @@ void run_remind(const remind_options& options, context& ctx) {
 void setup_remind(CLI::App& app, context& ctx) {
     auto options = std::make_shared<remind_options>();
     CLI::App* command = app.add_subcommand("remind", "For cron or a timer: your reminders, each given once; silent when nothing is due");
-    command->add_option("--within", options->within, "remind of slots starting within this time")->capture_default_str();
+    command->add_option("--within", options->within, "remind of slots starting within this time (2h, or \"in 2h\")")->capture_default_str();
     command->add_option("--member", options->member, "whose reminders (default: the member your Unix user is bound to; root may name anyone)");
     command->add_flag("--all", options->all, "every member's reminders, each once per member (root or fairlyd's user: one system-wide job)");
     command->add_flag("--json", options->json_output, "print the reminders as JSON, each with its addressee (\"to\")");

@@ -41,9 +41,10 @@ void emit(const std::string& body, const report_options& options, context& ctx) 
         return;
     }
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) throw cannot_write(options.output);
     file << body;
     file.close();
-    if (!file) throw command_error(exit_io, "cannot write " + options.output);
+    if (!file) throw cannot_write(options.output);
     ctx.err << "fairly: wrote " << options.output << '\n';
 }
 
@@ -95,7 +96,7 @@ void run_drift(const drift_options& options, context& ctx) {
     if (options.slack) params["slack"] = *options.slack;
     if (options.threshold) params["threshold"] = *options.threshold;
     if (options.talked) params["talked"] = true;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (ctx.default_member) params["default_member"] = *ctx.default_member;
     params["reference_time"] = format_iso_utc(ctx.now());
     json settings = ctx.call("drift.set", params);

@@ -25,7 +25,7 @@ void run_pending(const review_options& options, context& ctx) {
 
 void run_review(const review_options& options, context& ctx, const char* method) {
     json params{{"id", options.id}};
-    if (!options.reason.empty()) params["reason"] = options.reason;
+    if (!options.reason.empty()) check_note(options.reason, "reason"), params["reason"] = options.reason;
     if (!options.member.empty()) params["member"] = options.member;
     if (options.change) params["change"] = true;
     auto result = ctx.write(method, params);

@@ -36,7 +36,7 @@ struct timers_options {
 void run_start(const start_options& options, context& ctx) {
     json params{{"kind", options.kind}};
     if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.member.empty()) params["member"] = options.member;
     if (!options.role.empty()) params["role"] = options.role;
     auto result = ctx.write("timer.start", params);
@@ -54,7 +54,7 @@ void run_stop(const stop_options& options, context& ctx) {
     json params = json::object();
     if (!options.kind.empty()) params["kind"] = options.kind;
     if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.member.empty()) params["member"] = options.member;
     if (options.long_ok) params["long"] = true;
     auto result = ctx.write("timer.stop", params);

@@ -27,7 +27,7 @@ void print_standing(const json& standing, std::ostream& out) {
 void run_turn(const turn_options& options, context& ctx) {
     json params{{"thing", options.thing}};
     if (!options.at.empty()) check_time(options.at, "at"), params["at"] = options.at;
-    if (!options.note.empty()) params["note"] = options.note;
+    if (!options.note.empty()) check_note(options.note, "note"), params["note"] = options.note;
     if (!options.member.empty()) params["member"] = options.member;
     auto result = ctx.write("turn.take", params);
     if (!result) return;

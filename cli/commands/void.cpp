@@ -13,6 +13,7 @@ struct void_options {
 void run_void(const void_options& options, context& ctx) {
     // The reason and the person make a retry recognisable, so no UUID is needed;
     // one is still sent so a spooled void replays like any other entry.
+    check_note(options.reason, "reason");
     auto result = ctx.write("event.void", json{{"id", options.id}, {"reason", options.reason}});
     if (!result) return;
     if (options.json_output) {

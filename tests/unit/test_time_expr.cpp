@@ -41,8 +41,8 @@ bool mentions(const fairly::input_error& e, std::string_view words) {
 }
 
 const std::string accepted_forms =
-    "use now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\" "
-    "or ISO 8601 with an offset (2026-10-25T00:30:00+01:00)";
+    "use now, 03:10, 3:10am, 9pm, \"yesterday 22:40\", \"yesterday 3am\", \"mon 09:00\", \"sat 9am\", -40m, \"in 10m\", "
+    "2026-10-25, \"2026-10-25 00:30\" or ISO 8601 with an offset (2026-10-25T00:30:00+01:00)";
 
 } // namespace
 
@@ -67,6 +67,41 @@ TEST_CASE("parse_time_expr reads a clock time with one or two hour digits", "[ti
     CHECK(parse_time_expr("3:10").time_of_day == 3h + 10min);
     CHECK(parse_time_expr("00:00").time_of_day == 0min);
     CHECK(parse_time_expr("23:59").time_of_day == 23h + 59min);
+}
+
+TEST_CASE("parse_time_expr reads a 12-hour clock as people type it at 3 a.m.", "[time_expr]") {
+    CHECK(parse_time_expr("3:10am").kind == form::clock);
+    CHECK(parse_time_expr("3:10am").time_of_day == 3h + 10min);
+    CHECK(parse_time_expr("3am").time_of_day == 3h);
+    CHECK(parse_time_expr("9pm").time_of_day == 21h);
+    CHECK(parse_time_expr("9 PM").time_of_day == 21h);
+    CHECK(parse_time_expr("9:45 p.m.").time_of_day == 21h + 45min);
+    CHECK(parse_time_expr("12am").time_of_day == 0min);
+    CHECK(parse_time_expr("12:30pm").time_of_day == 12h + 30min);
+    const auto yesterday = parse_time_expr("yesterday 3am");
+    CHECK(yesterday.kind == form::day_clock);
+    CHECK(yesterday.days_back == 1);
+    CHECK(yesterday.time_of_day == 3h);
+    const auto saturday = parse_time_expr("sat 9am");
+    CHECK(saturday.kind == form::day_clock);
+    CHECK(saturday.weekday == std::chrono::Saturday);
+    CHECK(saturday.time_of_day == 9h);
+    for (const char* bad : {"13pm", "0am", "13:10am"}) {
+        INFO("input: " << bad);
+        const auto e = time_rejection(bad);
+        REQUIRE(e);
+        CHECK(mentions(*e, "has no such time of day"));
+    }
+}
+
+TEST_CASE("parse_time_expr reads a time ahead, \"in 10m\"", "[time_expr]") {
+    const auto e = parse_time_expr("in 10m");
+    CHECK(e.kind == form::ahead);
+    CHECK(e.offset == 10min);
+    CHECK(parse_time_expr("In 1h30m").offset == 90min);
+    const auto bad = time_rejection("in a bit");
+    REQUIRE(bad);
+    CHECK(mentions(*bad, "is not a time ahead"));
 }
 
 TEST_CASE("parse_time_expr reads day words", "[time_expr]") {
@@ -145,7 +180,7 @@ TEST_CASE("parse_time_expr reads an ISO 8601 instant with Z or an offset", "[tim
 }
 
 TEST_CASE("parse_time_expr refuses what it cannot read, listing the forms it can", "[time_expr]") {
-    for (const char* bad : {"later", "tomorrow", "3", "0310", "3:1", "03:10:00", "3pm", "+40m", "mon 9",
+    for (const char* bad : {"later", "tomorrow", "3", "0310", "3:1", "03:10:00", "3xm", "3 pmx", "+40m", "mon 9",
                             "yesterday 22", "yesterday 22:40 x", "monday yesterday", "2026-10", "2026/10/25",
                             "2026-10-25 00", "2026-10-25T", "2026-10-25T00:30+1", "2026-10-25T00:30 CET",
                             "2026-10-25T00:30:00.Z", "12-25"}) {
