@@ -474,7 +474,8 @@ std::string text(const json& report, bool colour) {
                                       ? week["agreed"].value(names[0], members[0].value("agreed_share", 0.0))
                                       : members[0].value("agreed_share", 0.0);
             if (week_is_empty(week)) {
-                out << std::string(7, ' ') << trend_scale(-1, agreed, band) << dim << "  nothing logged" << reset;
+                out << std::string(7, ' ') << trend_scale(-1, agreed, band) << dim
+                    << (week.value("complete", true) ? "  nothing logged" : "  nothing logged yet") << reset;
             } else {
                 const std::string split = split_of(shares);
                 out << split << std::string(split.size() < 7 ? 7 - split.size() : 1, ' ') << trend_scale(shares[0], agreed, band);
@@ -891,10 +892,10 @@ std::string balance_text(const json& report, bool colour) {
         const std::string label = "week of " + spoken_date(week.value("from", ""));
         out << "  " << label << std::string(label_width - label.size() + 2, ' ');
         const std::vector<double> hours = keyed_values(report, week["balance_hours"]);
-        if (week_is_empty(week)) out << "nothing logged";
-        else if (furthest(hours) < 0.05) out << "as agreed";
-        else out << move_text(names, hours);
-        if (!week.value("complete", true)) out << " (so far)";
+        const bool going = !week.value("complete", true);
+        if (week_is_empty(week)) out << (going ? "nothing logged yet" : "nothing logged");
+        else if (furthest(hours) < 0.05) out << "as agreed" << (going ? " (so far)" : "");
+        else out << move_text(names, hours) << (going ? " (so far)" : "");
         out << '\n';
     }
     // The period's figure is the daemon's (the sum of the unrounded weeks).

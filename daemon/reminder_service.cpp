@@ -23,6 +23,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <set>
@@ -78,6 +80,24 @@ std::string user_name(std::int64_t uid) {
     std::array<char, 4096> buffer{};
     if (::getpwuid_r(static_cast<uid_t>(uid), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return {};
     return found->pw_name;
+}
+
+/// "Your long run" -> "your long run", "Couple time" -> "couple time"; a name ("Sam's") stays.
+std::string lowered_first(std::string text) {
+    if (text.rfind("Your ", 0) == 0 || text.rfind("Couple ", 0) == 0) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
+/// "2026-10-12" as people say it: "12 Oct", or "Mon 12 Oct" with the weekday.
+std::string spoken_day_month(const std::string& iso, bool with_weekday = false) {
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int year = 0;
+    unsigned month = 0, day = 0;
+    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
+    std::string text = std::to_string(day) + " " + months[month - 1];
+    if (!with_weekday) return text;
+    const std::chrono::sys_days date{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
+    return std::string(weekday_name(std::chrono::weekday{date}.c_encoding())).substr(0, 3) + " " + text;
 }
 
 std::string list_text(const std::vector<std::string>& items) {
@@ -183,8 +203,9 @@ void reminder_service::slot_notices(const seconds within, const sys_seconds now,
                     const std::string kinds = list_text(load_kinds);
                     for (const member_entry& member : members) {
                         const bool yours = !slot.member || slot.member == member.id;
-                        std::string text = slot_name(slot, yours) + " " + when + " was taken over by load (" + kinds + ").";
-                        if (!yours) text += " Could you take that on next time, so it stays " + capitalized(slot.owner) + "'s?";
+                        // A slot that load took over: said about the slot, never about who did the load.
+                        std::string text = "Load took over " + lowered_first(slot_name(slot, yours)) + " " + when + " (" + kinds + ").";
+                        if (!yours) text += " Is there a part of it you could take next time, so the slot stays " + capitalized(slot.owner) + "'s?";
                         taken.texts.emplace_back(member.id, std::move(text));
                     }
                     out.push_back(std::move(taken));
@@ -241,7 +262,8 @@ void reminder_service::goal_notices(const sys_seconds now, std::vector<notice>& 
         if (!(remaining > 0 && static_cast<double>(planned[owner_id]) < remaining && remaining > 2 * days_left * target / 7)) continue;
         // Couple time not had at all is said once, at the household's chosen time (below).
         if (owner == "couple" && kept == 0) continue;
-        const std::string so_far = hours_text(static_cast<std::int64_t>(kept)) + " of " + hours_text(static_cast<std::int64_t>(target)) +
+        const std::string so_far = (kept == 0 ? "none of its " + hours_text(static_cast<std::int64_t>(target))
+                                              : hours_text(static_cast<std::int64_t>(kept)) + " of " + hours_text(static_cast<std::int64_t>(target))) +
                                    " so far, " + left + ".";
         notice risk{"goal:" + owner + ":" + week_label, "goal", owner, now, {}};
         for (const member_entry& member : members) {
@@ -280,9 +302,11 @@ void reminder_service::drift_notices(const sys_seconds now, std::vector<notice>&
     if (!drift.value("alert", false)) return;
     const std::string member = drift["member"], direction = drift.value("direction", ""), since = drift.value("since", "");
     notice alert{"drift:" + member + ":" + direction + ":" + since, "drift", member, now, {}};
+    // About the split, not a person (docs/wording.md): "since the week of 12 Oct".
+    const std::string week = drift["since_from"].is_string() ? "the week of " + spoken_day_month(drift["since_from"].get<std::string>()) : since;
     for (const member_entry& addressee : record_.names().members) {
-        alert.texts.emplace_back(addressee.id, "Since " + since + ", " + member + "'s share of the load has been " + direction +
-                                                   " the agreed split. `fairly report` has the weeks; it might be worth talking about.");
+        alert.texts.emplace_back(addressee.id, "Since " + week + ", the load has been moving away from your agreed split, a little each week. "
+                                               "`fairly report` has the weeks; it might be worth a talk.");
     }
     out.push_back(std::move(alert));
 }
@@ -383,7 +407,8 @@ void reminder_service::change_notices(const sys_seconds now, std::vector<notice>
         } else if (change.subject == "binding") {
             what = "bound your member to the Unix user with uid " + std::to_string(change.after.value("uid", -1));
         } else {
-            what = "recorded you away from " + change.after.value("from", "") + " to " + change.after.value("to", "");
+            what = "recorded you away from " + spoken_day_month(change.after.value("from", ""), true) + " to " +
+                   spoken_day_month(change.after.value("to", ""), true);
         }
         notice told{"change:" + std::to_string(change.id), "change", owner, sys_seconds{seconds{change.at}}, {}};
         for (const member_entry& member : record_.names().members) {

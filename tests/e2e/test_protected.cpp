@@ -82,9 +82,9 @@ TEST_CASE("a weekly goal is at risk on Friday but not on Monday", "[e2e][remind]
     REQUIRE(home.at("2026-11-23T08:00:00Z", {"protect", "sam", "--weekly", "3h"}).exit_code == 0);
     CHECK(home.at("2026-11-23T10:00:00Z", {"remind", "--all"}).out.empty()); // Monday
     auto friday = home.at("2026-11-27T12:00:00Z", {"remind", "--all"});
-    CHECK(friday.out == "For alex: Sam's protected time is at risk this week: 0m of 3h so far, 2 days left. "
+    CHECK(friday.out == "For alex: Sam's protected time is at risk this week: none of its 3h so far, 2 days left. "
                         "Is there something you could take on so Sam gets it?\n"
-                        "For sam: Your protected time is at risk this week: 0m of 3h so far, 2 days left.\n");
+                        "For sam: Your protected time is at risk this week: none of its 3h so far, 2 days left.\n");
     // With time kept it is not at risk.
     protected_household kept;
     REQUIRE(kept.at("2026-11-23T08:00:00Z", {"protect", "sam", "--weekly", "3h"}).exit_code == 0);
@@ -100,9 +100,9 @@ TEST_CASE("a slot load took over is named once to each, one kept is not", "[e2e]
     REQUIRE(home.at("2026-11-21T11:00:00Z", {"log", "cooking", "--member", "sam", "--at", "2026-11-21 09:30", "--for", "45m"}).exit_code == 0);
     REQUIRE(home.at("2026-11-21T16:00:00Z", {"log", "gym", "--member", "alex", "--at", "2026-11-21 14:00", "--for", "1h"}).exit_code == 0);
     auto evening = home.at("2026-11-21T18:00:00Z", {"remind", "--all"});
-    CHECK(evening.out == "For alex: Sam's long run on Saturday 09:00 was taken over by load (cooking). "
-                         "Could you take that on next time, so it stays Sam's?\n"
-                         "For sam: Your long run on Saturday 09:00 was taken over by load (cooking).\n");
+    CHECK(evening.out == "For alex: Load took over Sam's long run on Saturday 09:00 (cooking). "
+                         "Is there a part of it you could take next time, so the slot stays Sam's?\n"
+                         "For sam: Load took over your long run on Saturday 09:00 (cooking).\n");
     CHECK(home.at("2026-11-21T18:10:00Z", {"remind", "--all"}).out.empty());
     // A slot with nothing logged in it is its member's to fill in, nobody else's.
     REQUIRE(home.at("2026-11-27T12:00:00Z", {"slot", "add", "alex", "fri 18:00", "1h", "swim"}).exit_code == 0);

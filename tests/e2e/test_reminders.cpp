@@ -238,7 +238,7 @@ TEST_CASE("a change one member makes to another's goal, slot or time away is a r
     const std::string sam = home.ok({"remind", "--member", "sam"}).out;
     CHECK(sam == "alex set your protected-time goal to 3h a week (today 12:00); `fairly changes` has it.\n"
                  "alex added a slot for you: long run, Saturday 09:00 (today 12:00); `fairly changes` has it.\n"
-                 "alex recorded you away from 2026-11-23 to 2026-11-24 (today 12:00); `fairly changes` has it.\n");
+                 "alex recorded you away from Mon 23 Nov to Tue 24 Nov (today 12:00); `fairly changes` has it.\n");
     CHECK(home.ok({"remind", "--member", "sam"}).out.empty());
     CHECK(home.ok({"remind", "--member", "alex"}).out.empty());
     home.ok({"slot", "remove", "1"}, as_sam);

@@ -79,7 +79,7 @@ TEST_CASE("regression: the drift sentence leaves out the week in progress and th
     // The week in progress is shown, but as a week so far: it has not been judged.
     const auto at = text.find("  week of 23 Nov");
     REQUIRE(at != std::string::npos);
-    CHECK_THAT(text.substr(at, text.find('\n', at) - at), Catch::EndsWith("so far"));
+    CHECK_THAT(text.substr(at, text.find('\n', at) - at), Catch::EndsWith("so far") || Catch::EndsWith("nothing logged yet"));
     CHECK_THAT(text, Catch::Contains("week of 16 Nov  41/59"));
 }
 
