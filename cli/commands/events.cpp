@@ -1,5 +1,6 @@
 // fairly events: the record, newest last.
 #include "commands.hpp"
+#include "spelling.hpp"
 
 #include "time_expr.hpp"
 
@@ -35,10 +36,13 @@ void run_events(const events_options& options, context& ctx) {
         ctx.out << "No events since " << short_local(result.value("since", "")) << ".\n";
         return;
     }
+    // Widths in characters, so Zoë's column lines up like alex's.
+    auto width_of = [](const std::string& text) { return fairly::utf8_length(text).value_or(text.size()); };
+    auto padded = [&](const std::string& text, std::size_t width) { return text + std::string(width - std::min(width, width_of(text)), ' '); };
     std::size_t member_width = 6, kind_width = 4;
     for (const json& event : events) {
-        member_width = std::max(member_width, event.value("member", "").size());
-        kind_width = std::max(kind_width, event.value("kind", "").size());
+        member_width = std::max(member_width, width_of(event.value("member", "")));
+        kind_width = std::max(kind_width, width_of(event.value("kind", "")));
     }
     ctx.out << std::left << std::setw(7) << "ID" << std::setw(18) << "WHEN" << std::setw(8) << "LENGTH"
             << std::setw(static_cast<int>(member_width + 2)) << "MEMBER" << std::setw(static_cast<int>(kind_width + 2)) << "KIND"
@@ -57,8 +61,8 @@ void run_events(const events_options& options, context& ctx) {
                    (note.empty() ? "" : " | " + note);
         }
         ctx.out << std::left << std::setw(7) << ("#" + std::to_string(event.value("id", 0))) << std::setw(18)
-                << short_local(event.value("start", "")) << std::setw(8) << length << std::setw(static_cast<int>(member_width + 2))
-                << event.value("member", "") << std::setw(static_cast<int>(kind_width + 2)) << event.value("kind", "") << note << '\n';
+                << short_local(event.value("start", "")) << std::setw(8) << length << padded(event.value("member", ""), member_width + 2)
+                << padded(event.value("kind", ""), kind_width + 2) << note << '\n';
     }
     ctx.out << events.size() << (events.size() == 1 ? " event" : " events") << " since " << short_local(result.value("since", ""))
             << " (" << result.value("tz", "") << "); ~ marks an instant counted with its usual length.\n";
