@@ -280,13 +280,13 @@ report_words words_of(const json& report) {
         std::vector<std::string> guessed;
         for (const json& member : members) {
             if (!member.contains("guess") || !member.at("guess").is_number()) continue;
-            std::string guess = member.value("name", "") + " guessed " + percent(member.at("guess").get<double>()) + " and the record shows " +
+            std::string guess = member.value("name", "") + " guessed " + percent(member.at("guess").get<double>()) + " (the record shows " +
                                 percent(member.value("share", 0.0));
             if (member.contains("night_guess") && member.at("night_guess").is_number() && member["night_share"].is_number()) {
-                guess += " (nights: " + percent(member.at("night_guess").get<double>()) + " guessed, " +
-                         percent(member.at("night_share").get<double>()) + " in the record)";
+                guess += "; of the nights, " + percent(member.at("night_guess").get<double>()) + " guessed and " +
+                         percent(member.at("night_share").get<double>()) + " in the record";
             }
-            guessed.push_back(guess);
+            guessed.push_back(guess + ")");
         }
         if (!guessed.empty()) words.shows.push_back("Of their own share, " + list_text(guessed) + ". What surprised you?");
     }
@@ -315,20 +315,22 @@ report_words words_of(const json& report) {
         std::vector<std::string> listed;
         std::size_t shown = 0;
         for (const json& change : period.at("changes")) {
-            if (++shown > 4) continue;
+            // Only what changes a figure; goals, slots and bindings are in `fairly changes`.
             const std::string subject = change.value("subject", ""), name = change.value("name", "");
+            if (subject != "agreement" && subject != "kind" && subject != "night" && subject != "drift" && subject != "away" && subject != "member") continue;
+            if (++shown > 4) continue;
             const std::string what = subject == "agreement" ? (name == "load" ? "the agreed split" : "the split of " + name.substr(name.find(' ') + 1))
                                    : subject == "kind"    ? "the kind " + name
                                    : subject == "night"   ? "the night window"
                                    : subject == "drift"   ? "the drift settings"
-                                   : subject == "timer"   ? "a " + name + " timer (cancelled)"
-                                                          : subject + " " + name;
+                                   : subject == "away"    ? "time away for " + name
+                                                          : "the member " + name;
             listed.push_back(what + (change["by"].is_string() ? " (by " + change["by"].get<std::string>() + ")" : std::string()));
         }
         if (shown > 4) listed.push_back(std::to_string(shown - 4) + " more");
         std::string joined;
         for (std::size_t i = 0; i < listed.size(); ++i) joined += (i == 0 ? "" : "; ") + listed[i];
-        words.shows.push_back("Changed " + when + ": " + joined + ". `fairly changes` has who, when and from what to what.");
+        if (!listed.empty()) words.shows.push_back("Changed " + when + ": " + joined + ". `fairly changes` has who, when and from what to what.");
     }
     const json& drift = report.at("drift");
     if (drift.value("alert", false)) {
@@ -681,9 +683,9 @@ std::string share_chart(const json& report) {
     const double width = chart_width, height = 200, top = 10, bottom = 26;
     const double left = text_width("100%", axis_font) + 8;
     const std::size_t n = trend.size();
-    // Week labels ("W45"): as many as fit side by side, counted back from the latest week.
+    // Week labels ("2 Nov", the week's first day): as many as fit side by side, counted back from the latest week.
     double label_w = 0;
-    for (const json& week : trend) label_w = std::max(label_w, text_width(week.value("week", "").substr(5), axis_font));
+    for (const json& week : trend) label_w = std::max(label_w, text_width(spoken_date(week.value("from", "")), axis_font));
     const double right = label_w / 2 + 6;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
     // Every step-th week is labelled, so neighbouring labels are a label and a gap apart.
@@ -732,14 +734,14 @@ std::string share_chart(const json& report) {
             const bool going = !trend[i].value("complete", true);
             svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(trend[i]["shares"].value(name, 0.0)) << "\" r=\"3\" fill=\""
                 << (going ? "#fff" : palette(m)) << "\" stroke=\"" << palette(m) << "\" stroke-width=\"1.5\"><title>" << escape_html(name) << ' '
-                << trend[i].value("week", "") << ": " << percent(trend[i]["shares"].value(name, 0.0)) << (going ? " so far" : "")
+                << week_of(trend[i].value("from", "")) << ": " << percent(trend[i]["shares"].value(name, 0.0)) << (going ? " so far" : "")
                 << "</title></circle>";
         }
     }
     for (std::size_t i = 0; i < n; ++i) {
         if ((n - 1 - i) % step != 0) continue;
         svg << "<text x=\"" << x(i) << "\" y=\"" << height - 8 << "\" text-anchor=\"middle\" font-size=\"" << axis_font << "\">"
-            << escape_html(trend[i].value("week", "").substr(5)) << "</text>";
+            << escape_html(spoken_date(trend[i].value("from", ""))) << "</text>";
     }
     svg << "</svg>";
     return svg.str();

@@ -237,7 +237,7 @@ TEST_CASE("a guess is hidden from the partner until the week ends, and shown bes
         }
     }
     const std::string text = home.alex(monday, {"report", "--week", "2026-11-23"}).out;
-    CHECK_THAT(text, Catch::Contains("Of their own share, alex guessed 70% and the record shows ") && Catch::Contains("sam guessed 50%"));
+    CHECK_THAT(text, Catch::Contains("Of their own share, alex guessed 70% (the record shows ") && Catch::Contains("sam guessed 50%"));
     // The trend shows the guesses of the weeks that are over.
     const json trend = home.sam(monday, {"report", "--format", "json"}).out_json()["trend"];
     CHECK(trend.back()["guesses"].empty()); // this week: running
