@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 // Every sentence here is listed, with the rule it follows, in docs/wording.md.
@@ -230,8 +231,8 @@ report_words words_of(const json& report) {
         words.carried.push_back("Together you carried " + number(total_hours) + " hours of load " + when + " (" + number(total_points) + " points).");
     }
     if (night_minutes > 0) {
-        words.carried.push_back("Nights: " + std::to_string(night_minutes) + " minutes of care in the night, " + std::to_string(wakeups) +
-                                (wakeups == 1 ? " wake-up." : " wake-ups."));
+        words.carried.push_back("Nights: " + (night_minutes < 120 ? std::to_string(night_minutes) + " minutes" : number(static_cast<double>(night_minutes) / 60) + " hours") +
+                                " of care in the night, " + std::to_string(wakeups) + (wakeups == 1 ? " wake-up." : " wake-ups."));
     }
     for (const json& member : members) {
         const std::int64_t moved = member.value("meetings_moved", 0);
@@ -318,6 +319,7 @@ report_words words_of(const json& report) {
             // Only what changes a figure; goals, slots and bindings are in `fairly changes`.
             const std::string subject = change.value("subject", ""), name = change.value("name", "");
             if (subject != "agreement" && subject != "kind" && subject != "night" && subject != "drift" && subject != "away" && subject != "member") continue;
+            if (subject == "drift" && name == "talked") continue; // said on its own, below
             if (++shown > 4) continue;
             const std::string what = subject == "agreement" ? (name == "load" ? "the agreed split" : "the split of " + name.substr(name.find(' ') + 1))
                                    : subject == "kind"    ? "the kind " + name
@@ -339,11 +341,21 @@ report_words words_of(const json& report) {
         const double share_now = drift.value("share_since", 0.0);
         const int weeks = drift.value("weeks_since", 0);
         const std::string since = drift["since_from"].is_string() ? week_of(drift["since_from"].get<std::string>()) : drift.value("since", "");
+        // Against the split agreed for the weeks of the drift: one, or several when it changed.
+        std::set<std::string> agreed_then;
+        for (const json& week : report.at("trend")) {
+            if (week.contains("agreed") && drift["since_from"].is_string() && week.value("from", "") >= drift["since_from"].get<std::string>()) {
+                agreed_then.insert(split_of(keyed_values(report, week["agreed"])));
+            }
+        }
+        const std::string against = agreed_then.size() > 1 ? "the splits you agreed for those weeks"
+                                    : agreed_then.size() == 1 ? "your agreed " + *agreed_then.begin()
+                                                              : "your agreed " + agreed;
         std::string sentence;
         if (members.size() == 2) {
             std::vector<double> split(2);
             for (std::size_t m = 0; m < 2; ++m) split[m] = names[m] == name ? share_now : 1 - share_now;
-            sentence = "Since " + since + ", the load has been " + split_of(split) + " " + who + " on average against your agreed " + agreed;
+            sentence = "Since " + since + ", the load has been " + split_of(split) + " " + who + (weeks == 1 ? "" : " on average") + " against " + against;
         } else {
             double mine = 0;
             for (const json& member : members) {
@@ -378,10 +390,14 @@ report_words words_of(const json& report) {
         if (band.value("share", 0.0) < band.value("agreed_share", 0.0)) continue; // the same week, seen from the other side
         std::string in = band.contains("from") ? week_of(band.value("from", "")) : band.value("week", "");
         std::string split = percent(band.value("share", 0.0)) + " for " + band.value("member", "");
+        std::string agreed_then = percent(band.value("agreed_share", 0.0)) + " for " + band.value("member", "");
         for (const json& week : report.at("trend")) {
-            if (week.value("week", "") == band.value("week", "")) split = split_of(keyed_values(report, week["shares"])) + " " + who;
+            if (week.value("week", "") != band.value("week", "")) continue;
+            split = split_of(keyed_values(report, week["shares"])) + " " + who;
+            if (week.contains("agreed")) agreed_then = split_of(keyed_values(report, week["agreed"])); // that week's own agreement
         }
-        words.shows.push_back("In " + in + ", the load was " + split + " against your agreed " + agreed + ", further off than your weeks usually are.");
+        words.shows.push_back("In " + in + ", the load was " + split + " against your agreed " + agreed_then +
+                              ", further off than your weeks usually are.");
         if (words.opener.empty()) words.opener = "That week looked different from our usual; what was going on for you?";
     }
     for (const json& member : members) {
