@@ -5,6 +5,7 @@
 #include "calendar.hpp"
 #include "duration.hpp"
 #include "params.hpp"
+#include "spelling.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
 
@@ -73,9 +74,9 @@ json protected_service::protect_set(const goal_request& request, const request_c
     record_.household();
     const std::string& owner = request.who;
     std::optional<std::int64_t> member;
-    if (owner != "couple") member = record_.member_id(owner, "who");
+    if (!same_name(owner, "couple")) member = record_.member_id(owner, "who");
     if (const auto& check = request.remind_by) {
-        if (owner != "couple") bad_param("remind_by", "only the couple's goal has a reminder time");
+        if (!same_name(owner, "couple")) bad_param("remind_by", "only the couple's goal has a reminder time");
         const weekly_time at = weekly_time_param(*check, "remind_by", "\"thu 18:00\"", ctx.reference, record_.household().tz);
         store::statement_use update(record_.db().cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
         update->bind(1, static_cast<std::int64_t>(at.weekday.c_encoding())).bind(2, at.time_of_day.count()).step();
@@ -98,7 +99,7 @@ json protected_service::protect_off(const std::string& who, const request_contex
     record_.require_access(ctx);
     record_.household();
     std::optional<std::int64_t> member;
-    if (who != "couple") member = record_.member_id(who, "who");
+    if (!same_name(who, "couple")) member = record_.member_id(who, "who");
     store::statement_use existing(record_.db().cached("SELECT weekly_seconds FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
     existing->bind(1, member.value_or(0));
     if (!existing->step()) throw rpc_error(error_code::not_found, "who: " + who + " has no protected-time goal; `fairly protect` lists them");
@@ -152,7 +153,7 @@ json protected_service::slot_add(const slot_request& request, const request_cont
     const household_info& house = record_.household();
     const std::string& owner = request.who;
     std::optional<std::int64_t> member;
-    if (owner != "couple") member = record_.member_id(owner, "who");
+    if (!same_name(owner, "couple")) member = record_.member_id(owner, "who");
     const std::string& when = request.when;
     const weekly_time at = weekly_time_param(when, "when", "\"sat 09:00\"", ctx.reference, house.tz);
     const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });

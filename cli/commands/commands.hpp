@@ -48,6 +48,9 @@ command_error cannot_write(const std::string& path);
 /// One line about an event: "#42 night-feed for sam, Mon 23 Nov 03:10, 35m: teething".
 std::string describe_event(const json& event);
 
+/// Lets a percent option be typed as people write it: "40%" is 40.
+CLI::Validator percent_sign();
+
 /// "alex=60,sam=40" -> {"alex": 60, "sam": 40}; a usage error names `option`.
 json parse_split(const std::string& text, const char* option);
 

@@ -43,7 +43,7 @@ command_error cannot_write(const std::string& path) {
 
 std::string describe_event(const json& event) {
     std::string text = "#" + std::to_string(event.value("id", 0)) + " " + event.value("kind", "") + " for " +
-                       event.value("member", "") + ", " + short_local(event.value("start", ""));
+                       event.value("member", "") + ", " + event.value("when", short_local(event.value("start", "")));
     const double minutes = event.value("minutes", 0.0);
     text += event.value("instant", false) ? " (counted as " + length_text(minutes) + ")" : ", " + length_text(minutes);
     if (event.value("role", "did") != "did") text += ", " + event.value("role", "");
@@ -52,6 +52,16 @@ std::string describe_event(const json& event) {
         text += " (logged by " + event["logged_by"].get<std::string>() + ")";
     }
     return text;
+}
+
+CLI::Validator percent_sign() {
+    return CLI::Validator(
+        [](std::string& text) {
+            while (!text.empty() && text.back() == ' ') text.pop_back();
+            if (!text.empty() && text.back() == '%') text.pop_back();
+            return std::string();
+        },
+        "", "percent");
 }
 
 json parse_split(const std::string& text, const char* option) {

@@ -34,7 +34,7 @@ void run_guess(const guess_options& options, context& ctx) {
         if (guess.value("week", "") == this_week) mine = &guess;
     }
     if (!mine) return void(ctx.out << "No guess for this week yet: fairly guess 60 (your share of this week's load, in percent).\n");
-    ctx.out << result.value("member", "") << "'s guess for the week of " << this_week << ": " << share_text(mine->value("guess", 0.0)) << " of the load";
+    ctx.out << result.value("member", "") << "'s guess for the week of " << date_as_said(this_week) << ": " << share_text(mine->value("guess", 0.0)) << " of the load";
     if ((*mine)["night_guess"].is_number()) ctx.out << ", " << share_text((*mine)["night_guess"].get<double>()) << " of the nights";
     ctx.out << ".\nIt stays yours until the week is over; then the report shows it beside what the record shows.\n";
 }
@@ -44,8 +44,8 @@ void run_guess(const guess_options& options, context& ctx) {
 void setup_guess(CLI::App& app, context& ctx) {
     auto options = std::make_shared<guess_options>();
     CLI::App* command = app.add_subcommand("guess", "Guess your own share of this week's load, to see beside the record when the week is over");
-    command->add_option("share", options->share, "your share of this week's load, in percent");
-    command->add_option("--night", options->night, "your share of the night load, in percent");
+    command->add_option("share", options->share, "your share of this week's load, in percent (60 or 60%)")->transform(percent_sign());
+    command->add_option("--night", options->night, "your share of the night load, in percent")->transform(percent_sign());
     command->add_option("--member", options->member, "whose guess (default: you)");
     command->add_flag("--json", options->json_output, "print it as JSON");
     command->footer("Partners' guesses of their own share tend to add up to more than 100%: both see their own part best.\n"

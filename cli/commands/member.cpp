@@ -54,7 +54,8 @@ void setup_member(CLI::App& app, context& ctx) {
     CLI::App* add = group->add_subcommand("add", "Add a member, bind one to a Unix user, or change their agreed share");
     add->add_option("name", options->name, "the member's name")->required();
     add->add_option("--unix-user", options->unix_user, "the Unix user (name or uid) who acts as this member");
-    add->add_option("--share", options->share, "propose this agreed share in percent (the others' scaled so it adds up to 100); in force once the others accept");
+    add->add_option("--share", options->share, "propose this agreed share in percent (the others' scaled so it adds up to 100); in force once the others accept")
+        ->transform(percent_sign());
     add->add_flag("--json", options->json_output, "print the result as JSON");
     add->footer("Example: fairly member add sam --unix-user sam\n");
     add->callback([options, &ctx] { run_member_add(*options, ctx); });

@@ -138,6 +138,9 @@ TEST_CASE("a split is read with percent signs", "[e2e][forgiving]") {
     home.ok({"init", "--member", "zoe", "--member", "sam", "--tz", "Europe/London", "--split", "zoe=60%,sam=40%"});
     json agreed = home.ok({"agree", "--json"}).out_json();
     CHECK(agreed["in_force"]["shares"]["zoe"] == 0.6);
+    home.ok({"guess", "65%", "--night", "40%"}, {{"FAIRLY_MEMBER", "zoe"}});
+    json proposed = home.ok({"member", "add", "kim", "--share", "20%", "--json"}).out_json();
+    CHECK(proposed.dump().find("0.2") != std::string::npos);
     auto bad = home.fairly({"agree", "zoe=sixty,sam=40"}, {{"FAIRLY_MEMBER", "zoe"}});
     CHECK(bad.exit_code == 64);
     CHECK(bad.err == "fairly: split: \"sixty\" is not a percentage; write it as 60 or 60%, e.g. zoe=60\n");
@@ -161,7 +164,7 @@ TEST_CASE("the same entry logged twice in a few minutes is logged, and noticed",
     CHECK_THAT(home.as_alex({"log", "night-feed", "--at", "01:00", "--for", "20m"}).out, !Catch::Contains("looks like"));
 }
 
-TEST_CASE("--member is who acts, a thanks needs no note, edit takes --reason", "[e2e][forgiving]") {
+TEST_CASE("who acts is --member in every command, a thanks needs no note, edit takes --reason", "[e2e][forgiving]") {
     night_household home;
     auto thanks = home.ok({"thanks", "sam", "--member", "alex"});
     CHECK(thanks.out == "Thanks from alex to sam noted.\n");

@@ -91,8 +91,10 @@ TEST_CASE("a bare clock time on the night the clocks go back is the latest one p
     // First pass: only 01:30 BST has happened.
     CHECK(resolved("01:30", "2026-10-25T00:45:00Z") == "2026-10-25T00:30:00Z");
     CHECK(resolved("01:30", "2026-10-25T01:29:00Z") == "2026-10-25T00:30:00Z");
-    // Before either: yesterday's 01:30 BST.
-    CHECK(resolved("01:30", "2026-10-25T00:15:00Z") == "2026-10-24T00:30:00Z");
+    // Before either, by more than an hour: yesterday's 01:30 BST. Within the
+    // hour before, it is asked about (a clock time a few minutes ahead).
+    CHECK(resolved("01:30", "2026-10-24T23:15:00Z") == "2026-10-24T00:30:00Z");
+    CHECK_THROWS_WITH(resolved("01:30", "2026-10-25T00:15:00Z"), "01:30 is 15 minutes from now; for last night use --at 'yesterday 01:30'");
 }
 
 TEST_CASE("a local time in the spring-forward gap is moved forward by the gap", "[zone][dst]") {
@@ -110,13 +112,19 @@ TEST_CASE("a bare clock time in the spring-forward gap is moved forward, then mu
           "[zone][dst]") {
     // At 03:00 BST, 01:30 moved forward (02:30 BST) has passed.
     CHECK(resolved("01:30", "2026-03-29T02:00:00Z") == "2026-03-29T01:30:00Z");
-    // At 02:15 BST it has not: yesterday's 01:30 GMT.
-    CHECK(resolved("01:30", "2026-03-29T01:15:00Z") == "2026-03-28T01:30:00Z");
+    // At 00:15 GMT it has not, by more than an hour: yesterday's 01:30 GMT;
+    // at 02:15 BST it is 15 minutes ahead, and asked about.
+    CHECK(resolved("01:30", "2026-03-29T00:15:00Z") == "2026-03-28T01:30:00Z");
+    CHECK_THROWS_WITH(resolved("01:30", "2026-03-29T01:15:00Z"), "01:30 is 15 minutes from now; for last night use --at 'yesterday 01:30'");
 }
 
-TEST_CASE("a clock time is the latest such time not after the reference", "[zone]") {
+TEST_CASE("a clock time is the latest such time not after the reference, unless a few minutes ahead", "[zone]") {
     CHECK(resolved("03:10", "2026-11-23T02:00:00Z") == "2026-11-22T03:10:00Z"); // before 03:10: yesterday's
-    CHECK(resolved("03:10", "2026-11-23T03:09:59Z") == "2026-11-22T03:10:00Z");
+    CHECK(resolved("03:10", "2026-11-23T03:09:59Z") == "2026-11-23T03:10:00Z"); // within a minute ahead: now
+    // A few minutes ahead is far likelier a slip than last night: asked, with the way to say last night.
+    CHECK_THROWS_WITH(resolved("03:10", "2026-11-23T03:05:00Z"), "03:10 is 5 minutes from now; for last night use --at 'yesterday 03:10'");
+    CHECK_THROWS_WITH(resolved("15:10", "2026-11-23T14:12:00Z"), "15:10 is 58 minutes from now; for yesterday use --at 'yesterday 15:10'");
+    CHECK(resolved("15:10", "2026-11-23T14:09:00Z") == "2026-11-22T15:10:00Z"); // over an hour ahead: yesterday's
     CHECK(resolved("03:10", "2026-11-23T03:10:00Z") == "2026-11-23T03:10:00Z"); // exactly 03:10: today's
     CHECK(resolved("03:10", "2026-11-23T09:00:00Z") == "2026-11-23T03:10:00Z");
     CHECK(resolved("03:10", "2026-07-01T12:00:00Z") == "2026-07-01T02:10:00Z"); // 03:10 BST
