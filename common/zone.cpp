@@ -243,20 +243,40 @@ std::string wall_clock(const date::time_zone& zone, sys_seconds t) {
     return out;
 }
 
+/// The wall clock as people say it: on the night the clocks go back, the
+/// repeated hour names its zone ("01:30 BST", "01:30 GMT").
+std::string spoken_clock(const date::time_zone& zone, sys_seconds t) {
+    std::string clock = wall_clock(zone, t);
+    const auto local = zone.to_local(t);
+    if (zone.get_info(date::local_seconds{local.time_since_epoch()}).result == date::local_info::ambiguous) {
+        clock += " " + zone.get_info(t).abbrev;
+    }
+    return clock;
+}
+
+std::string day_and_date(sys_days day) {
+    const std::chrono::year_month_day date{day};
+    return std::string(short_weekdays[std::chrono::weekday{day}.c_encoding()]) + " " + std::to_string(static_cast<unsigned>(date.day())) + " " +
+           short_months[static_cast<unsigned>(date.month()) - 1];
+}
+
 } // namespace
+
+std::string calendar_time(sys_seconds t, std::string_view zone_name) {
+    const date::time_zone& zone = find_zone(zone_name);
+    return day_and_date(local_day_of(zone, t)) + " " + spoken_clock(zone, t);
+}
 
 std::string spoken_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);
     const sys_days day = local_day_of(zone, t);
     const auto days_back = (local_day_of(zone, now) - day).count();
-    const std::string clock = wall_clock(zone, t);
+    const std::string clock = spoken_clock(zone, t);
     if (days_back == 0) return "today " + clock;
     if (days_back == 1) return "yesterday " + clock;
     const std::string weekday = short_weekdays[std::chrono::weekday{day}.c_encoding()];
     if (days_back > 1 && days_back < 7) return weekday + " " + clock;
-    const std::chrono::year_month_day date{day};
-    return weekday + " " + std::to_string(static_cast<unsigned>(date.day())) + " " +
-           short_months[static_cast<unsigned>(date.month()) - 1] + " " + clock;
+    return day_and_date(day) + " " + clock;
 }
 
 std::string typed_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {

@@ -43,6 +43,11 @@ std::string format_local_iso(std::chrono::sys_seconds t, std::string_view zone);
 /// "Thu 19:00" within the last week, else "Thu 22 Oct 19:00".
 std::string spoken_time(std::chrono::sys_seconds t, std::chrono::sys_seconds now, std::string_view zone);
 
+/// `t` as a calendar line says it: "Thu 22 Oct 18:00". On the night the
+/// clocks go back the repeated hour names its zone: "Sun 25 Oct 01:30 BST",
+/// "Sun 25 Oct 01:30 GMT" (spoken_time() does the same).
+std::string calendar_time(std::chrono::sys_seconds t, std::string_view zone);
+
 /// `t` (not after `now`) as one would type it back to fairly so it resolves
 /// to the same minute: "03:40", "yesterday 03:40", "2026-11-20 03:40".
 std::string typed_time(std::chrono::sys_seconds t, std::chrono::sys_seconds now, std::string_view zone);

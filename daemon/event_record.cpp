@@ -28,6 +28,7 @@ json event_json(const event_record& e, std::string_view tz) {
         {"kind", e.kind},
         {"category", e.category},
         {"start", format_local_iso(start, tz)},
+        {"when", calendar_time(start, tz)}, // "Thu 22 Oct 18:00"; the hour the clocks go back says "01:30 BST" / "01:30 GMT"
         {"start_utc", format_iso_utc(start)},
         {"end", e.end_utc ? json(format_local_iso(sys_seconds{seconds{*e.end_utc}}, tz)) : json(nullptr)},
         {"instant", !e.end_utc.has_value()},

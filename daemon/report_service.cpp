@@ -355,10 +355,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             "WHERE e.id IN (SELECT id FROM disputed_event) AND e.start_utc >= ?1 AND e.start_utc < ?2 ORDER BY e.start_utc"));
         query->bind(1, from_utc).bind(2, to_utc);
         while (query->step()) {
-            const auto event = event_from_row(*query);
-            json row = event_json(event, tz);
-            row["when"] = calendar_time(sys_seconds{seconds{event.start_utc}}, tz); // "Thu 26 Nov 19:00", as the report says it
-            to_talk_about.push_back(std::move(row));
+            to_talk_about.push_back(event_json(event_from_row(*query), tz));
         }
     }
 

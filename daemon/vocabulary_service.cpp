@@ -426,24 +426,43 @@ json vocabulary_service::standing(const std::string& thing, std::int64_t window,
         standings.push_back({{"member", members[m].name}, {"taken", s.taken}, {"agreed_share", s.agreed}, {"share", s.share},
                              {"last_turn", s.last ? json(format_local_iso(sys_seconds{seconds{*s.last}}, tz)) : json(nullptr)}});
     }
+    // The answer's reason, about how the turns were shared, not a tally per
+    // person (docs/wording.md, "Whose turn").
     std::string reason;
     if (answer.next) {
         const std::string& name = members[*answer.next].name;
         const turn_standing& next = answer.members[*answer.next];
-        auto percent = [](double fraction) {
-            char text[16];
-            std::snprintf(text, sizeof text, "%g%%", std::round(fraction * 1000) / 10);
-            return std::string(text);
+        auto split = [&](auto value) {
+            std::string text;
+            for (const turn_standing& s : answer.members) text += (text.empty() ? "" : "/") + std::to_string(std::lround(value(s) * 100));
+            return text;
         };
-        reason = name + ": " + std::to_string(next.taken) + " of the last " + std::to_string(answer.turns) + " " + thing +
-                 (answer.turns == 1 ? "" : "s") + ", agreed " + percent(next.agreed);
-        if (answer.decided_by_last_turn) {
-            reason += next.last ? ", and their last turn is longest ago" : ", and they have not had one yet";
+        std::string names;
+        for (const member_entry& member : members) names += (names.empty() ? "" : "/") + member.name;
+        const std::string agreed = split([](const turn_standing& s) { return s.agreed; });
+        const std::string shared = split([](const turn_standing& s) { return s.share; });
+        const std::string plural = thing + (answer.turns == 1 ? "" : "s");
+        if (answer.turns == 0) {
+            reason = "Nobody has had a " + thing + " yet, so " + name + " is first.";
+        } else if (answer.decided_by_last_turn && !next.last) {
+            reason = "The last " + std::to_string(answer.turns) + " " + plural + " were shared " + shared + " (" + names + "), as agreed, and " + name +
+                     " has not had one yet.";
+        } else if (answer.decided_by_last_turn) {
+            reason = "The last " + std::to_string(answer.turns) + " " + plural + " were shared " + shared + " (" + names + "), as agreed; " + name +
+                     "'s last one was longest ago (" + spoken_time(sys_seconds{seconds{*next.last}}, reference, tz) + ").";
+        } else {
+            reason = "The last " + std::to_string(answer.turns) + " " + plural + " were shared " + shared + " (" + names + ") against your agreed " +
+                     agreed + ".";
         }
-        reason += " -> " + name + "'s turn";
+        if (answer.turns == 1) reason = "The one " + thing + " so far went to " + [&] {
+            for (std::size_t m = 0; m < members.size(); ++m) {
+                if (answer.members[m].taken == 1) return members[m].name;
+            }
+            return std::string("someone");
+        }() + "; your agreed split is " + agreed + " (" + names + ").";
     }
     return json{{"thing", thing}, {"next", answer.next ? json(members[*answer.next].name) : json(nullptr)}, {"reason", reason},
-                {"turns", answer.turns}, {"members", std::move(standings)}};
+                {"decided_by_last_turn", answer.decided_by_last_turn}, {"turns", answer.turns}, {"members", std::move(standings)}};
 }
 
 // ---------------------------------------------------------------- thanks

@@ -37,7 +37,7 @@ std::string what(const json& agreement) {
 void print_outcome(const json& agreement, context& ctx) {
     const std::string state = agreement.value("state", "");
     const std::string shares = shares_text(agreement["shares"]);
-    const std::string from = "from the week of " + agreement.value("from", "");
+    const std::string from = "from the week of " + date_as_said(agreement.value("from", ""));
     if (state == "agreed") {
         ctx.out << "Agreed: " << what(agreement) << " is " << shares << ", " << from << ". Earlier weeks keep the split they had.\n";
     } else if (state == "proposed") {
@@ -87,18 +87,18 @@ void run_agree(const agree_options& options, context& ctx) {
     if (in_force.value("first", false)) {
         ctx.out << (shown["thing"].is_string() ? " (none agreed: turns are shared equally)" : " (the household's first agreement)");
     } else {
-        ctx.out << ", from the week of " << in_force.value("from", "");
+        ctx.out << ", from the week of " << date_as_said(in_force.value("from", ""));
     }
     ctx.out << '\n';
     if (const json& proposal = shown["proposal"]; proposal.is_object()) {
         ctx.out << "Proposed" << (proposal["proposed_by"].is_string() ? " by " + proposal["proposed_by"].get<std::string>() : std::string()) << ": "
-                << shares_text(proposal["shares"]) << ", from the week of " << proposal.value("from", "") << "; waiting for "
+                << shares_text(proposal["shares"]) << ", from the week of " << date_as_said(proposal.value("from", "")) << "; waiting for "
                 << names_text(proposal["awaiting"]) << " (`fairly agree" << (shown["thing"].is_string() ? " --thing " + shown["thing"].get<std::string>() : "")
                 << " --accept` or `--decline`).\n";
     }
     for (const json& past : shown["history"]) {
         if (past.value("state", "") != "agreed" || (in_force.contains("id") && past["id"] == in_force["id"])) continue;
-        ctx.out << "  agreed " << shares_text(past["shares"]) << ", from the week of " << past.value("from", "") << '\n';
+        ctx.out << "  agreed " << shares_text(past["shares"]) << ", from the week of " << date_as_said(past.value("from", "")) << '\n';
     }
 }
 

@@ -13,7 +13,7 @@ struct away_options {
 };
 
 void print_away(const json& away, std::ostream& out) {
-    out << away.value("member", "") << " away " << away.value("from", "") << " to " << away.value("to", "") << " (" << away.value("days", 0)
+    out << away.value("member", "") << " away " << date_as_said(away.value("from", ""), true) << " to " << date_as_said(away.value("to", ""), true) << " (" << away.value("days", 0)
         << (away.value("days", 0) == 1 ? " day" : " days") << ")";
     if (const std::string note = away.value("note", ""); !note.empty()) out << ": " << note;
     out << '\n';

@@ -2,9 +2,6 @@
 // when, and from what to what. Nothing changes silently.
 #include "commands.hpp"
 
-#include <chrono>
-#include <cstdio>
-
 namespace fairly::cli {
 namespace {
 
@@ -13,27 +10,14 @@ struct changes_options {
     bool json_output = false;
 };
 
-/// A date "2026-11-16" as people say it: "Mon 16 Nov 2026"; anything else as it is.
-std::string date_as_said(const std::string& text) {
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    static const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    int year = 0;
-    unsigned month = 0, day = 0;
-    char rest = 0;
-    if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &rest) != 3 || month < 1 || month > 12 || day < 1 ||
-        day > 31) {
-        return text;
-    }
-    const std::chrono::sys_days date{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
-    return std::string(weekdays[std::chrono::weekday{date}.c_encoding()]) + " " + std::to_string(day) + " " + months[month - 1] + " " +
-           std::to_string(year);
-}
-
 /// A value as people read it: shares as percentages, minutes as lengths, dates as said.
 std::string value_text(const std::string& key, const json& value) {
     if (value.is_null()) return "none";
     if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
-    if (value.is_string()) return date_as_said(value.get<std::string>());
+    if (value.is_string()) {
+        const std::string text = value.get<std::string>(), said = date_as_said(text, true);
+        return said == text ? text : said + " " + text.substr(0, 4);
+    }
     if (value.is_number() && key.find("minutes") != std::string::npos) return length_text(value.get<double>());
     if (value.is_number()) return number_text(value.get<double>());
     if (value.is_object() && key == "shares") {

@@ -39,12 +39,14 @@ void run_events(const events_options& options, context& ctx) {
     // Widths in characters, so Zoë's column lines up like alex's.
     auto width_of = [](const std::string& text) { return fairly::utf8_length(text).value_or(text.size()); };
     auto padded = [&](const std::string& text, std::size_t width) { return text + std::string(width - std::min(width, width_of(text)), ' '); };
-    std::size_t member_width = 6, kind_width = 4;
+    std::size_t member_width = 6, kind_width = 4, when_width = 16;
+    auto when_of = [](const json& event) { return event.value("when", short_local(event.value("start", ""))); };
     for (const json& event : events) {
+        when_width = std::max(when_width, width_of(when_of(event))); // "Sun 25 Oct 01:30 BST" on the night the clocks go back
         member_width = std::max(member_width, width_of(event.value("member", "")));
         kind_width = std::max(kind_width, width_of(event.value("kind", "")));
     }
-    ctx.out << std::left << std::setw(7) << "ID" << std::setw(18) << "WHEN" << std::setw(8) << "LENGTH"
+    ctx.out << std::left << std::setw(7) << "ID" << std::setw(static_cast<int>(when_width + 2)) << "WHEN" << std::setw(8) << "LENGTH"
             << std::setw(static_cast<int>(member_width + 2)) << "MEMBER" << std::setw(static_cast<int>(kind_width + 2)) << "KIND"
             << "NOTE\n";
     for (const json& event : events) {
@@ -60,8 +62,8 @@ void run_events(const events_options& options, context& ctx) {
             note = event.value("status", "") + (event["void_reason"].is_string() ? ": " + event["void_reason"].get<std::string>() : "") +
                    (note.empty() ? "" : " | " + note);
         }
-        ctx.out << std::left << std::setw(7) << ("#" + std::to_string(event.value("id", 0))) << std::setw(18)
-                << short_local(event.value("start", "")) << std::setw(8) << length << padded(event.value("member", ""), member_width + 2)
+        ctx.out << std::left << std::setw(7) << ("#" + std::to_string(event.value("id", 0))) << std::setw(static_cast<int>(when_width + 2))
+                << when_of(event) << std::setw(8) << length << padded(event.value("member", ""), member_width + 2)
                 << padded(event.value("kind", ""), kind_width + 2) << note << '\n';
     }
     ctx.out << events.size() << (events.size() == 1 ? " event" : " events") << " since " << short_local(result.value("since", ""))

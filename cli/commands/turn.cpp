@@ -13,15 +13,10 @@ struct turn_options {
     bool json_output = false;
 };
 
+/// "lie-in: sam's turn." and the reason, how the turns were shared; no tally per person.
 void print_standing(const json& standing, std::ostream& out) {
     if (standing["next"].is_null()) return void(out << "No members to take turns.\n");
-    out << standing.value("reason", "") << '\n';
-    for (const json& member : standing["members"]) {
-        out << "  " << member.value("member", "") << ": " << member.value("taken", 0) << " of " << standing.value("turns", 0)
-            << " (agreed " << share_text(member.value("agreed_share", 0.0)) << ")";
-        if (member["last_turn"].is_string()) out << ", last " << short_local(member["last_turn"].get<std::string>());
-        out << '\n';
-    }
+    out << standing.value("thing", "") << ": " << standing["next"].get<std::string>() << "'s turn. " << standing.value("reason", "") << '\n';
 }
 
 void run_turn(const turn_options& options, context& ctx) {
@@ -33,7 +28,7 @@ void run_turn(const turn_options& options, context& ctx) {
     if (!result) return;
     if (options.json_output) return void(ctx.out << (*result)["turn"].dump(2) << '\n');
     const json& turn = (*result)["turn"];
-    ctx.out << turn.value("member", "") << " took a turn at " << options.thing << ", " << short_local(turn.value("at", "")) << ".\nNext: ";
+    ctx.out << turn.value("member", "") << " took a turn at " << options.thing << ", " << short_local(turn.value("at", "")) << ".\n";
     print_standing((*result)["standing"], ctx.out);
 }
 

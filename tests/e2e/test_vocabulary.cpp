@@ -115,7 +115,7 @@ TEST_CASE("thanks, turns and meetings moved, by the people themselves", "[e2e][v
     REQUIRE(home.sam({"turn", "lie-in", "--at", "2026-11-22 09:00"}).exit_code == 0);
     auto whose = home.alex({"whose-turn", "lie-in"});
     REQUIRE(whose.exit_code == 0);
-    CHECK_THAT(whose.out, Catch::StartsWith("alex: 0 of the last 2 lie-ins, agreed 50% -> alex's turn"));
+    CHECK_THAT(whose.out, Catch::StartsWith("lie-in: alex's turn. The last 2 lie-ins were shared 0/100 (alex/sam) against your agreed 50/50."));
     REQUIRE(home.alex({"turn", "lie-in"}).exit_code == 0);
     CHECK(home.sam({"whose-turn", "lie-in", "--json"}).out_json()["next"] == "alex");
     REQUIRE(home.alex({"turn", "lie-in", "--at", "-1m"}).exit_code == 0);
