@@ -67,7 +67,7 @@ void setup_log(CLI::App& app, context& ctx) {
     CLI::App* command = app.add_subcommand("log", "Log something done: fairly log night-feed --at 03:10 --for 35m");
     command->add_option("kind", options->kind, "what was done (see `fairly kinds`)")->required();
     command->add_option("--at", options->at,
-                        "when it started: now, 03:10, \"yesterday 22:40\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601 "
+                        "when it started: now, 03:10, 3:10am, \"yesterday 22:40\", \"yesterday 3am\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601 "
                         "(default: now, or --for before now)");
     auto* length = command->add_option("--for", options->length, "how long: 35m, 1h20m, 1.5h (without --at: it just ended)");
     auto* until = command->add_option("--until", options->until, "when it ended (instead of --for)");

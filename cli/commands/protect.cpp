@@ -114,7 +114,7 @@ void setup_protect(CLI::App& app, context& ctx) {
     auto add = std::make_shared<slot_options>();
     CLI::App* add_command = slot->add_subcommand("add", "Add a weekly slot in the household's local time");
     add_command->add_option("who", add->who, "a member, or couple")->required();
-    add_command->add_option("when", add->when, "weekday and time, e.g. \"sat 09:00\"")->required();
+    add_command->add_option("when", add->when, "weekday and time, e.g. \"sat 09:00\" or \"sat 9am\" (or \"in 10m\")")->required();
     add_command->add_option("length", add->length, "how long, e.g. 2h or 45m")->required();
     add_command->add_option("label", add->label, "what it is for, e.g. \"long run\"");
     add_command->add_flag("--json", add->json_output, "print the slot as JSON");
