@@ -3,11 +3,13 @@
 #include "catalogue.hpp"
 #include "duration.hpp"
 #include "protocol.hpp"
+#include "spelling.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
 
 #include <array>
 #include <limits>
+#include <vector>
 
 namespace fairly::daemon {
 
@@ -142,19 +144,24 @@ running_timer find_running(store::database& db, std::int64_t member, const std::
     running_timer found;
     int matches = 0;
     std::string running_kinds;
+    std::vector<std::string> running_names;
     store::statement_use running(db.cached(
         "SELECT t.id, t.kind_id, t.start_utc, t.role, t.note, k.name FROM timer t JOIN kind k ON k.id = t.kind_id "
         "WHERE t.member_id = ? ORDER BY t.start_utc"));
     running->bind(1, member);
     while (running->step()) {
         running_kinds += (running_kinds.empty() ? "" : ", ") + running->text(5);
-        if (kind && running->text(5) != *kind) continue;
+        running_names.push_back(running->text(5));
+        if (kind && !same_name(running->text(5), *kind)) continue; // "Night-Feed" is night-feed
         ++matches;
         found = running_timer{running->int64(0), running->int64(1), running->int64(2), running->text(3), running->text(4), running->text(5)};
     }
     if (matches == 0) {
         throw rpc_error(error_code::not_found,
-                        kind ? "no " + *kind + " timer is running" + (running_kinds.empty() ? std::string() : " (running: " + running_kinds + ")")
+                        kind ? "no " + *kind + " timer is running" +
+                                   (running_kinds.empty()                            ? std::string()
+                                    : !did_you_mean(*kind, running_names).empty() ? did_you_mean(*kind, running_names)
+                                                                                    : " (running: " + running_kinds + ")")
                              : std::string("no timer is running; `fairly timers` lists the household's"));
     }
     if (matches > 1) bad_param("kind", "several timers are running (" + running_kinds + "); say which to " + verb);

@@ -115,8 +115,7 @@ json vocabulary_service::kind_add(const kind_request& request, const request_con
 json vocabulary_service::kind_edit(const kind_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::string& name = request.name;
-    record_.kind_named(name); // not found -> clear error
+    const std::string name = record_.kind_named(request.name).name; // not found -> the nearest; "Night-Feed" is night-feed
     json before;
     {
         store::statement_use query(record_.db().cached(kind_select));
@@ -174,9 +173,10 @@ json vocabulary_service::away_add(const away_request& request, const request_con
         "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     insert->bind(1, member).bind(2, from).bind(3, to).bind(4, request.note).bind(5, by).bind(6, ctx.who.uid).bind(7, record_.now_utc()).step();
     const std::int64_t id = record_.db().last_insert_rowid();
-    record_.log_change("away", request.member, nullptr, json{{"from", date_text(from)}, {"to", date_text(to)}, {"note", request.note}}, ctx);
+    const std::string name = record_.member_name(member); // as the household spells it, whatever the case typed
+    record_.log_change("away", name, nullptr, json{{"from", date_text(from)}, {"to", date_text(to)}, {"note", request.note}}, ctx);
     record_.forget();
-    return json{{"away", {{"id", id}, {"member", request.member}, {"from", date_text(from)}, {"to", date_text(to)}, {"days", to - from + 1},
+    return json{{"away", {{"id", id}, {"member", name}, {"from", date_text(from)}, {"to", date_text(to)}, {"days", to - from + 1},
                           {"note", request.note}}}};
 }
 
@@ -229,6 +229,8 @@ json vocabulary_service::kind_history(const json& params, const request_context&
     record_.require_access(ctx);
     const std::string& tz = record_.household().tz;
     auto name = optional_string(params, "name");
+    // A kind's history is asked by the kind's name, whatever the case (the night and drift keep their own words).
+    if (name && *name != "night" && *name != "settings" && *name != "talked") name = record_.kind_named(*name).name;
     store::statement_use query(record_.db().cached(
         "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
         "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night', 'drift') AND (?1 IS NULL OR c.subject_name = ?1) "

@@ -54,6 +54,16 @@ TEST_CASE("an unknown kind, member or role answers with the nearest, and names m
     CHECK(logged["kind"] == "night-feed");
     CHECK(logged["member"] == "sam");
     CHECK(logged["role"] == "did");
+
+    // The same in every command that names a kind or a member.
+    home.ok({"kind", "edit", "Night-Feed", "--per-hour", "3"}, {{"FAIRLY_MEMBER", "alex"}});
+    CHECK_THAT(home.ok({"kind", "history", "NIGHT-FEED"}).out, Catch::Contains("night-feed"));
+    CHECK_THAT(home.ok({"away", "Sam", "--from", "mon", "--to", "tue"}, {{"FAIRLY_MEMBER", "alex"}}).out, Catch::StartsWith("Recorded: sam away"));
+    home.ok({"start", "Night-Feed"}, {{"FAIRLY_MEMBER", "alex"}});
+    auto stop = home.as_alex({"stop", "nightfed"});
+    CHECK(stop.exit_code == 65);
+    CHECK(stop.err == "fairly: no nightfed timer is running; did you mean night-feed?\n");
+    CHECK(home.as_alex({"cancel", "NIGHT-FEED"}).exit_code == 0);
 }
 
 TEST_CASE("an unknown command or option answers with the nearest one", "[e2e][forgiving]") {
