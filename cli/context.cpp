@@ -87,22 +87,6 @@ std::optional<json> context::write(std::string_view method, json params) {
     }
 }
 
-std::string date_as_said(const std::string& iso, bool weekday) {
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    static const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    int year = 0;
-    unsigned month = 0, day = 0;
-    char rest = 0;
-    if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &rest) != 3 || month < 1 || month > 12 || day < 1 ||
-        day > 31) {
-        return iso;
-    }
-    std::string said = std::to_string(day) + " " + months[month - 1];
-    if (!weekday) return said;
-    const std::chrono::sys_days date{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
-    return std::string(weekdays[std::chrono::weekday{date}.c_encoding()]) + " " + said;
-}
-
 std::string short_local(std::string_view local_iso) {
     // YYYY-MM-DDTHH:MM...
     if (local_iso.size() < 16) return std::string(local_iso);

@@ -66,10 +66,6 @@ private:
 /// daemon formatted it, shown without a time-zone database.
 std::string short_local(std::string_view local_iso);
 
-/// A local date "2026-11-23" as people say it: "23 Nov" ("Mon 23 Nov" with
-/// `weekday`); anything that is not a date comes back as it is.
-std::string date_as_said(const std::string& iso, bool weekday = false);
-
 /// 1.5 -> "1.5", 2 -> "2": weights and shares as people write them.
 std::string number_text(double value);
 

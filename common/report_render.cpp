@@ -1,5 +1,7 @@
 #include "report_render.hpp"
 
+#include "time_expr.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -35,25 +37,14 @@ std::string amount(double hours) {
     return number(hours) + " hours";
 }
 
-constexpr const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr const char* weekday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-
 /// "2026-10-12" as people say it: "12 Oct" (with the year when `with_year`).
 std::string spoken_date(const std::string& iso, bool with_year = false) {
-    int year = 0;
-    unsigned month = 0, day = 0;
-    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
-    return std::to_string(day) + " " + month_names[month - 1] + (with_year ? " " + std::to_string(year) : std::string());
+    const std::string said = date_as_said(iso);
+    return with_year && said != iso ? said + " " + iso.substr(0, 4) : said;
 }
 
 /// "Mon 12 Oct" for a date "2026-10-12".
-std::string spoken_day(const std::string& iso) {
-    int year = 0;
-    unsigned month = 0, day = 0;
-    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
-    const std::chrono::sys_days days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
-    return std::string(weekday_names[std::chrono::weekday{days}.c_encoding()]) + " " + spoken_date(iso);
-}
+std::string spoken_day(const std::string& iso) { return date_as_said(iso, true); }
 
 /// "the week of 12 Oct", for the week starting on the date `iso`.
 std::string week_of(const std::string& iso) { return "the week of " + spoken_date(iso); }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdint>
 
 // Only <chrono> here: this file is linked into the static CLI, which carries no
@@ -404,6 +405,25 @@ std::string format_iso_utc(sys_seconds t) {
     append_padded(out, time.seconds().count(), 2);
     out += 'Z';
     return out;
+}
+
+std::string date_as_said(std::chrono::sys_days date, bool weekday) {
+    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static constexpr const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    const std::chrono::year_month_day day{date};
+    std::string said = std::to_string(static_cast<unsigned>(day.day())) + " " + months[static_cast<unsigned>(day.month()) - 1];
+    return weekday ? std::string(weekdays[std::chrono::weekday{date}.c_encoding()]) + " " + said : said;
+}
+
+std::string date_as_said(std::string_view iso_date, bool weekday) {
+    int year = 0;
+    unsigned month = 0, day = 0;
+    const std::string text(iso_date);
+    char rest = 0;
+    if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &rest) != 3) return text;
+    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+    if (!date.ok()) return text;
+    return date_as_said(std::chrono::sys_days{date}, weekday);
 }
 
 } // namespace fairly

@@ -43,4 +43,11 @@ std::chrono::sys_seconds parse_iso_instant(std::string_view text, std::string_vi
 /// Formats an instant as ISO 8601 UTC: "2026-11-23T09:00:00Z".
 std::string format_iso_utc(std::chrono::sys_seconds t);
 
+/// A calendar date as people say it (docs/wording.md): "23 Nov", with
+/// `weekday` "Mon 23 Nov". The one place fairly words a date.
+std::string date_as_said(std::chrono::sys_days date, bool weekday = false);
+
+/// The same for a date written "2026-11-23"; any other text comes back as it is.
+std::string date_as_said(std::string_view iso_date, bool weekday = false);
+
 } // namespace fairly

@@ -254,17 +254,11 @@ std::string spoken_clock(const date::time_zone& zone, sys_seconds t) {
     return clock;
 }
 
-std::string day_and_date(sys_days day) {
-    const std::chrono::year_month_day date{day};
-    return std::string(short_weekdays[std::chrono::weekday{day}.c_encoding()]) + " " + std::to_string(static_cast<unsigned>(date.day())) + " " +
-           short_months[static_cast<unsigned>(date.month()) - 1];
-}
-
 } // namespace
 
 std::string calendar_time(sys_seconds t, std::string_view zone_name) {
     const date::time_zone& zone = find_zone(zone_name);
-    return day_and_date(local_day_of(zone, t)) + " " + spoken_clock(zone, t);
+    return date_as_said(local_day_of(zone, t), true) + " " + spoken_clock(zone, t);
 }
 
 std::string spoken_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {
@@ -276,7 +270,7 @@ std::string spoken_time(sys_seconds t, sys_seconds now, std::string_view zone_na
     if (days_back == 1) return "yesterday " + clock;
     const std::string weekday = short_weekdays[std::chrono::weekday{day}.c_encoding()];
     if (days_back > 1 && days_back < 7) return weekday + " " + clock;
-    return day_and_date(day) + " " + clock;
+    return date_as_said(day, true) + " " + clock;
 }
 
 std::string typed_time(sys_seconds t, sys_seconds now, std::string_view zone_name) {

@@ -88,18 +88,6 @@ std::string lowered_first(std::string text) {
     return text;
 }
 
-/// "2026-10-12" as people say it: "12 Oct", or "Mon 12 Oct" with the weekday.
-std::string spoken_day_month(const std::string& iso, bool with_weekday = false) {
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int year = 0;
-    unsigned month = 0, day = 0;
-    if (std::sscanf(iso.c_str(), "%d-%u-%u", &year, &month, &day) != 3 || month < 1 || month > 12) return iso;
-    std::string text = std::to_string(day) + " " + months[month - 1];
-    if (!with_weekday) return text;
-    const std::chrono::sys_days date{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
-    return std::string(weekday_name(std::chrono::weekday{date}.c_encoding())).substr(0, 3) + " " + text;
-}
-
 std::string list_text(const std::vector<std::string>& items) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
@@ -303,7 +291,7 @@ void reminder_service::drift_notices(const sys_seconds now, std::vector<notice>&
     const std::string member = drift["member"], direction = drift.value("direction", ""), since = drift.value("since", "");
     notice alert{"drift:" + member + ":" + direction + ":" + since, "drift", member, now, {}};
     // About the split, not a person (docs/wording.md): "since the week of 12 Oct".
-    const std::string week = drift["since_from"].is_string() ? "the week of " + spoken_day_month(drift["since_from"].get<std::string>()) : since;
+    const std::string week = drift["since_from"].is_string() ? "the week of " + date_as_said(drift["since_from"].get<std::string>()) : since;
     for (const member_entry& addressee : record_.names().members) {
         alert.texts.emplace_back(addressee.id, "Since " + week + ", the load has been moving away from your agreed split, a little each week. "
                                                "`fairly report` has the weeks; it might be worth a talk.");
@@ -407,8 +395,8 @@ void reminder_service::change_notices(const sys_seconds now, std::vector<notice>
         } else if (change.subject == "binding") {
             what = "bound your member to the Unix user with uid " + std::to_string(change.after.value("uid", -1));
         } else {
-            what = "recorded you away from " + spoken_day_month(change.after.value("from", ""), true) + " to " +
-                   spoken_day_month(change.after.value("to", ""), true);
+            what = "recorded you away from " + date_as_said(change.after.value("from", ""), true) + " to " +
+                   date_as_said(change.after.value("to", ""), true);
         }
         notice told{"change:" + std::to_string(change.id), "change", owner, sys_seconds{seconds{change.at}}, {}};
         for (const member_entry& member : record_.names().members) {
