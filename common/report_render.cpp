@@ -1,5 +1,6 @@
 #include "report_render.hpp"
 
+#include "spelling.hpp"
 #include "time_expr.hpp"
 
 #include <algorithm>
@@ -45,6 +46,9 @@ std::string spoken_date(const std::string& iso, bool with_year = false) {
 
 /// "Mon 12 Oct" for a date "2026-10-12".
 std::string spoken_day(const std::string& iso) { return date_as_said(iso, true); }
+
+/// How many columns `text` takes in a terminal: its characters, not bytes ("Zoë" is 3).
+std::size_t shown_width(const std::string& text) { return utf8_length(text).value_or(text.size()); }
 
 /// "the week of 12 Oct", for the week starting on the date `iso`.
 std::string week_of(const std::string& iso) { return "the week of " + spoken_date(iso); }
@@ -507,14 +511,14 @@ std::string text(const json& report, bool colour) {
     for (const row& r : member_rows()) label_width = std::max(label_width, r.label.size());
     std::vector<std::size_t> widths;
     for (const json& member : members) {
-        std::size_t width = member.value("name", "").size();
+        std::size_t width = shown_width(member.value("name", ""));
         for (const row& r : member_rows()) width = std::max(width, r.cell(member).size());
         widths.push_back(width + 2);
     }
     out << std::string(label_width + 2, ' ');
     for (std::size_t m = 0; m < members.size(); ++m) {
         const std::string name = members[m].value("name", "");
-        out << bold << std::string(widths[m] - name.size(), ' ') << name << reset;
+        out << bold << std::string(widths[m] - shown_width(name), ' ') << name << reset;
     }
     out << '\n';
     for (const row& r : member_rows()) {
@@ -909,8 +913,9 @@ std::string balance_text(const json& report, bool colour) {
     }
     // The period's figure is the daemon's (the sum of the unrounded weeks).
     const std::vector<double> balance = member_values(report, "balance_hours");
-    const std::string when = weeks_phrase(report);
-    const std::string over = when == "this week" ? "This week" : "Over " + when;
+    // Over the weeks shown: a household younger than --last has fewer.
+    const std::size_t shown = trend.size();
+    const std::string over = shown <= 1 ? "This week" : "Over these " + std::to_string(shown) + " weeks";
     if (furthest(balance) < 0.05) out << over << ", the load was shared as agreed.\n";
     else out << over << ", " << move_text(names, balance) << " would meet the agreement.\n";
     return out.str();

@@ -581,15 +581,21 @@ json vocabulary_service::init(const init_request& request, const request_context
     for (const std::string& name : request.members) {
         if (!is_valid_name(name)) bad_param("members", "a member name is " + std::string(name_rule));
         if (name == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
-        if (std::find(names.begin(), names.end(), name) != names.end()) bad_param("members", "\"" + name + "\" is named twice");
+        if (std::any_of(names.begin(), names.end(), [&](const std::string& other) { return same_name(other, name); })) {
+            bad_param("members", "\"" + name + "\" is named twice (names match whatever the case)");
+        }
         names.push_back(name);
     }
 
     std::map<std::string, double> split;
     if (request.split) {
         double total = 0;
-        for (const auto& [name, share] : *request.split) {
-            if (std::find(names.begin(), names.end(), name) == names.end()) bad_param("split", "\"" + name + "\" is not one of the members");
+        for (const auto& [typed, share] : *request.split) {
+            // A share is for a member whatever the case ("josé=40" for José).
+            const auto member = std::find_if(names.begin(), names.end(), [&](const std::string& other) { return same_name(other, typed); });
+            if (member == names.end()) bad_param("split", "\"" + typed + "\" is not one of the members" + did_you_mean(typed, names));
+            const std::string& name = *member;
+            if (split.count(name)) bad_param("split", "\"" + name + "\" has two shares");
             if (!(share >= 0 && share <= 100)) bad_param("split", "the share of \"" + name + "\" must be a number from 0 to 100");
             split[name] = share;
             total += share;
