@@ -230,7 +230,6 @@ sys_days local_date_of(sys_seconds t, std::string_view zone_name) { return local
 namespace {
 
 constexpr std::array<const char*, 7> short_weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 12> short_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /// "19:00" on the local wall clock.
 std::string wall_clock(const date::time_zone& zone, sys_seconds t) {

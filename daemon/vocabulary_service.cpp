@@ -590,8 +590,9 @@ json vocabulary_service::init(const init_request& request, const request_context
     std::map<std::string, double> split;
     if (request.split) {
         double total = 0;
-        for (const auto& [typed, share] : *request.split) {
+        for (const auto& [given, share] : *request.split) {
             // A share is for a member whatever the case ("josé=40" for José).
+            const std::string& typed = given; // a structured binding is not captured by clang 14's lambdas
             const auto member = std::find_if(names.begin(), names.end(), [&](const std::string& other) { return same_name(other, typed); });
             if (member == names.end()) bad_param("split", "\"" + typed + "\" is not one of the members" + did_you_mean(typed, names));
             const std::string& name = *member;

@@ -39,7 +39,8 @@ void run_protect(const protect_options& options, context& ctx) {
     if (options.json_output) return void(ctx.out << goals.dump(2) << '\n');
     if (goals.empty()) return void(ctx.out << "No protected-time goals yet: fairly protect sam --weekly 3h, fairly protect couple --weekly 1h\n");
     for (const json& goal : goals) {
-        ctx.out << goal.value("who", "") << ": " << length_text(goal.value("kept_minutes", 0)) << " of " << length_text(goal.value("weekly_minutes", 0))
+        const double kept = goal.value("kept_minutes", 0.0);
+        ctx.out << goal.value("who", "") << ": " << (kept > 0 ? length_text(kept) + " of " : std::string("none yet of ")) << length_text(goal.value("weekly_minutes", 0))
                 << " kept this week\n";
     }
 }
