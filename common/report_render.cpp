@@ -434,6 +434,19 @@ double band_width(const json& report) {
     return drift["sigma"].get<double>() * drift.value("band", 3.0);
 }
 
+/// The widest "week of 12 Oct" of the trend, for lining up its lines.
+std::size_t week_label_width(const json& trend) {
+    std::size_t width = 0;
+    for (const json& week : trend) width = std::max(width, week_of(week.value("from", "")).size() - 4);
+    return width;
+}
+
+/// "  week of 12 Oct  ", padded to `width` (week_label_width) and two spaces.
+std::string week_label(const json& week, std::size_t width) {
+    const std::string label = "week of " + spoken_date(week.value("from", ""));
+    return "  " + label + std::string(width - label.size() + 2, ' ');
+}
+
 bool week_is_empty(const json& week) {
     return std::all_of(week["shares"].begin(), week["shares"].end(), [](const json& s) { return s.get<double>() == 0; });
 }
@@ -477,11 +490,9 @@ std::string text(const json& report, bool colour) {
         out << '\n' << bold << trend_title(report) << reset << '\n';
         const double band = band_width(report);
         const std::vector<std::string> names = names_of(report);
-        std::size_t label_width = 0;
-        for (const json& week : trend) label_width = std::max(label_width, week_of(week.value("from", "")).size() - 4);
+        const std::size_t label_width = week_label_width(trend);
         for (const json& week : trend) {
-            const std::string label = "week of " + spoken_date(week.value("from", ""));
-            out << "  " << label << std::string(label_width - label.size() + 2, ' ');
+            out << week_label(week, label_width);
             const std::vector<double> shares = keyed_values(report, week["shares"]);
             const double agreed = week.contains("agreed") && week["agreed"].is_object() && !names.empty()
                                       ? week["agreed"].value(names[0], members[0].value("agreed_share", 0.0))
@@ -899,11 +910,9 @@ std::string balance_text(const json& report, bool colour) {
     const std::vector<std::string> names = names_of(report);
     out << bold << "What would meet your agreed " << agreed_split(report) << " " << split_names(report) << ", week by week" << reset << '\n';
     const json& trend = report.at("trend");
-    std::size_t label_width = 0;
-    for (const json& week : trend) label_width = std::max(label_width, week_of(week.value("from", "")).size() - 4);
+    const std::size_t label_width = week_label_width(trend);
     for (const json& week : trend) {
-        const std::string label = "week of " + spoken_date(week.value("from", ""));
-        out << "  " << label << std::string(label_width - label.size() + 2, ' ');
+        out << week_label(week, label_width);
         const std::vector<double> hours = keyed_values(report, week["balance_hours"]);
         const bool going = !week.value("complete", true);
         if (week_is_empty(week)) out << (going ? "nothing logged yet" : "nothing logged");

@@ -22,6 +22,9 @@ bool is_name_letter(char32_t c);
 /// The code points of valid UTF-8 (nullopt when it is not).
 std::optional<std::u32string> utf8_decode(std::string_view text);
 
+/// Appends the code point `c` to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t c);
+
 /// Lower case for comparison: ASCII, Latin-1, Latin Extended-A, Greek and
 /// Cyrillic capitals are folded; anything else is kept as it is.
 std::string fold_case(std::string_view text);

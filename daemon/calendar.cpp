@@ -1,5 +1,7 @@
 #include "calendar.hpp"
 
+#include "spelling.hpp"
+
 #include "errors.hpp"
 #include "zone.hpp"
 
@@ -81,24 +83,6 @@ void add(icalcomponent* component, icalproperty* property, std::string_view what
     icalcomponent_add_property(component, property);
 }
 
-/// Appends the code point `c` to `out` as UTF-8.
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
 /// `text` made fit for an iCalendar TEXT value before libical escapes it.
 /// libical escapes , ; \ and newlines, but passes other control characters
