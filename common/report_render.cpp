@@ -827,15 +827,8 @@ std::string bar_chart(const char* id, const char* label, const json& members, co
 
 } // namespace
 
-std::string html(const json& report) {
-    const json& members = report.at("members");
-    std::ostringstream out;
-    out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-           "<title>fairly: "
-        << escape_html(period_title(report))
-        << "</title><style>"
-           "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#222;line-height:1.45;"
+std::string html_style() {
+    return "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#222;line-height:1.45;"
            "overflow-wrap:break-word}"
            // The members table scrolls inside itself when it is wider than a phone, and long names wrap.
            "h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.6rem}table{display:block;max-width:100%;overflow-x:auto;font-size:.92rem}"
@@ -845,8 +838,12 @@ std::string html(const json& report) {
            ".chart{display:block;width:100%;max-width:34rem;height:auto}.chart text{fill:#222}ul{padding-left:1.2rem}"
            ".note{color:#666;font-size:.85rem}"
            ".legend span{display:inline-block;max-width:100%;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;"
-           "margin-right:.3rem;vertical-align:middle;border:1px solid rgba(0,0,0,.15)}"
-           "</style></head><body>\n";
+           "margin-right:.3rem;vertical-align:middle;border:1px solid rgba(0,0,0,.15)}";
+}
+
+std::string html_body(const json& report) {
+    const json& members = report.at("members");
+    std::ostringstream out;
     const report_words words = words_of(report);
     out << "<h1>fairly: " << escape_html(period_title(report)) << "</h1>\n<h2>What you carried</h2>\n<ul>";
     for (const std::string& sentence : words.carried) out << "<li>" << escape_html(sentence) << "</li>";
@@ -899,9 +896,16 @@ std::string html(const json& report) {
         }
         out << "</ul>\n";
     }
-    out << "<p class=\"note\">Points use the weights in force now. Made " << escape_html(report.value("generated_at", "").substr(0, 10)) << ".</p>\n"
-        << "</body></html>\n";
+    out << "<p class=\"note\">Points use the weights in force now. Made " << escape_html(report.value("generated_at", "").substr(0, 10)) << ".</p>\n";
     return out.str();
+}
+
+std::string html(const json& report) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<title>fairly: " +
+           escape_html(period_title(report)) + "</title><style>" + html_style() + "</style></head><body>\n" + html_body(report) +
+           "</body></html>\n";
 }
 
 std::string balance_text(const json& report, bool colour) {

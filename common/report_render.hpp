@@ -22,6 +22,11 @@ std::string csv(const json& report);
 
 /// A self-contained HTML page (inline CSS and SVG, nothing fetched).
 std::string html(const json& report);
+/// The page's body (from its heading to its last note), for a page of its
+/// own around it: the phone page shows the week's report with it.
+std::string html_body(const json& report);
+/// The page's style sheet, which the body's classes need.
+std::string html_style();
 
 /// The running balance against the agreed split, week by week, in hours.
 std::string balance_text(const json& report, bool colour);

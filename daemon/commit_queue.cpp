@@ -17,7 +17,11 @@ commit_queue::commit_queue(store::database& db, request_handler& handler, std::s
 }
 
 void commit_queue::submit(json request, caller who, reply_fn done) {
-    queue_.push_back(job{std::move(request), who, std::move(done)});
+    queue_.push_back(job{std::move(request), std::move(who), std::move(done), nullptr});
+}
+
+void commit_queue::submit_json(json request, caller who, json_reply_fn done) {
+    queue_.push_back(job{std::move(request), std::move(who), nullptr, std::move(done)});
 }
 
 void commit_queue::commit_round() {
@@ -53,7 +57,8 @@ void commit_queue::commit_round() {
     ++commits_;
     requests_ += round.size();
     for (std::size_t i = 0; i < round.size(); ++i) {
-        round[i].done(replies[i].is_null() ? std::string() : rpc::to_line(replies[i]));
+        if (round[i].done_json) round[i].done_json(std::move(replies[i]));
+        else round[i].done(replies[i].is_null() ? std::string() : rpc::to_line(replies[i]));
     }
 }
 

@@ -28,6 +28,11 @@ public:
     /// error is answered in its place, so replies keep the order of requests).
     void submit(json request, caller who, reply_fn done);
 
+    /// The same, for a client that reads the reply as JSON (the HTTP side):
+    /// `done` gets the reply object, or null for a notification.
+    using json_reply_fn = std::function<void(json reply)>;
+    void submit_json(json request, caller who, json_reply_fn done);
+
     bool empty() const { return queue_.empty(); }
 
     /// Answers up to max_round queued requests in one transaction.
@@ -45,6 +50,7 @@ private:
         json request;
         caller who;
         reply_fn done;
+        json_reply_fn done_json;
     };
 
     store::database& db_;

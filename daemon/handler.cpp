@@ -7,7 +7,9 @@
 #include "time_expr.hpp"
 #include "zone.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace fairly::daemon {
 
@@ -421,6 +423,56 @@ const method_entry* find_method(std::string_view method) {
         {"agree.answer", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.agreements.answer(read_answer(p), c);
          }}},
+        {"device.pair", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.devices.pair(optional_string(p, "member"), optional_string(p, "name"), c);
+         }}},
+        {"devices.list", {access::reads, [](services& s, household_record&, const json&, const request_context& c) -> json {
+             return s.devices.list(c);
+         }}},
+        {"device.revoke", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.devices.revoke(read_id(p, "devices"), c);
+         }}},
+        {"device.claim", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.devices.claim(required_string(p, "code"), optional_string(p, "name").value_or(""), c);
+         }}},
+        {"device.check", {access::reads, [](services&, household_record& r, const json&, const request_context& c) -> json {
+             return json{{"member", r.member_name(*c.binding)}};
+         }}},
+        {"phone.state", {access::reads, [](services& s, household_record& r, const json&, const request_context& c) -> json {
+             const std::int64_t me = *c.binding;
+             json members = json::array(), partners = json::array();
+             for (const member_entry& m : r.names().members) {
+                 if (m.retired) continue;
+                 members.push_back(m.name);
+                 if (m.id != me) partners.push_back(m.name);
+             }
+             const std::string name = r.member_name(me);
+             json timers = json::array();
+             for (const timer_record& timer : s.events.timers(c)) {
+                 if (timer.member == name) timers.push_back(timer_json(r, timer, c.reference));
+             }
+             std::int64_t pending_for = 0;
+             const auto pending = s.events.pending(std::nullopt, c, pending_for);
+             return json{{"member", name},
+                         {"members", std::move(members)},
+                         {"partners", std::move(partners)},
+                         {"tz", r.household().tz},
+                         {"now", format_iso_utc(c.reference)},
+                         {"device", {{"id", c.who.device_id.value_or(0)}}},
+                         {"kinds", s.devices.kinds_for(me)},
+                         {"timers", std::move(timers)},
+                         {"pending", event_list(r, pending)}};
+         }}},
+        {"phone.events", {access::reads, [](services& s, household_record& r, const json&, const request_context& c) -> json {
+             // This household week's entries, everyone's (the page shows the week as the report does).
+             const std::string& tz = r.household().tz;
+             std::chrono::sys_seconds since{};
+             events_query query;
+             query.limit = 500;
+             auto events = s.events.list(query, c, since);
+             std::reverse(events.begin(), events.end());
+             return json{{"events", event_list(r, events)}, {"since", format_local_iso(since, tz)}, {"tz", tz}};
+         }}},
         {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
         {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},
         {"export.records", {access::reads, FAIRLY_SERVICE(transfer, export_records)}},
@@ -433,6 +485,19 @@ const method_entry* find_method(std::string_view method) {
 }
 
 #undef FAIRLY_SERVICE
+
+/// The methods a phone reaches (docs/phone.md); everything else is the socket's.
+bool reachable_over_http(std::string_view method) {
+    static const std::set<std::string_view> phone{"device.claim", "device.check", "phone.state", "phone.events"};
+    return phone.count(method) != 0;
+}
+
+/// The socket's methods a paired device may also call, as its member.
+bool is_phone_write(std::string_view method) {
+    static const std::set<std::string_view> writes{"event.log",     "timer.start",   "timer.stop", "thanks.give",
+                                                   "event.confirm", "event.dispute", "event.void", "event.edit"};
+    return writes.count(method) != 0;
+}
 
 } // namespace
 
@@ -479,6 +544,15 @@ json request_handler::handle(const json& request, const caller& who) {
                                               "unknown method \"" + method->get<std::string>() + "\"");
     }
 
+    const std::string& name = method->get_ref<const std::string&>();
+    const bool allowed = who.http ? reachable_over_http(name) || is_phone_write(name) || name == "report" : !reachable_over_http(name);
+    if (!allowed) {
+        return notification ? json(nullptr)
+                            : rpc::make_error(id, error_code::permission_denied,
+                                              who.http ? "\"" + name + "\" is not reachable from the phone page; use `fairly` on the machine"
+                                                       : "\"" + name + "\" is answered only over HTTP, to a phone opening its pairing link");
+    }
+
     // Every write runs in a savepoint, so a failure half-way leaves no trace
     // in the shared group commit; a read needs none.
     std::optional<store::savepoint> request_scope;
@@ -487,10 +561,28 @@ json request_handler::handle(const json& request, const caller& who) {
     json reply;
     try {
         std::chrono::sys_seconds reference = record_.now();
-        if (auto text = optional_string(*params, "reference_time")) {
-            reference = checked_input([&] { return parse_iso_instant(*text, "reference_time"); });
+        caller asking = who;
+        std::optional<std::string> default_member;
+        if (who.http) {
+            // A device's request is judged now, as its member; the socket's
+            // reference_time and default_member are not read from it.
+            if (name != "device.claim") {
+                const auto device = who.token_hash.empty() ? std::nullopt : services_.devices.identify(who.token_hash);
+                if (!device) {
+                    throw rpc_error(error_code::permission_denied,
+                                    "this device is not paired with the household, or it was unpaired; pair it with `fairly pair`",
+                                    json{{"unpaired", true}});
+                }
+                asking.device_id = device->id;
+                asking.device_member = device->member;
+            }
+        } else {
+            if (auto text = optional_string(*params, "reference_time")) {
+                reference = checked_input([&] { return parse_iso_instant(*text, "reference_time"); });
+            }
+            default_member = optional_string(*params, "default_member");
         }
-        const request_context ctx = record_.context_for(who, optional_string(*params, "default_member"), reference);
+        const request_context ctx = record_.context_for(asking, default_member, reference);
         json result = entry->run(services_, record_, *params, ctx);
         if (request_scope) request_scope->release();
         reply = rpc::make_result(id, std::move(result));

@@ -7,6 +7,7 @@
 /// the session and server only move bytes. Unit tests drive it on an
 /// in-memory database.
 #include "agreement_service.hpp"
+#include "device_service.hpp"
 #include "event_service.hpp"
 #include "protected_service.hpp"
 #include "record.hpp"
@@ -28,7 +29,7 @@ using json = nlohmann::json;
 struct services {
     explicit services(household_record& record)
         : events(record), vocabulary(record), reports(record), protected_time(record, reports), reminders(record, reports, protected_time),
-          transfer(record), agreements(record) {}
+          transfer(record), agreements(record), devices(record) {}
     event_service events;
     vocabulary_service vocabulary;
     report_service reports;
@@ -36,6 +37,7 @@ struct services {
     reminder_service reminders;
     transfer_service transfer;
     agreement_service agreements;
+    device_service devices;
 };
 
 class request_handler {
@@ -59,6 +61,9 @@ public:
     /// commit failed, so nothing uncommitted is trusted.
     void forget_cached_state() { record_.forget(); }
     void commit_failed() { record_.commit_failed(); }
+
+    /// Where phones reach the page (`fairly pair`'s links); empty: not served.
+    void set_http_base_url(std::string url) { record_.set_http_base_url(std::move(url)); }
 
 private:
     static json error_reply(const json& id, const std::exception& failure);

@@ -2,6 +2,7 @@
 // main() only wires the parts together and turns errors into exit codes.
 #include "commit_queue.hpp"
 #include "handler.hpp"
+#include "http_server.hpp"
 #include "migrations.hpp"
 #include "paths.hpp"
 #include "server.hpp"
@@ -19,6 +20,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <iostream>
 
 #ifndef FAIRLY_VERSION
@@ -66,6 +68,8 @@ int main(int argc, char** argv) {
     std::string socket = fairly::default_socket_path().string();
     std::size_t max_connections = 64;
     long idle_timeout = 300;
+    fairly::daemon::http_options http;
+    long http_timeout = 20;
     app.set_version_flag("--version", "fairlyd " FAIRLY_VERSION);
     app.set_config("--config", "", "read options from this file (key = value, as in /etc/fairly/fairlyd.conf)");
     app.add_option("--db", database, "the household database (created if missing)")->capture_default_str();
@@ -74,6 +78,16 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(1, 100000));
     app.add_option("--idle-timeout", idle_timeout, "seconds before a silent connection is closed")
         ->capture_default_str()->check(CLI::Range(1L, 86400L));
+    app.add_option("--http", http.listen,
+                   "also serve the phone page on ADDRESS:PORT (127.0.0.1:8737; 0.0.0.0:8737 for the home network; a port alone "
+                   "is loopback); off unless given");
+    app.add_option("--http-url", http.url, "the address phones reach the page at, for pairing links (behind a reverse proxy)");
+    app.add_option("--http-cert", http.cert_file, "serve HTTPS with this PEM certificate chain (with --http-key)");
+    app.add_option("--http-key", http.key_file, "the private key of --http-cert (PEM)");
+    app.add_option("--http-max-connections", http.max_connections, "HTTP connections served at once; more get 503")
+        ->capture_default_str()->check(CLI::Range(1, 10000));
+    app.add_option("--http-timeout", http_timeout, "seconds to read a whole HTTP request (or write a reply) before closing")
+        ->capture_default_str()->check(CLI::Range(1L, 3600L));
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -93,17 +107,27 @@ int main(int argc, char** argv) {
         const int schema = fairly::store::apply_migrations(db);
         db.preallocate_wal(4 * 1024 * 1024); // room for the 1000 frames between checkpoints
 
-        fairly::daemon::request_handler handler(db, {static_cast<std::int64_t>(::getuid()), FAIRLY_VERSION, make_clock()});
+        fairly::daemon::request_handler handler(db, {static_cast<std::int64_t>(::getuid()), FAIRLY_VERSION, make_clock(), {}});
         fairly::daemon::commit_queue queue(db, handler);
         boost::asio::io_context io(1);
         fairly::daemon::server_options options;
         options.socket_path = socket;
         options.max_connections = max_connections;
         options.idle_timeout = std::chrono::seconds(idle_timeout);
+        std::optional<fairly::daemon::http_server> web;
+        if (!http.listen.empty()) {
+            http.timeout = std::chrono::seconds(http_timeout);
+            http.daemon_uid = static_cast<std::int64_t>(::getuid());
+            web.emplace(io, queue, http);
+            web->start();
+            handler.set_http_base_url(web->base_url());
+            options.on_shutdown = [&web] { web->shutdown(); };
+        }
         fairly::daemon::server server(io, queue, options);
         server.start();
         std::cerr << "fairlyd " FAIRLY_VERSION ": serving " << socket << " (database " << database << ", schema " << schema
                   << ")" << std::endl;
+        if (web) std::cerr << "fairlyd: serving the phone page at " << web->base_url() << " (pair a phone with `fairly pair`)" << std::endl;
         server.run();
         std::cerr << "fairlyd: stopped cleanly after " << queue.requests() << " requests in " << queue.commits()
                   << " commits" << std::endl;

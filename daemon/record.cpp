@@ -260,6 +260,12 @@ request_context household_record::context_for(const caller& who, std::optional<s
     request_context ctx;
     ctx.who = who;
     ctx.reference = reference;
+    if (who.http) {
+        // A device acts as its member and nobody else: never privileged, and
+        // FAIRLY_MEMBER has no meaning for it.
+        ctx.binding = who.device_member;
+        return ctx;
+    }
     ctx.privileged = who.uid == 0 || who.uid == settings_.daemon_uid;
     const auto& bindings = names().bindings;
     if (auto found = bindings.find(who.uid); found != bindings.end()) ctx.binding = found->second;

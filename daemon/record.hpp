@@ -23,16 +23,23 @@
 
 namespace fairly::daemon {
 
-/// Who is on the other end of the socket, from SO_PEERCRED.
+/// Who is on the other end: over the socket, the peer's credentials
+/// (SO_PEERCRED); over HTTP, the paired device the request's token names
+/// (filled in by the handler), recorded under fairlyd's own uid.
 struct caller {
     std::int64_t uid = -1;
     std::int64_t pid = 0;
+    bool http = false;                         ///< came through the phone page or its JSON endpoint
+    std::string token_hash;                    ///< http: the SHA-256 of the device token presented (empty: none)
+    std::optional<std::int64_t> device_id;     ///< http: the paired device, once identified
+    std::optional<std::int64_t> device_member; ///< http: the member it acts as, and nobody else
 };
 
 struct handler_settings {
     std::int64_t daemon_uid = 0;     ///< root and this uid may act for any member
     std::string version;             ///< reported by `status`
     std::function<std::chrono::sys_seconds()> clock; ///< FAIRLY_NOW or the system clock
+    std::string http_base_url;       ///< where phones reach the page ("http://127.0.0.1:8737"); empty: not served
 };
 
 /// The household's settings every figure depends on.
@@ -114,6 +121,8 @@ public:
 
     store::database& db() { return db_; }
     const handler_settings& settings() const { return settings_; }
+    /// Where phones reach the page, known once the HTTP side has bound its port.
+    void set_http_base_url(std::string url) { settings_.http_base_url = std::move(url); }
     std::chrono::sys_seconds now() const { return settings_.clock(); }
     std::int64_t now_utc() const { return settings_.clock().time_since_epoch().count(); }
 

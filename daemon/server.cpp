@@ -56,7 +56,10 @@ caller peer_of(stream_protocol::socket& socket) {
     ucred credentials{};
     socklen_t length = sizeof credentials;
     if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return caller{};
-    return caller{static_cast<std::int64_t>(credentials.uid), static_cast<std::int64_t>(credentials.pid)};
+    caller peer;
+    peer.uid = static_cast<std::int64_t>(credentials.uid);
+    peer.pid = static_cast<std::int64_t>(credentials.pid);
+    return peer;
 }
 
 class session : public std::enable_shared_from_this<session> {
@@ -290,6 +293,7 @@ struct server::impl {
         acceptor.close(ignored);
         signals.cancel(ignored);
         remove_socket();
+        if (options.on_shutdown) options.on_shutdown();
         auto draining = sessions; // sessions may leave the map while we walk it
         for (auto& [raw, owner] : draining) owner->drain();
         if (sessions.empty()) return;
