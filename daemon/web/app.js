@@ -15,6 +15,8 @@
   const POLL_MS = 60000;        // state, while the page is shown
   const BACKOFF_MIN_MS = 1000;
   const BACKOFF_MAX_MS = 30000;
+  const QUEUE_SHOWN_AFTER_MS = 1500;
+  const CLOCK_SLACK_MS = 2500;
   // Requests with no uuid of their own in the API: a resend after a lost
   // answer can meet "already done" (409), which then means it got there.
   const REVIEWS = new Set(['/api/confirm', '/api/dispute', '/api/void']);
@@ -70,9 +72,12 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  /// Now, on fairlyd's clock as far as the phone knows it.
+  /// Now, on fairlyd's clock as far as the phone knows it; never earlier than
+  /// a time given before (a stop is never before its start).
+  let lastNow = 0;
   function now() {
-    return Date.now() + clockOffset;
+    lastNow = Math.max(lastNow, Date.now() + clockOffset);
+    return lastNow;
   }
 
   /// 2026-12-02T03:10:00Z (whole seconds).
@@ -208,6 +213,7 @@
   /// Reads /api/state. true when it was read.
   async function loadState() {
     let r;
+    const asked = Date.now();
     try {
       r = await getJson('/api/state');
     } catch (e) {
@@ -218,8 +224,13 @@
     if (!r.ok || !r.data) { unreachable(); return false; }
     state = r.data;
     csrf = state.csrf || null;
+    // fairlyd's "now" is in whole seconds: a phone within a couple of seconds
+    // of it keeps its own clock, one further off takes fairlyd's.
     const daemonNow = Date.parse(state.now);
-    if (!Number.isNaN(daemonNow)) clockOffset = daemonNow - Date.now();
+    if (!Number.isNaN(daemonNow)) {
+      const offset = daemonNow + 500 - (asked + Date.now()) / 2;
+      clockOffset = Math.abs(offset) > CLOCK_SLACK_MS ? offset : 0;
+    }
     if (!$('problem').dataset.sticky) problem('');
     renderState();
     return true;
@@ -290,14 +301,19 @@
     writeQueue(q);
     renderQueue();
     renderTimers();
+    setTimeout(renderQueue, QUEUE_SHOWN_AFTER_MS + 100);
     flush();
   }
 
+  /// "1 waiting to be sent", once a request could not be sent or takes a
+  /// moment (a tap answered at once never shows it).
   function renderQueue() {
-    const n = readQueue().length;
+    const q = readQueue();
+    const n = q.length;
+    const slow = q.some((i) => i.failed || Date.now() - (i.made || 0) > QUEUE_SHOWN_AFTER_MS);
     const line = $('queue');
-    line.hidden = n === 0;
-    line.textContent = n === 0 ? '' : `${n} waiting to be sent`;
+    line.hidden = n === 0 || !slow;
+    line.textContent = line.hidden ? '' : `${n} waiting to be sent`;
   }
 
   function scheduleRetry() {
@@ -314,6 +330,7 @@
     clearTimeout(retryTimer);
     let sent = 0;
     let waiting = false;
+    const said = [];
     try {
       let freshCsrf = false;
       for (;;) {
@@ -335,6 +352,8 @@
         try {
           r = await postJson(item.path, item.body);
         } catch (e) {
+          if (!item.failed) said.push(`Kept on this phone: ${kept(item)}. It is sent once fairly can be reached.`);
+          updateItem(item.uuid, (i) => { i.failed = true; });
           waiting = true;
           break; // no network, or fairlyd is down
         }
@@ -343,22 +362,26 @@
           backoff = 0;
           freshCsrf = false;
           ++sent;
-          toast(done(item, r.data || {}));
+          said.push(done(item, r.data || {}));
           continue;
         }
-        if (r.status === 401) { unpaired(); waiting = true; break; }
+        if (r.status === 401) { updateItem(item.uuid, (i) => { i.failed = true; }); unpaired(); waiting = true; break; }
         if (r.status === 403 && !freshCsrf) {
           // The CSRF value may have changed (fairlyd restarted): read it again, then retry.
           csrf = null;
           continue;
         }
-        if (r.status === 408 || r.status === 429 || r.status >= 500) { waiting = true; break; }
+        if (r.status === 408 || r.status === 429 || r.status >= 500) {
+          updateItem(item.uuid, (i) => { i.failed = true; });
+          waiting = true;
+          break;
+        }
         // Refused for good (a 403 even with a fresh CSRF value among them): say why and drop it.
         removeItem(item.uuid);
         freshCsrf = false;
         ++sent;
         if (r.status === 409 && REVIEWS.has(item.path) && (item.tries || 0) >= 1) {
-          toast(done(item, {}));
+          said.push(done(item, {}));
         } else {
           problem(`${describe(item)}: ${errorMessage(r.data, r.status)}`);
           $('problem').dataset.sticky = '1';
@@ -368,6 +391,7 @@
     } finally {
       flushing = false;
       renderQueue();
+      if (said.length) toast(said.join(' '));
     }
     if (waiting) scheduleRetry();
     if (sent) await refresh();
@@ -388,6 +412,18 @@
       case 'void': return `Removing ${w.kind}`;
       case 'edit': return `Changing ${w.kind}`;
       default: return 'A change';
+    }
+  }
+
+  /// A waiting request, in a few words: "laundry, 10 min".
+  function kept(item) {
+    const w = item.what || {};
+    switch (w.type) {
+      case 'log': return `${w.kind}${w.for ? ', ' + lengthText(w.for) : ''}`;
+      case 'start': return `starting the ${w.kind} timer`;
+      case 'stop': return `stopping the ${w.kind} timer`;
+      case 'thanks': return `your thanks to ${w.to}`;
+      default: return 'a change';
     }
   }
 
@@ -413,19 +449,40 @@
 
   // ---- actions -------------------------------------------------------------
 
+  function kindEntry(name) {
+    return ((state && state.kinds) || []).find((k) => k && k.name === name) || null;
+  }
+
+  /// A tap logs what was just done: it ends at the tap and lasts the chosen
+  /// length, or the kind's usual one. With "it started at…", it starts then.
+  /// Every time is fixed on the phone (an `at` and a `for`), so a tap sent
+  /// late, from the queue, still has the time of the tap.
   function logTap(kind) {
     const tap = now();
     const body = {uuid: uuid4(), kind};
     const started = $('started-at').value;
-    let at = null;
-    if (started) at = startedInstant(started, tap);
-    if (at !== null) body.at = iso(at);
-    else body.until = iso(tap);
-    if (chosenFor) body.for = chosenFor;
-    enqueue('/api/log', body, {type: 'log', kind, for: chosenFor, started: at !== null});
+    const at = started ? startedInstant(started, tap) : null;
+    const entry = kindEntry(kind);
+    const usual = entry && Number(entry.default_minutes) > 0 ? `${Math.round(Number(entry.default_minutes))}m` : null;
+    const length = chosenFor || (at === null ? usual : null);
+    if (at !== null) {
+      body.at = iso(at);
+      if (length) body.for = length;
+    } else if (length) {
+      body.at = iso(tap - lengthMinutes(length) * 60000);
+      body.for = length;
+    } else {
+      body.at = iso(tap);
+    }
+    enqueue('/api/log', body, {type: 'log', kind, for: chosenFor, started: at !== null, tap: iso(tap)});
     chooseLength(null);
     $('started-at').value = '';
     startedChanged();
+  }
+
+  function lengthMinutes(code) {
+    const m = /^(\d+)([mh])$/.exec(code || '');
+    return m ? (m[2] === 'h' ? Number(m[1]) * 60 : Number(m[1])) : 0;
   }
 
   function startTimer() {
@@ -522,7 +579,11 @@
   /// The daemon's running timers, with what waits in the queue laid over them.
   function timersShown() {
     const shown = new Map();
-    for (const t of (state && state.timers) || []) shown.set(t.kind, {kind: t.kind, start: Date.parse(t.start_utc), queued: false});
+    for (const t of (state && state.timers) || []) {
+      let start = Date.parse(t.start_utc);
+      if (Number.isNaN(start) && typeof t.running_minutes === 'number') start = now() - t.running_minutes * 60000;
+      shown.set(t.kind, {kind: t.kind, start, queued: false});
+    }
     for (const item of readQueue()) {
       const w = item.what || {};
       if (w.type === 'start') shown.set(w.kind, {kind: w.kind, start: Date.parse(item.body.at), queued: true});
@@ -546,7 +607,8 @@
 
   function elapsedText(start) {
     if (Number.isNaN(start)) return '';
-    return `running ${minutesText(Math.floor((now() - start) / 60000))}`;
+    const minutes = Math.floor((now() - start) / 60000);
+    return minutes < 1 ? 'running under a minute' : `running ${minutesText(minutes)}`;
   }
 
   function tick() {
@@ -564,7 +626,7 @@
     $('pending').replaceChildren(...pending.map((e) => {
       const reason = el('input', {type: 'text', maxlength: '2000', autocomplete: 'off', 'aria-label': 'Why (optional)',
         placeholder: 'Why (optional)'});
-      const form = el('div', {class: 'panel', hidden: true},
+      const form = el('div', {class: 'panel dispute-form', hidden: true},
         reason,
         button('Dispute it', 'action send-dispute', () => review('/api/dispute', 'dispute', e, reason.value.trim())));
       return el('li', {class: 'pending', 'data-event-id': String(e.id)},
@@ -604,7 +666,7 @@
     // Remove, with an optional reason.
     const reason = el('input', {type: 'text', maxlength: '2000', autocomplete: 'off', 'aria-label': 'Why (optional)',
       placeholder: 'Why (optional)'});
-    const voidForm = el('div', {class: 'panel', hidden: true}, reason,
+    const voidForm = el('div', {class: 'panel void-form', hidden: true}, reason,
       button('Remove it', 'action send-void', () => review('/api/void', 'void', e, reason.value.trim())));
 
     // Change the kind, the length or the note.

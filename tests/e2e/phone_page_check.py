@@ -315,10 +315,15 @@ def check_unpaired(home):
                                                                    "kind": "night-feed"}),
                                    {"Content-Type": "application/json"})
     check(status == 401, f"POST /api/log without a device answered {status}, not 401")
+    # The page's files are the same for every household: exactly daemon/web's, when the sources are here.
+    web = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "daemon", "web")
     for path in ("/app.js", "/app.css"):
         status, _, body = home.request("GET", path)
         check(status == 200, f"GET {path} answered {status}")
-        no_household(body, f"GET {path}")
+        source = os.path.join(web, path[1:])
+        if os.path.exists(source):
+            with open(source, encoding="utf-8") as f:
+                check(body == f.read(), f"GET {path} is not daemon/web{path}")
 
 
 def check_static_page():
@@ -533,6 +538,7 @@ def main():
         check(any(t.get("kind") == "night-feed" for t in (timers if isinstance(timers, list) else timers.get("timers", []))),
               f"fairly timers does not show the page's timer: {timers}")
         count = len(home.events())
+        time.sleep(1.5)  # times are in whole seconds: a stop in the second it started has no length
         phone.click("#timers li[data-timer='night-feed'] button.stop")
         phone.toast("Stopped the night-feed timer")
         check(len(home.events()) == count + 1, "stopping the timer did not log an event")
@@ -583,7 +589,7 @@ def main():
         phone.wait("the events list to show the change", lambda: phone.js(
             f"return !document.querySelector(\"#events li[data-event-id='{twenty['id']}']\")"))
         phone.click(f"#events li[data-event-id='{tapped['id']}'] button.void")
-        phone.driver.find_element("css selector", f"#events li[data-event-id='{tapped['id']}'] input[placeholder]").send_keys(
+        phone.driver.find_element("css selector", f"#events li[data-event-id='{tapped['id']}'] .void-form input").send_keys(
             "logged twice")
         phone.click(f"#events li[data-event-id='{tapped['id']}'] button.send-void")
         phone.toast("Removed night-feed")
@@ -598,11 +604,12 @@ def main():
         tap_kind(phone, "laundry")
         phone.wait("'1 waiting to be sent'", lambda: phone.js(
             "const q = document.getElementById('queue'); return !q.hidden && q.textContent === '1 waiting to be sent'"))
+        phone.toast("Kept on this phone: laundry, 10 min")
         queued = phone.js("return JSON.parse(localStorage.getItem('fairly.queue.v1') || '[]')")
-        check(len(queued) == 1 and queued[0]["body"]["kind"] == "laundry" and queued[0]["body"].get("until"),
-              f"the queue in localStorage is {queued}")
+        check(len(queued) == 1 and queued[0]["body"]["kind"] == "laundry" and queued[0]["body"].get("for") == "10m"
+              and queued[0]["body"].get("at") and queued[0]["what"].get("tap"), f"the queue in localStorage is {queued}")
         uuid = queued[0]["uuid"]
-        tap_time = iso_seconds(queued[0]["body"]["until"])
+        tap_time = iso_seconds(queued[0]["what"]["tap"])
         shot(phone, "phone-page-waiting.png")
         time.sleep(2)  # a retry or two meets the closed port
         home.start()
@@ -614,7 +621,7 @@ def main():
         mine = [e for e in arrived if e["uuid"] == uuid]
         check(len(mine) == 1, f"no laundry event has the tap's uuid {uuid}: {arrived}")
         check(abs(iso_seconds(mine[0]["end"]) - tap_time) < 1.5,
-              f"the late tap ended at {mine[0]['end']}, not at the tap ({queued[0]['body']['until']})")
+              f"the late tap ended at {mine[0]['end']}, not at the tap ({queued[0]['what']['tap']})")
         # The same uuid once more, as a page whose acknowledgement was lost would send it.
         resent = phone.driver.execute_async_script("""
             const body = arguments[0], done = arguments[arguments.length - 1];
@@ -671,7 +678,11 @@ def main():
             print(f"phone_page_check: fairlyd's log ends:\n{home.daemon_log()}", file=sys.stderr)
         return 1
     except Exception as e:  # noqa: BLE001 - a Selenium error is a failure too, with what it said
-        print(f"phone_page_check: {type(e).__name__}: {e}", file=sys.stderr)
+        for line in checked:
+            print(f"phone_page_check: ok: {line}", file=sys.stderr)
+        print(f"phone_page_check: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", file=sys.stderr)
+        import traceback
+        traceback.print_exc(limit=3)
         return 1
     finally:
         signal.alarm(0)
