@@ -17,6 +17,7 @@
   const BACKOFF_MAX_MS = 30000;
   const QUEUE_SHOWN_AFTER_MS = 1500;
   const CLOCK_SLACK_MS = 2500;
+  const EVENTS_SHOWN = 8;       // the week's newest entries; the rest behind a button
   // Requests with no uuid of their own in the API: a resend after a lost
   // answer can meet "already done" (409), which then means it got there.
   const REVIEWS = new Set(['/api/confirm', '/api/dispute', '/api/void']);
@@ -29,6 +30,7 @@
   let chosenFor = null;         // a length chip: '20m'
   let events = [];
   let reportOpen = false;
+  let allEvents = false;
   let flushing = false;
   let flushAgain = false;
   let retryTimer = null;
@@ -643,11 +645,16 @@
 
   function renderEvents() {
     const list = $('events');
+    const more = $('events-all');
     if (!events.length) {
       list.replaceChildren(el('li', {class: 'empty', text: 'Nothing logged this week yet.'}));
+      more.hidden = true;
       return;
     }
-    list.replaceChildren(...events.map(eventItem));
+    const shown = allEvents ? events : events.slice(0, EVENTS_SHOWN);
+    list.replaceChildren(...shown.map(eventItem));
+    more.hidden = events.length <= EVENTS_SHOWN;
+    more.textContent = allEvents ? 'Show only the latest' : `Show all ${events.length} this week`;
   }
 
   function eventItem(e) {
@@ -655,12 +662,12 @@
     const mine = state && e.member === state.member;
     const who = mine ? '' : e.member;
     const by = e.logged_by && e.logged_by !== e.member ? `logged by ${e.logged_by}` : '';
-    const li = el('li', {class: active ? 'event' : 'event gone', 'data-event-id': String(e.id)},
-      el('div', {class: 'what'},
-        el('strong', {text: e.kind}), ' ', eventLine(e),
-        who || by ? el('div', {class: 'by', text: [who, by].filter(Boolean).join(', ')}) : null,
-        e.note ? el('div', {class: 'note', text: e.note}) : null,
-        e.review === 'disputed' ? el('div', {class: 'by', text: 'disputed'}) : null));
+    const what = el('div', {class: 'what'},
+      el('strong', {text: e.kind}), ' ', eventLine(e),
+      who || by ? el('div', {class: 'by', text: [who, by].filter(Boolean).join(', ')}) : null,
+      e.note ? el('div', {class: 'note', text: e.note}) : null,
+      e.review === 'disputed' ? el('div', {class: 'by', text: 'disputed'}) : null);
+    const li = el('li', {class: active ? 'event' : 'event gone', 'data-event-id': String(e.id)}, what);
     if (!active) return li;
 
     // Remove, with an optional reason.
@@ -684,19 +691,25 @@
       const m = Math.round(Number(length.value));
       if (m > 0 && m !== minutes) body.for = `${m}m`;
       if (note.value.trim() !== (e.note || '')) body.note = note.value.trim();
-      if (Object.keys(body).length === 2) { editForm.hidden = true; return; }
+      if (Object.keys(body).length === 2) { panel.hidden = true; return; }
       enqueue('/api/edit', body, {type: 'edit', kind: body.kind || e.kind, id: e.id});
     };
-    const editForm = el('div', {class: 'panel edit', hidden: true},
+    const editForm = el('div', {class: 'panel edit-form'},
       el('label', null, 'Kind ', kindSelect),
       el('label', null, 'Minutes ', length),
       el('label', null, 'Note ', note),
       button('Save the change', 'action send-edit', save));
 
-    li.append(el('div', {class: 'buttons'},
-      button('Change…', 'action quiet edit', () => { editForm.hidden = !editForm.hidden; voidForm.hidden = true; }),
-      button('Remove…', 'action quiet void', () => { voidForm.hidden = !voidForm.hidden; editForm.hidden = true; })),
-    editForm, voidForm);
+    const removeButton = button('Remove…', 'action quiet void', () => { voidForm.hidden = false; removeButton.hidden = true; });
+    editForm.append(removeButton);
+    const panel = el('div', {class: 'panel change', hidden: true}, editForm, voidForm);
+    const change = button('Change…', 'action quiet edit', () => {
+      panel.hidden = !panel.hidden;
+      change.setAttribute('aria-expanded', String(!panel.hidden));
+      voidForm.hidden = true;
+      removeButton.hidden = false;
+    }, {'aria-label': `Change ${e.kind}, ${e.when || ''}`, 'aria-expanded': 'false'});
+    li.replaceChildren(el('div', {class: 'line'}, what, change), panel);
     return li;
   }
 
@@ -720,6 +733,7 @@
     $('started-at').addEventListener('change', startedChanged);
     $('started-clear').addEventListener('click', () => { $('started-at').value = ''; startedChanged(); });
     $('timer-start').addEventListener('click', startTimer);
+    $('events-all').addEventListener('click', () => { allEvents = !allEvents; renderEvents(); });
     $('thank').addEventListener('click', () => toggleThanks($('thank-panel').hidden));
     $('report-open').addEventListener('click', async () => {
       reportOpen = !reportOpen;

@@ -580,7 +580,7 @@ def main():
 
         # The week's entries: change one, remove another.
         phone.click(f"#events li[data-event-id='{twenty['id']}'] button.edit")
-        phone.js("const f = document.querySelector(\"#events li[data-event-id='\" + arguments[0] + \"'] .edit input[type=number]\");"
+        phone.js("const f = document.querySelector(\"#events li[data-event-id='\" + arguments[0] + \"'] .edit-form input[type=number]\");"
                  "f.value = '25';", twenty["id"])
         phone.click(f"#events li[data-event-id='{twenty['id']}'] button.send-edit")
         phone.toast("Changed night-feed, 25 min")
@@ -588,6 +588,7 @@ def main():
         check(changed["status"] == "superseded", f"the changed entry is {changed['status']}, not superseded")
         phone.wait("the events list to show the change", lambda: phone.js(
             f"return !document.querySelector(\"#events li[data-event-id='{twenty['id']}']\")"))
+        phone.click(f"#events li[data-event-id='{tapped['id']}'] button.edit")
         phone.click(f"#events li[data-event-id='{tapped['id']}'] button.void")
         phone.driver.find_element("css selector", f"#events li[data-event-id='{tapped['id']}'] .void-form input").send_keys(
             "logged twice")
