@@ -23,8 +23,9 @@ uses the phone's real clock, so fairlyd does too. Then, in headless Chromium
   it at that clock time in the household's zone (the browser's zone is
   another);
 - a timer started and stopped on the page is an event;
-- an entry sam logged for alex is offered under "Logged for you" and
-  confirmed with one tap; thanks to sam in two taps is in `fairly thanks`;
+- entries sam logged for alex are offered under "Logged for you", one
+  confirmed with one tap, one disputed with a reason; thanks to sam in two
+  taps is in `fairly thanks`;
 - the week's report opens; an entry is changed and another removed;
 - with fairlyd stopped, a tap waits ("1 waiting to be sent"), is kept in
   localStorage, and arrives exactly once when fairlyd is back on the same
@@ -556,8 +557,21 @@ def main():
         phone.toast("Confirmed cooking")
         reviewed = [e for e in home.events() if e["id"] == pending["id"]][0]
         check(reviewed["review"] == "confirmed", f"the confirmed entry has review {reviewed['review']!r}")
+        # And one to dispute, with a reason.
+        home.run("log", "shopping", "--member", "alex", member="sam")
+        questioned = newest(home, "shopping")
+        phone.driver.refresh()
+        phone.page_ready("alex")
+        item = f"#pending li[data-event-id='{questioned['id']}']"
+        phone.click(f"{item} button.dispute")
+        phone.driver.find_element("css selector", f"{item} .dispute-form input").send_keys("that was me")
+        phone.click(f"{item} button.send-dispute")
+        phone.toast("Disputed shopping")
+        reviewed = [e for e in home.events() if e["id"] == questioned["id"]][0]
+        check(reviewed["review"] == "disputed" and reviewed["dispute_reason"] == "that was me",
+              f"the disputed entry has review {reviewed['review']!r} ({reviewed['dispute_reason']!r})")
         phone.wait("the pending list emptied", lambda: phone.js("return document.getElementById('pending-section').hidden"))
-        checked.append("an entry sam logged for alex confirmed from 'Logged for you'")
+        checked.append("entries sam logged for alex confirmed and disputed (with a reason) from 'Logged for you'")
 
         # Thanks in two taps (and a note).
         phone.click("#thank")
