@@ -218,10 +218,12 @@ std::string prepared_command::name() const {
     return words;
 }
 
-daemon_process::daemon_process(const bench_program& program, const fs::path& dir, const environment& env)
+daemon_process::daemon_process(const bench_program& program, const fs::path& dir, const environment& env,
+                               const std::vector<std::string>& daemon_args)
     : program_name_(program.name), socket_(dir / "fairly.sock"), log_(dir / "fairlyd.log") {
-    const prepared_command command({program.fairlyd, "--db", (dir / "household.db").string(), "--socket", socket_.string()}, env, "/dev/null",
-                                   log_);
+    std::vector<std::string> argv{program.fairlyd, "--db", (dir / "household.db").string(), "--socket", socket_.string()};
+    argv.insert(argv.end(), daemon_args.begin(), daemon_args.end());
+    const prepared_command command(std::move(argv), env, "/dev/null", log_);
     pid_ = command.start();
     wait_until_serving();
 }
@@ -286,9 +288,10 @@ void daemon_process::wait_until_serving() {
     }
 }
 
-household::household(const bench_program& program, const fs::path& parent, const std::string& tz, std::vector<std::string> extra)
+household::household(const bench_program& program, const fs::path& parent, const std::string& tz, std::vector<std::string> extra,
+                     const std::vector<std::string>& daemon_args)
     : dir(parent, program.name), env(dir.path(), household_variables(dir.path(), std::move(extra)), program.left_out),
-      daemon(program, dir.path(), env) {
+      daemon(program, dir.path(), env, daemon_args) {
     prepared_command({program.fairly, "init", "--member", "alex", "--member", "sam", "--tz", tz}, env, "/dev/null", dir.path() / "init.err")
         .run();
 }

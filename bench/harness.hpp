@@ -155,7 +155,9 @@ private:
 /// then SIGKILL after a bounded wait) at the latest when this goes out of scope.
 class daemon_process {
 public:
-    daemon_process(const bench_program& program, const std::filesystem::path& dir, const environment& env);
+    /// `daemon_args` go after --db and --socket (`--http 127.0.0.1:PORT`, say).
+    daemon_process(const bench_program& program, const std::filesystem::path& dir, const environment& env,
+                   const std::vector<std::string>& daemon_args = {});
     ~daemon_process();
     daemon_process(const daemon_process&) = delete;
     daemon_process& operator=(const daemon_process&) = delete;
@@ -182,10 +184,11 @@ private:
 
 /// A household of its own: a directory, a daemon and `fairly init` done
 /// (alex and sam, in `tz`). The daemon and the CLI get FAIRLY_SOCKET and then
-/// `extra` (a fixed FAIRLY_NOW, say) in their environment.
+/// `extra` (a fixed FAIRLY_NOW, say) in their environment; the daemon also
+/// gets `daemon_args` on its command line.
 struct household {
     household(const bench_program& program, const std::filesystem::path& parent, const std::string& tz,
-              std::vector<std::string> extra = {});
+              std::vector<std::string> extra = {}, const std::vector<std::string>& daemon_args = {});
 
     std::filesystem::path database() const { return dir.path() / "household.db"; }
 

@@ -32,6 +32,7 @@ void setup_agree(CLI::App& app, context& ctx);
 void setup_changes(CLI::App& app, context& ctx);
 void setup_away(CLI::App& app, context& ctx);
 void setup_guess(CLI::App& app, context& ctx);
+void setup_pair(CLI::App& app, context& ctx);    // pair, devices, unpair
 
 /// Checks a time expression or a length here, before anything is sent or
 /// spooled, so a typo is caught at once (exit 64) and never parked in the spool.
