@@ -46,17 +46,24 @@ event_record event_service::prepare(const log_request& request, const request_co
     const std::string& tz = record_.household().tz;
     const sys_seconds reference = ctx.reference;
     const span_request& span = request.span;
-    if (span.length && span.until) bad_param("for", "give either a length (--for) or an end (--until), not both");
+    if (span.at && span.length && span.until) bad_param("for", "give two of a start (--at), a length (--for) and an end (--until), not all three");
     sys_seconds start = reference;
     std::optional<sys_seconds> end;
     if (span.at) start = resolve(*span.at, "at", reference, tz);
-    if (span.length) {
+    if (span.until && !span.at) {
+        // An end alone is something that finished then: it lasted --for, or the kind's usual length
+        // (a tap on the phone page, sent late from its queue, keeps the time of the tap).
+        end = resolve(*span.until, "until", reference, tz);
+        const seconds how_long = span.length ? checked_input([&] { return parse_duration(*span.length, "for"); }) : seconds{kind.default_seconds};
+        start = *end - how_long;
+    } else if (span.length) {
         const seconds how_long = checked_input([&] { return parse_duration(*span.length, "for"); });
         // With no --at, "--for 35m" is something just finished: it ends now.
         if (!span.at) start = reference - how_long;
         end = start + how_long;
+    } else if (span.until) {
+        end = resolve(*span.until, "until", reference, tz);
     }
-    if (span.until) end = resolve(*span.until, "until", reference, tz);
     if (start > reference + future_tolerance) {
         bad_param("at", format_local(start, tz) + " is in the future; log things that happened (or start a timer)");
     }
@@ -224,7 +231,8 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     }
     {
         const kind_entry& entry = record_.kind_by_id(kind);
-        const std::string suggestion = typed_time(start + seconds{entry.default_seconds}, ctx.reference, tz);
+        // A timer stopped sooner than usual needs no hint; a long one is offered its usual end.
+        const std::string suggestion = typed_time(std::min(start + seconds{entry.default_seconds}, ctx.reference), ctx.reference, tz);
         check_plausible(end - start, entry, request.long_ok, "at",
                         "give the time it ended, e.g. `fairly stop " + entry.name + " --at \"" + suggestion + "\"`, or `fairly cancel " +
                             entry.name + "` if it should never have run");

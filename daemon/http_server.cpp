@@ -431,7 +431,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         res.set("Content-Security-Policy", content_policy);
         res.set("X-Content-Type-Options", "nosniff");
         res.set("X-Frame-Options", "DENY");
-        res.set("Referrer-Policy", "no-referrer");
+        res.set("Referrer-Policy", "same-origin"); // not no-referrer: Chromium then sends "Origin: null" on the pairing form
         res.set("Cross-Origin-Opener-Policy", "same-origin");
         res.set("Cross-Origin-Resource-Policy", "same-origin");
         if (secure) res.set(http::field::strict_transport_security, "max-age=31536000");

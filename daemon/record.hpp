@@ -27,6 +27,8 @@ namespace fairly::daemon {
 /// (SO_PEERCRED); over HTTP, the paired device the request's token names
 /// (filled in by the handler), recorded under fairlyd's own uid.
 struct caller {
+    caller() = default;
+    caller(std::int64_t peer_uid, std::int64_t peer_pid) : uid(peer_uid), pid(peer_pid) {}
     std::int64_t uid = -1;
     std::int64_t pid = 0;
     bool http = false;                         ///< came through the phone page or its JSON endpoint

@@ -56,10 +56,7 @@ caller peer_of(stream_protocol::socket& socket) {
     ucred credentials{};
     socklen_t length = sizeof credentials;
     if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return caller{};
-    caller peer;
-    peer.uid = static_cast<std::int64_t>(credentials.uid);
-    peer.pid = static_cast<std::int64_t>(credentials.pid);
-    return peer;
+    return caller{static_cast<std::int64_t>(credentials.uid), static_cast<std::int64_t>(credentials.pid)};
 }
 
 class session : public std::enable_shared_from_this<session> {

@@ -70,7 +70,7 @@ void setup_log(CLI::App& app, context& ctx) {
                         "when it started: now, 03:10, 3:10am, \"yesterday 22:40\", \"yesterday 3am\", \"mon 09:00\", -40m, 2026-10-25, \"2026-10-25 00:30\", ISO 8601 "
                         "(default: now, or --for before now)");
     auto* length = command->add_option("--for", options->length, "how long: 35m, 1h20m, 1.5h (without --at: it just ended)");
-    auto* until = command->add_option("--until", options->until, "when it ended (instead of --for)");
+    auto* until = command->add_option("--until", options->until, "when it ended; with --for it lasted that long, alone its kind's usual length");
     length->excludes(until);
     command->add_option("--note", options->note, "a few words to remember it by");
     command->add_option("--member", options->members, "who did it (default: you, or FAIRLY_MEMBER); repeat for several");

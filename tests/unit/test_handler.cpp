@@ -158,7 +158,7 @@ TEST_CASE_METHOD(handler_fixture, "bad params name the field", "[handler]") {
     CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "10:00"}, {"until", "09:00"}}) == "until");
     CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-24 09:00"}}) == "at"); // future
     CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"role", "supervised"}}) == "role");
-    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"for", "1h"}, {"until", "now"}}) == "for");
+    CHECK(field_of({{"member", "alex"}, {"kind", "cooking"}, {"at", "10:00"}, {"for", "1h"}, {"until", "now"}}) == "for");
     json reply = call("event.log", {{"uuid", "not-a-uuid"}, {"kind", "cooking"}, {"member", "alex"}});
     CHECK(reply["error"]["data"]["field"] == "uuid");
     CHECK(count_events() == 0);
@@ -539,4 +539,15 @@ TEST_CASE_METHOD(handler_fixture, "an event imported again takes a void and revi
     row["status"] = "active";
     CHECK(ok("import.records", {{"rows", {row}}})["updated"] == 0);
     CHECK(ok("events.list", {{"since", "2026-11-01"}, {"all", true}})["events"][0]["status"] == "voided");
+}
+
+TEST_CASE_METHOD(handler_fixture, "an end alone is something finished then, lasting its kind's usual length", "[handler]") {
+    set_up_household();
+    // bath-time's usual length is 30 minutes; a phone's queued tap sends the time of the tap as the end.
+    json tapped = log({{"kind", "bath-time"}, {"member", "alex"}, {"until", "2026-11-23T11:40:00Z"}});
+    CHECK(tapped["start_utc"] == "2026-11-23T11:10:00Z");
+    CHECK(tapped["minutes"] == 30.0);
+    json chip = log({{"kind", "bath-time"}, {"member", "alex"}, {"until", "2026-11-23T11:00:00Z"}, {"for", "20m"}});
+    CHECK(chip["start_utc"] == "2026-11-23T10:40:00Z");
+    CHECK(chip["minutes"] == 20.0);
 }
