@@ -4,6 +4,7 @@
 #include "report_render.hpp"
 #include "secret.hpp"
 #include "spelling.hpp"
+#include "uuid.hpp"
 #include "web_assets.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,6 +24,7 @@
 #include <netinet/in.h>
 
 #include <deque>
+#include <map>
 #include <set>
 
 namespace fairly::daemon {
@@ -244,6 +246,13 @@ http::status status_of(const json& error) {
     }
 }
 
+bool route_takes(const api_route& route, std::string_view field) {
+    for (const field_rule& rule : route.fields) {
+        if (field == rule.name) return true;
+    }
+    return false;
+}
+
 /// A steady_timer used as a condition, as the socket's sessions do.
 struct reply_slot {
     explicit reply_slot(const asio::any_io_executor& ex) : timer(ex, steady::time_point::max()) {}
@@ -270,6 +279,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     unsigned short port = 0;
     std::size_t connections = 0;
     std::set<beast::tcp_stream*> idle; ///< connections waiting for a request: closed at shutdown
+    /// Failed pairing attempts in the last minute: by the address they came
+    /// from (a phone that mistyped is held up, not everyone), and in all.
+    std::map<std::string, std::deque<steady::time_point>> failed_by_address;
     std::deque<steady::time_point> failed_pairings;
     const std::string report_style = scoped_report_style();
 
@@ -382,6 +394,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
     /// Requests and replies on one connection, until it closes, fails, times out or asks to close.
     template <typename Stream> awaitable<void> exchange(Stream& stream, beast::tcp_stream& lowest) {
+        boost::system::error_code peer_error;
+        const auto peer = lowest.socket().remote_endpoint(peer_error);
+        const std::string address = peer_error ? std::string("unknown") : peer.address().to_string();
         beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes);
         while (!stopping) {
             http::request_parser<http::string_body> parser;
@@ -412,7 +427,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                 co_return;
             }
             request req = parser.release();
-            response res = co_await answer(req);
+            response res = co_await answer(req, address);
             res.keep_alive(req.keep_alive() && !stopping);
             res.prepare_payload();
             lowest.expires_after(options.timeout);
@@ -522,7 +537,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
     // ---------------------------------------------------------------- routes
 
-    awaitable<response> answer(const request& req) {
+    awaitable<response> answer(const request& req, const std::string& address) {
         std::string path(req.target());
         if (const auto query = path.find('?'); query != std::string::npos) path.resize(query);
         const bool get = req.method() == http::verb::get;
@@ -547,7 +562,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         if (path.rfind("/pair/", 0) == 0 && get) co_return pairing_page(path.substr(6));
         if (path == "/pair") {
             if (!post) co_return text_reply(http::status::method_not_allowed, "open the link `fairly pair` printed");
-            co_return co_await pair(req);
+            co_return co_await pair(req, address);
         }
         if (path.rfind("/api/", 0) == 0) co_return co_await api(req, path, get, post);
         co_return html_reply(http::status::not_found, small_page("Nothing here", "<p>fairly has no page at this address.</p>"));
@@ -569,15 +584,29 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                                          "autocomplete=\"off\"></label><button type=\"submit\" id=\"pair\">Pair this phone</button></form>"));
     }
 
-    bool pairing_blocked() {
+    /// Too many failed pairings from this address, or from everywhere (ten
+    /// times the one address's allowance), in the last minute.
+    bool pairing_blocked(const std::string& address) {
         const auto now = steady::now();
-        while (!failed_pairings.empty() && now - failed_pairings.front() > std::chrono::minutes(1)) failed_pairings.pop_front();
-        return failed_pairings.size() >= options.pairing_failures;
+        const auto expire = [&](std::deque<steady::time_point>& times) {
+            while (!times.empty() && now - times.front() > std::chrono::minutes(1)) times.pop_front();
+        };
+        expire(failed_pairings);
+        for (auto it = failed_by_address.begin(); it != failed_by_address.end();) {
+            expire(it->second);
+            it = it->second.empty() ? failed_by_address.erase(it) : std::next(it);
+        }
+        const auto mine = failed_by_address.find(address);
+        return (mine != failed_by_address.end() && mine->second.size() >= options.pairing_failures) ||
+               failed_pairings.size() >= 10 * options.pairing_failures;
     }
 
-    awaitable<response> pair(const request& req) {
+    /// The cookie needs Secure when phones reach fairlyd over HTTPS: served here, or by a proxy in front.
+    bool cookies_secure() const { return secure || options.url.rfind("https://", 0) == 0; }
+
+    awaitable<response> pair(const request& req, const std::string& address) {
         if (!same_origin(req)) co_return html_reply(http::status::forbidden, small_page("Not from this page", "<p>Pair from the link itself.</p>"));
-        if (pairing_blocked()) {
+        if (pairing_blocked(address)) {
             response res = html_reply(http::status::too_many_requests,
                                       small_page("Too many tries", "<p>Too many pairing links were tried in the last minute. "
                                                                    "Wait a minute, then open the link again.</p>"));
@@ -599,14 +628,17 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         const json reply = co_await call("device.claim", std::move(params), device_caller(std::nullopt));
         if (reply.contains("error")) {
             const json& error = reply["error"];
-            if (status_of(error) == http::status::forbidden) failed_pairings.push_back(steady::now());
+            if (status_of(error) == http::status::forbidden) {
+                failed_pairings.push_back(steady::now());
+                failed_by_address[address].push_back(steady::now());
+            }
             co_return html_reply(status_of(error), small_page("Not paired", "<p>" + escape_html(error.value("message", "")) + "</p>"));
         }
         const json& result = reply["result"];
         response res = html_reply(http::status::see_other, small_page("Paired", "<p><a href=\"/\">Open the household's page</a></p>"));
         res.set(http::field::location, "/");
         res.set(http::field::set_cookie, "fairly_device=" + result.value("token", std::string()) +
-                                             "; Path=/; Max-Age=315360000; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+                                             "; Path=/; Max-Age=315360000; HttpOnly; SameSite=Strict" + (cookies_secure() ? "; Secure" : ""));
         co_return res;
     }
 
@@ -674,6 +706,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             params[key] = value;
         }
         if (std::string_view(route->method) == "event.void" && params.value("reason", "").empty()) params["reason"] = "voided on the phone";
+        // A script or home hub (Bearer) may leave the uuid to fairlyd: then a retry is a second entry.
+        if (token.bearer && !params.contains("uuid") && route_takes(*route, "uuid")) params["uuid"] = make_uuid();
         if (std::string_view(route->method) == "event.log" || std::string_view(route->method) == "timer.stop" ||
             std::string_view(route->method) == "event.edit") {
             params["source"] = "phone";

@@ -786,3 +786,33 @@ TEST_CASE("a thousand HTTP connections at once: over the bound refused, and serv
     CHECK(served_after);
     home.still_serving(token);
 }
+
+TEST_CASE("a script's tap: the uuid may be left to fairlyd, and an end alone lasts the kind's usual length", "[e2e][http][token]") {
+    phone_household home;
+    const std::string token = home.paired("alex");
+    // compost-run's usual length is 10 minutes (the fixture's kind).
+    const http_reply tap = home.http("POST", "/api/log", bearer_headers(token), json{{"kind", "compost-run"}, {"until", "2026-11-30T03:00:00Z"}}.dump());
+    REQUIRE(tap.status == 200);
+    const json event = tap.body_json()["event"];
+    CHECK(event["member"] == "alex");
+    CHECK(event["start_utc"] == "2026-11-30T02:50:00Z");
+    CHECK(event["minutes"] == 10.0);
+    CHECK(event["source"] == "phone");
+    // The page (cookie) must send its own uuid: it is what makes a resend count once.
+    const std::string csrf = home.get_with_cookie("/api/state", token).body_json()["csrf"];
+    const http_reply page = home.http("POST", "/api/log", phone_headers(token, csrf), json{{"kind", "compost-run"}}.dump());
+    CHECK(page.status == 400);
+    CHECK(page.body_json()["error"]["field"] == "uuid");
+}
+
+TEST_CASE("behind an HTTPS reverse proxy the links name the proxy and the cookie is Secure", "[e2e][http][pairing]") {
+    phone_household home({"--http-url", "https://fairly.home.example/"});
+    const std::string url = home.pairing_url("alex");
+    CHECK(url.rfind("https://fairly.home.example/pair/", 0) == 0);
+    // The proxy passes the phone's Origin on.
+    const http_reply reply = home.http("POST", "/pair", {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "https://fairly.home.example"}},
+                                       "code=" + code_of(url) + "&name=phone");
+    REQUIRE(reply.status == 303);
+    REQUIRE(reply.header("set-cookie"));
+    CHECK(lower(*reply.header("set-cookie")).find("; secure") != std::string::npos);
+}
