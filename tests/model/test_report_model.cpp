@@ -272,7 +272,7 @@ class household_run {
 public:
     household_run(std::uint64_t seed, bool verbose)
         : seed_(seed), verbose_(verbose), rng_(seed), db_(":memory:"),
-          handler_(db_, {990, "test", [this] { return now_; }}) {
+          handler_(db_, {990, "test", [this] { return now_; }, {}}) {
         fairly::store::apply_migrations(db_);
     }
 

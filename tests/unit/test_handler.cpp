@@ -20,7 +20,7 @@ class handler_fixture {
 public:
     handler_fixture()
         : db_(":memory:"),
-          handler_(db_, {daemon_uid, "test", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }}) {
+          handler_(db_, {daemon_uid, "test", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }, {}}) {
         fairly::store::apply_migrations(db_);
     }
 
