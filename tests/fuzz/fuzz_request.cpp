@@ -16,7 +16,7 @@ namespace {
 
 struct household {
     fairly::store::database db{":memory:"};
-    fairly::daemon::request_handler handler{db, {1000, "fuzz", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }}};
+    fairly::daemon::request_handler handler{db, {1000, "fuzz", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }, {}}};
     household() {
         fairly::store::apply_migrations(db);
         handler.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"init","params":{"members":["alex","sam"],"tz":"Europe/London"}})",
