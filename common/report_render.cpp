@@ -642,9 +642,7 @@ std::string csv(const json& report) {
     return out.str();
 }
 
-namespace {
-
-std::string escape_html(const std::string& text) {
+std::string escape_html(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
@@ -657,6 +655,8 @@ std::string escape_html(const std::string& text) {
     }
     return out;
 }
+
+namespace {
 
 /// The colour of the i-th member, wherever that member appears on the page:
 /// the legend, their line in the trend, their bar in a one-measure chart.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace fairly::render {
 
@@ -27,6 +28,9 @@ std::string html(const json& report);
 std::string html_body(const json& report);
 /// The page's style sheet, which the body's classes need.
 std::string html_style();
+
+/// Text for HTML: & < > and " escaped (attribute values are double-quoted).
+std::string escape_html(std::string_view text);
 
 /// The running balance against the agreed split, week by week, in hours.
 std::string balance_text(const json& report, bool colour);

@@ -70,7 +70,7 @@ json device_service::pair(const std::optional<std::string>& member, const std::o
                 {"qr", terminal_qr(url)}};
 }
 
-json device_service::claim(const std::string& code, const std::string& name, const request_context& ctx) {
+json device_service::claim(const std::string& code, const std::string& name) {
     const auto refused = [] {
         return rpc_error(error_code::permission_denied,
                          "this pairing link has already been used or has expired (a link works once, for 10 minutes); "
@@ -90,7 +90,6 @@ json device_service::claim(const std::string& code, const std::string& name, con
     std::string device_name = find->text(3);
     if (!name.empty()) device_name = checked_device_name(name);
     if (device_name.empty()) device_name = "phone";
-    (void)ctx;
     {
         store::statement_use use(record_.db().cached("UPDATE pairing SET used_at = ? WHERE id = ? AND used_at IS NULL"));
         use->bind(1, now).bind(2, pairing).step();
@@ -120,31 +119,36 @@ std::optional<device_identity> device_service::identify(const std::string& token
     return found;
 }
 
-json device_service::device_json(std::int64_t id) {
-    store::statement_use query(record_.db().cached(
-        "SELECT d.id, m.name, d.name, d.paired_at, d.last_seen_at, d.revoked_at FROM device d JOIN member m ON m.id = d.member_id WHERE d.id = ?"));
-    query->bind(1, id);
-    if (!query->step()) throw rpc_error(error_code::not_found, "id: no device " + std::to_string(id) + " (see `fairly devices`)", json{{"field", "id"}});
-    const std::string& tz = record_.household().tz;
+namespace {
+
+constexpr std::string_view device_columns =
+    "SELECT d.id, m.name, d.name, d.paired_at, d.last_seen_at, d.revoked_at FROM device d JOIN member m ON m.id = d.member_id ";
+
+json device_from_row(const store::statement& row, const std::string& tz) {
     const auto local = [&](std::optional<std::int64_t> at) { return at ? json(format_local_iso(sys_seconds{seconds{*at}}, tz)) : json(nullptr); };
     const auto said = [&](std::optional<std::int64_t> at) { return at ? json(calendar_time(sys_seconds{seconds{*at}}, tz)) : json(nullptr); };
-    const std::int64_t paired = query->int64(3);
-    const auto seen = query->optional_int64(4), revoked = query->optional_int64(5);
-    return json{{"id", query->int64(0)},          {"member", query->text(1)},  {"name", query->text(2)},
-                {"paired_at", local(paired)},     {"paired_when", said(paired)}, {"last_seen_at", local(seen)},
-                {"last_seen_when", said(seen)},   {"revoked", revoked.has_value()}, {"revoked_at", local(revoked)}};
+    const std::int64_t paired = row.int64(3);
+    const auto seen = row.optional_int64(4), revoked = row.optional_int64(5);
+    return json{{"id", row.int64(0)},          {"member", row.text(1)},  {"name", row.text(2)},
+                {"paired_at", local(paired)},   {"paired_when", said(paired)}, {"last_seen_at", local(seen)},
+                {"last_seen_when", said(seen)}, {"revoked", revoked.has_value()}, {"revoked_at", local(revoked)}};
+}
+
+} // namespace
+
+json device_service::device_json(std::int64_t id) {
+    store::statement_use query(record_.db().cached(std::string(device_columns) + "WHERE d.id = ?"));
+    query->bind(1, id);
+    if (!query->step()) throw rpc_error(error_code::not_found, "id: no device " + std::to_string(id) + " (see `fairly devices`)", json{{"field", "id"}});
+    return device_from_row(*query, record_.household().tz);
 }
 
 json device_service::list(const request_context& ctx) {
     record_.require_access(ctx);
-    record_.household();
-    std::vector<std::int64_t> ids;
-    {
-        store::statement_use query(record_.db().cached("SELECT id FROM device ORDER BY revoked_at IS NOT NULL, id"));
-        while (query->step()) ids.push_back(query->int64(0));
-    }
+    const std::string& tz = record_.household().tz;
+    store::statement_use query(record_.db().cached(std::string(device_columns) + "ORDER BY d.revoked_at IS NOT NULL, d.id"));
     json devices = json::array();
-    for (std::int64_t id : ids) devices.push_back(device_json(id));
+    while (query->step()) devices.push_back(device_from_row(*query, tz));
     return json{{"devices", std::move(devices)}};
 }
 

@@ -35,7 +35,7 @@ public:
     /// The phone opened the link and pressed "Pair": uses the code up and
     /// makes the device. Returns {token, member, device}; the token leaves
     /// fairlyd only in this reply, to the phone.
-    json claim(const std::string& code, const std::string& name, const request_context& ctx);
+    json claim(const std::string& code, const std::string& name);
 
     /// The live device whose token hashes to `token_hash`, noting that it
     /// was seen (at most once a minute).

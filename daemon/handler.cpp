@@ -432,8 +432,8 @@ const method_entry* find_method(std::string_view method) {
         {"device.revoke", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.devices.revoke(read_id(p, "devices"), c);
          }}},
-        {"device.claim", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.devices.claim(required_string(p, "code"), optional_string(p, "name").value_or(""), c);
+        {"device.claim", {access::writes, [](services& s, household_record&, const json& p, const request_context&) -> json {
+             return s.devices.claim(required_string(p, "code"), optional_string(p, "name").value_or(""));
          }}},
         {"device.check", {access::reads, [](services&, household_record& r, const json&, const request_context& c) -> json {
              return json{{"member", r.member_name(*c.binding)}};
@@ -492,11 +492,11 @@ bool reachable_over_http(std::string_view method) {
     return phone.count(method) != 0;
 }
 
-/// The socket's methods a paired device may also call, as its member.
-bool is_phone_write(std::string_view method) {
-    static const std::set<std::string_view> writes{"event.log",     "timer.start",   "timer.stop", "thanks.give",
-                                                   "event.confirm", "event.dispute", "event.void", "event.edit"};
-    return writes.count(method) != 0;
+/// The socket's methods a paired device may also call, as its member: the page's writes and the report.
+bool also_reached_by_phones(std::string_view method) {
+    static const std::set<std::string_view> shared{"event.log",     "timer.start",   "timer.stop", "thanks.give", "event.confirm",
+                                                   "event.dispute", "event.void",    "event.edit", "report"};
+    return shared.count(method) != 0;
 }
 
 } // namespace
@@ -545,7 +545,7 @@ json request_handler::handle(const json& request, const caller& who) {
     }
 
     const std::string& name = method->get_ref<const std::string&>();
-    const bool allowed = who.http ? reachable_over_http(name) || is_phone_write(name) || name == "report" : !reachable_over_http(name);
+    const bool allowed = who.http ? reachable_over_http(name) || also_reached_by_phones(name) : !reachable_over_http(name);
     if (!allowed) {
         return notification ? json(nullptr)
                             : rpc::make_error(id, error_code::permission_denied,

@@ -75,20 +75,7 @@ constexpr const char* content_policy =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-std::string escape_html(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+using render::escape_html;
 
 /// A page of fairly's own (not paired, pairing, an error), with the page's style sheet.
 std::string small_page(std::string_view title, std::string_view body_html) {
@@ -660,9 +647,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                 co_return json_reply(http::status::ok, reply["result"]);
             }
             if (path == "/api/report") {
-                // The device must be known before anything of the household is read.
-                json check = co_await call("device.check", json::object(), who);
-                if (check.contains("error")) co_return rpc_failure(check["error"]);
+                // The handler identifies the device before the report is read, as for every phone request.
                 json reply = co_await call("report", json::object(), who);
                 if (reply.contains("error")) co_return rpc_failure(reply["error"]);
                 co_return json_reply(http::status::ok, json{{"html", render::html_body(reply["result"])}});

@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+from e2e_support import Failed, binaries, browser_parts, stop
+
 SKIP = 77
 WIDTH, HEIGHT = 360, 800
 # A fixed clock (a Saturday evening in London) and a machine zone that is
@@ -46,53 +48,12 @@ SPLIT = "alex=40,Zoë-Marie-Fitzgerald=40,Ōkubo=20"
 TIME_LIMIT = 240  # seconds for the whole check
 
 
-class Failed(Exception):
-    pass
-
-
-def binaries(args):
-    bindir = os.environ.get("FAIRLY_TEST_BINDIR")
-    if bindir:
-        return (os.path.join(bindir, "bin", "fairly"), os.path.join(bindir, "sbin", "fairlyd"),
-                os.path.join(bindir, "bin", "fairly-sample"))
-    return args.fairly, args.fairlyd, args.sample
-
-
-def browser_parts():
-    """Chromium, chromedriver and Selenium, or why they are missing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return None, "python3-selenium is not installed (apt-get install python3-selenium; run with /usr/bin/python3)"
-    if not chromium:
-        return None, "chromium is not installed (apt-get install chromium)"
-    if not driver:
-        return None, "chromedriver is not installed (apt-get install chromium-driver)"
-    return (chromium, driver), None
-
-
 def run(command, env, timeout=60):
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     if done.returncode != 0:
         raise Failed(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout.decode(errors='replace')}"
                      f"{done.stderr.decode(errors='replace')}")
     return done.stdout.decode()
-
-
-def stop(process, grace=10):
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 def wait_for_socket(path, daemon, log_path):
@@ -284,7 +245,7 @@ def main():
 
     signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(TIME_LIMIT)
-    fairly, fairlyd, sample = binaries(args)
+    fairly, fairlyd, sample = binaries(args, with_sample=True)
     work = tempfile.mkdtemp(prefix="fairly-html-phone-")
     daemon = None
     try:

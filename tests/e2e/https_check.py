@@ -29,30 +29,15 @@ import tempfile
 import time
 import uuid
 
+from e2e_support import Failed, binaries, free_port
+
 SKIP = 77
-
-
-class Failed(Exception):
-    pass
 
 
 def check(condition, what):
     if not condition:
         raise Failed(what)
     print("ok:", what)
-
-
-def binaries(args):
-    bindir = os.environ.get("FAIRLY_TEST_BINDIR")
-    if bindir:
-        return os.path.join(bindir, "bin", "fairly"), os.path.join(bindir, "sbin", "fairlyd")
-    return args.fairly, args.fairlyd
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def main():

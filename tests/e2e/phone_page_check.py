@@ -54,6 +54,8 @@ import time
 import urllib.parse
 from zoneinfo import ZoneInfo
 
+from e2e_support import Failed, binaries, browser_parts, free_port, stop  # noqa: F401 - scripts/phone-screenshot uses them through this module
+
 SKIP = 77
 WIDTH, HEIGHT = 360, 800
 TIME_LIMIT = 270  # seconds for the whole check (ctest allows 300)
@@ -62,52 +64,6 @@ BROWSER_TZ = "Pacific/Auckland"  # the phone's own zone is not the household's
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECRET_WORDS = ["alex", "sam", "night-feed", "bath-time", "Europe/London", "took the early shift"]
-
-
-class Failed(Exception):
-    pass
-
-
-def binaries(args):
-    bindir = os.environ.get("FAIRLY_TEST_BINDIR")
-    if bindir:
-        return os.path.join(bindir, "bin", "fairly"), os.path.join(bindir, "sbin", "fairlyd")
-    return args.fairly, args.fairlyd
-
-
-def browser_parts():
-    """Chromium, chromedriver and Selenium, or why they are missing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return None, "python3-selenium is not installed (apt-get install python3-selenium; run with /usr/bin/python3)"
-    if not chromium:
-        return None, "chromium is not installed (apt-get install chromium)"
-    if not driver:
-        return None, "chromedriver is not installed (apt-get install chromium-driver)"
-    return (chromium, driver), None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(process, grace=10):
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 class Household:
