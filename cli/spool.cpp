@@ -51,6 +51,40 @@ void write_durably(const std::filesystem::path& path, std::string_view bytes, in
     ::close(fd);
 }
 
+bool ends_mid_line(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat info {};
+    char last = '\n';
+    if (::fstat(fd, &info) == 0 && info.st_size > 0 && ::pread(fd, &last, 1, info.st_size - 1) != 1) last = '\n';
+    ::close(fd);
+    return last != '\n';
+}
+
+/// fsync a directory, so the names in it (a new file, a rename) survive a
+/// power cut, not only the files' bytes.
+void sync_directory(const std::filesystem::path& directory) {
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw fairly::error("cannot open " + directory.string() + ": " + std::strerror(errno));
+    if (::fsync(fd) != 0) {
+        const int error = errno;
+        ::close(fd);
+        throw fairly::error("cannot sync " + directory.string() + ": " + std::strerror(error));
+    }
+    ::close(fd);
+}
+
+/// create_directories, each directory it makes recorded durably in its
+/// parent: a spool in a directory that a power cut takes away is no spool.
+void make_directories_durably(const std::filesystem::path& directory) {
+    std::error_code ec;
+    if (directory.empty() || std::filesystem::is_directory(directory, ec)) return;
+    const std::filesystem::path parent = directory.has_parent_path() ? directory.parent_path() : std::filesystem::path(".");
+    if (parent != directory) make_directories_durably(parent);
+    if (std::filesystem::create_directory(directory, ec)) sync_directory(parent);
+    else if (ec) throw fairly::error("cannot create " + directory.string() + ": " + ec.message());
+}
+
 } // namespace
 
 spool::spool(std::filesystem::path directory) : directory_(std::move(directory)) {}
@@ -61,9 +95,16 @@ bool spool::has_entries() const {
 }
 
 void spool::append(const json& request) {
-    std::filesystem::create_directories(directory_);
+    make_directories_durably(directory_);
     spool_lock lock(directory_ / "spool.lock");
-    write_durably(file(), rpc::to_line(request), O_APPEND);
+    // A power cut can leave the end of an unsynced append behind, a line
+    // without its newline: start on a line of our own, or this entry would
+    // join that damaged line and be refused with it.
+    const std::string line = rpc::to_line(request);
+    write_durably(file(), ends_mid_line(file()) ? "\n" + line : line, O_APPEND);
+    // The spool file's name may be new (the first entry, or the file a
+    // flush renamed into place): fsync of the file does not keep a name.
+    sync_directory(directory_);
 }
 
 std::size_t spool::flush(client& connection, std::ostream& err) {
@@ -110,6 +151,7 @@ std::size_t spool::flush(client& connection, std::ostream& err) {
     const auto temporary = directory_ / "spool.jsonl.tmp";
     write_durably(temporary, rest, O_TRUNC);
     std::filesystem::rename(temporary, file());
+    sync_directory(directory_); // the rename, and a new rejected file: or a cut brings back the old spool
     if (sent > 0) err << "fairly: sent " << sent << " spooled " << (sent == 1 ? "entry" : "entries") << " to fairlyd\n";
     return sent;
 }
