@@ -42,7 +42,10 @@ class CutFS:
             raise Unavailable("fusermount3 is missing (Debian: fuse3)")
         os.makedirs(self.backing, exist_ok=True)
         os.makedirs(self.mountpoint, exist_ok=True)
-        self.process = subprocess.Popen([self.binary, "--seed", str(self.seed), self.backing, self.mountpoint],
+        # setpriv: it dies with its parent (and auto_unmount unmounts it), so
+        # a killed harness leaves no mount behind.
+        wrap = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+        self.process = subprocess.Popen(wrap + [self.binary, "--seed", str(self.seed), self.backing, self.mountpoint],
                                         stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
         line = self._line(timeout)
         if line != "ready":
