@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
             {"slots", setup_protect},   {"export-ics", setup_protect}, {"remind", setup_remind},   {"backup", setup_backup},
             {"export", setup_export},   {"import", setup_import},    {"cancel", setup_timer},     {"timers", setup_timer},
             {"agree", setup_agree},     {"changes", setup_changes},   {"away", setup_away},     {"guess", setup_guess},
-            {"pair", setup_pair},       {"devices", setup_pair},     {"unpair", setup_pair},
+            {"pair", setup_pair},       {"devices", setup_pair},     {"unpair", setup_pair},       {"restore", setup_restore},
         };
         setup_fn only = nullptr;
         std::string typed_command;

@@ -35,11 +35,18 @@ void commit_queue::commit_round() {
     replies.reserve(round.size());
     try {
         store::transaction tx(db_);
-        for (job& request : round) {
+        for (std::size_t i = 0; i < round.size(); ++i) {
+            job& request = round[i];
             replies.push_back(request.request.is_discarded()
                                   ? rpc::make_error(nullptr, rpc::error_code::parse_error,
                                                     "parse error: a request is one JSON object on one line")
                                   : handler_.handle(request.request, request.who));
+            if (handler_.has_deferred()) {
+                // A restore ends its round: what came after it waits for the next one.
+                for (std::size_t later = round.size(); later-- > i + 1;) queue_.push_front(std::move(round[later]));
+                round.erase(round.begin() + static_cast<std::ptrdiff_t>(i + 1), round.end());
+                break;
+            }
         }
         handler_.before_commit();
         tx.commit();
@@ -54,6 +61,7 @@ void commit_queue::commit_round() {
             replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
         }
     }
+    if (handler_.has_deferred()) handler_.run_deferred(replies.back()); // committed: now the restore, then its reply
     ++commits_;
     requests_ += round.size();
     for (std::size_t i = 0; i < round.size(); ++i) {

@@ -474,6 +474,8 @@ const method_entry* find_method(std::string_view method) {
              return json{{"events", event_list(r, events)}, {"since", format_local_iso(since, tz)}, {"tz", tz}};
          }}},
         {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
+        // Runs after its round commits (request_handler::run_deferred).
+        {"restore", {access::reads, FAIRLY_SERVICE(transfer, restore)}},
         {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},
         {"export.records", {access::reads, FAIRLY_SERVICE(transfer, export_records)}},
         // Each also keeps a savepoint of its own, so a check can be rolled back.
@@ -510,6 +512,7 @@ std::string request_handler::handle_line(std::string_view line, const caller& wh
                                             "parse error: a request is one JSON object on one line"));
     }
     json reply = handle(request, who);
+    if (has_deferred()) run_deferred(reply);
     before_commit(); // no commit queue here: each line is its own round
     return reply.is_null() ? std::string() : rpc::to_line(reply);
 }
@@ -593,6 +596,19 @@ json request_handler::handle(const json& request, const caller& who) {
         reply = error_reply(id, failure);
     }
     return notification ? json(nullptr) : reply;
+}
+
+void request_handler::run_deferred(json& reply) {
+    const bool notification = reply.is_null();
+    const json id = notification ? json(nullptr) : reply.value("id", json(nullptr));
+    json result;
+    try {
+        result = rpc::make_result(id, services_.transfer.run_restore());
+    } catch (const std::exception& failure) {
+        record_.forget();
+        result = error_reply(id, failure);
+    }
+    if (!notification) reply = std::move(result);
 }
 
 json request_handler::error_reply(const json& id, const std::exception& failure) {

@@ -60,7 +60,18 @@ public:
     /// zone, the names, pending aggregates): called when a request or a
     /// commit failed, so nothing uncommitted is trusted.
     void forget_cached_state() { record_.forget(); }
-    void commit_failed() { record_.commit_failed(); }
+    void commit_failed() {
+        services_.transfer.drop_restore();
+        record_.commit_failed();
+    }
+
+    /// A request that must run once its round has committed, with no
+    /// transaction open (`restore`: SQLite replaces a database only then).
+    /// The commit queue ends the round at such a request, commits, then
+    /// calls run_deferred with the reply handle() gave for it.
+    bool has_deferred() const { return services_.transfer.restore_pending(); }
+    /// Runs it and puts its reply (or its error) in place of `reply`.
+    void run_deferred(json& reply);
 
     /// Where phones reach the page (`fairly pair`'s links); empty: not served.
     void set_http_base_url(std::string url) { record_.set_http_base_url(std::move(url)); }

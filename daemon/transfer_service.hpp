@@ -20,6 +20,18 @@ public:
     json import_records(const json& params, const request_context& ctx);
     json backup(const json& params, const request_context& ctx);
 
+    /// `restore` as its round sees it: checks who asks and the path, then
+    /// waits for the round to commit (restore_pending), since SQLite replaces
+    /// a database only with no transaction open on it.
+    json restore(const json& params, const request_context& ctx);
+    bool restore_pending() const { return pending_restore_.has_value(); }
+    /// The round committed: checks the file, keeps the record as it is beside
+    /// the database, replaces it by the file's, migrates it if older and
+    /// forgets what was cached. Returns the reply's result; throws what was refused.
+    json run_restore();
+    /// The round failed: the restore is not run.
+    void drop_restore() { pending_restore_.reset(); }
+
 private:
     /// Sets up a new household from an export's household part, or merges it
     /// into this one (members, kinds, goals, slots, timers); returns what it did.
@@ -55,6 +67,11 @@ private:
     std::int64_t import_uid(const json& row, const char* field, const request_context& ctx);
 
     household_record& record_;
+    struct restore_request {
+        std::string path;
+        std::int64_t uid = 0;
+    };
+    std::optional<restore_request> pending_restore_; ///< asked for in this round, run after its commit
     bool checking_import_ = false;    ///< import.records with dry_run: rows may name originals earlier in the file
     std::int64_t import_updated_ = 0; ///< records of this batch already here, brought up to date
 };

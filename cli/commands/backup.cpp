@@ -17,7 +17,7 @@ void run_backup(const backup_options& options, context& ctx) {
     json result = ctx.call("backup", {{"path", path}});
     if (options.json_output) return void(ctx.out << result.dump(2) << '\n');
     ctx.out << "Backed up " << result.value("pages", 0) << " pages (" << result.value("bytes", 0) << " bytes) to " << path
-            << "\nTo restore: stop fairlyd, copy this file over its --db, start fairlyd.\n";
+            << "\nTo restore: fairly restore " << path << "\n";
 }
 
 } // namespace

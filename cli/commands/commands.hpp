@@ -26,6 +26,7 @@ void setup_report(CLI::App& app, context& ctx);  // report, balance, drift
 void setup_protect(CLI::App& app, context& ctx); // protect, slot, slots, export-ics
 void setup_remind(CLI::App& app, context& ctx);
 void setup_backup(CLI::App& app, context& ctx);
+void setup_restore(CLI::App& app, context& ctx);
 void setup_export(CLI::App& app, context& ctx);
 void setup_import(CLI::App& app, context& ctx);
 void setup_agree(CLI::App& app, context& ctx);
