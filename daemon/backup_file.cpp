@@ -98,6 +98,15 @@ backup_facts inspect_backup(const std::string& path, int newest_schema) {
     return facts;
 }
 
+bool sync_directory_of(const std::string& path) {
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    return synced;
+}
+
 int replace_database(database& live, const std::string& source) {
     namespace fs = std::filesystem;
     std::string from_path = source;

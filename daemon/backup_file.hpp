@@ -30,6 +30,10 @@ struct backup_facts {
 /// not newer than `newest_schema`. Opens it read-only; throws backup_refused.
 backup_facts inspect_backup(const std::string& path, int newest_schema);
 
+/// Makes a file just written (a kept copy) survive a power cut: fsyncs the
+/// directory that holds its name. Best effort: returns false if it could not.
+bool sync_directory_of(const std::string& path);
+
 /// Replaces everything in `live` by the content of `source` (already
 /// inspected) in one write transaction of the live connection, then
 /// checkpoints with TRUNCATE, so the WAL holds no frame of either. A source

@@ -1043,6 +1043,7 @@ json transfer_service::run_restore() {
     // one has committed), beside the database: a restore undoes nothing for good.
     const std::string kept = kept_copy_name(db.path(), record_.now());
     store::backup_database(db.path(), kept);
+    store::sync_directory_of(kept);
 
     record_.book().discard();
     record_.forget();

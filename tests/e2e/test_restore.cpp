@@ -242,6 +242,38 @@ TEST_CASE("restore of an older schema's backup brings it up to date, as fairlyd 
     CHECK(h.ok({"devices", "--json"}).exit_code == 0);
 }
 
+TEST_CASE("restore of a backup made with another page size gives exactly its record", "[e2e][restore]") {
+    home h;
+    first_days(h);
+    h.ok({"backup", h.file("b.db").string()});
+    const std::string at_backup = h.record();
+    // As the sqlite3 shell would leave it: the same record in 8 KiB pages
+    // (SQLite's backup into a WAL database needs the live page size).
+    sql(h.file("b.db"), "PRAGMA page_size = 8192; VACUUM;");
+    later_days(h);
+    h.ok({"restore", h.file("b.db").string()});
+    CHECK(h.record() == at_backup);
+    h.restart();
+    CHECK(h.record() == at_backup);
+    CHECK_FALSE(fs::exists(h.daemon->database().string() + ".restoring"));
+}
+
+TEST_CASE("restore of a plain copy of a database file, as a user might have made one, gives exactly its record", "[e2e][restore]") {
+    home h;
+    first_days(h);
+    // Copied with cp while fairlyd was stopped: a WAL-mode file, no -wal beside it.
+    CHECK(h.daemon->stop(SIGTERM) == 0);
+    h.daemon.reset();
+    fs::copy_file(h.file("household.db"), h.file("copy.db"));
+    h.start();
+    const std::string at_copy = h.record();
+    later_days(h);
+    const auto restored = h.cli({"restore", h.file("copy.db").string()});
+    INFO(restored.err);
+    REQUIRE(restored.exit_code == 0);
+    CHECK(h.record() == at_copy);
+}
+
 TEST_CASE("restore of a file that is not a household's backup is refused with its reason, and nothing changes",
           "[e2e][restore][refused]") {
     home h;

@@ -138,7 +138,8 @@ TEST_CASE_METHOD(devices_fixture, "a device acts as its member, and reaches only
     CHECK(logged["event"]["logged_by"] == "alex");
     CHECK(ok("phone.state", json::object(), phone(token))["member"] == "alex");
     // Never privileged, even though fairlyd's own uid writes for it.
-    for (const char* method : {"member.add", "backup", "import.household", "device.pair", "devices.list", "export.household", "status"}) {
+    for (const char* method :
+         {"member.add", "backup", "restore", "import.household", "device.pair", "devices.list", "export.household", "status"}) {
         const json reply = call(method, {{"name", "mallory"}}, phone(token));
         INFO(method);
         REQUIRE(reply.contains("error"));
