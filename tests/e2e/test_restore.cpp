@@ -242,6 +242,38 @@ TEST_CASE("restore after a crash that left newer frames in the WAL gives exactly
     CHECK(h.events_recorded() == events_at_backup + 1);
 }
 
+TEST_CASE("a restore sent between two writes ends its round: the write before it is replaced, the one after it kept",
+          "[e2e][restore][concurrency]") {
+    home h;
+    first_days(h);
+    h.ok({"backup", h.file("b.db").string()});
+    const std::int64_t events_at_backup = h.events_recorded();
+    const std::string before = "00000000-0000-4000-8000-000000000001", after = "00000000-0000-4000-8000-000000000002";
+    auto log_line = [](int id, const std::string& uuid) {
+        return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "event.log"},
+                    {"params", {{"uuid", uuid}, {"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-04 11:00"}, {"for", "20m"}}}}
+                   .dump() + "\n";
+    };
+    const std::string restore_line =
+        json{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "restore"}, {"params", {{"path", h.file("b.db").string()}}}}.dump() + "\n";
+    raw_socket raw(h.daemon->socket());
+    raw.send(log_line(1, before) + restore_line + log_line(3, after)); // one write: one round, as far as fairlyd can tell
+    std::map<int, json> replies;
+    for (int i = 0; i < 3; ++i) {
+        const auto line = raw.read_line(std::chrono::milliseconds(20000));
+        REQUIRE(line);
+        const json reply = json::parse(*line);
+        INFO(*line);
+        REQUIRE(reply.contains("result"));
+        replies[reply["id"].get<int>()] = reply["result"];
+    }
+    CHECK(replies[2]["path"] == h.file("b.db").string());
+    const std::string record = h.record();
+    CHECK(record.find(before) == std::string::npos);
+    CHECK(record.find(after) != std::string::npos);
+    CHECK(h.events_recorded() == events_at_backup + 1);
+}
+
 TEST_CASE("restore of an older schema's backup brings it up to date, as fairlyd does at start", "[e2e][restore]") {
     home h;
     first_days(h);
