@@ -196,14 +196,18 @@ run_outcome prepared_command::execute(std::chrono::seconds limit) const {
     outcome.elapsed_ns = monotonic_ns() - begin;
     if (limit > 0s) ::alarm(0);
     outcome.peak_rss_kib = usage.ru_maxrss;
+    const auto ns = [](const timeval& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(t.tv_usec) * 1000; };
+    outcome.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
     check_interrupted(); // a Ctrl-C reaches the child too: say why it stopped
     return outcome;
 }
 
-std::int64_t prepared_command::run() const {
+std::int64_t prepared_command::run() const { return run_timed().elapsed_ns; }
+
+run_outcome prepared_command::run_timed() const {
     const run_outcome outcome = execute();
     if (!outcome.succeeded()) throw bench_error(failure(outcome));
-    return outcome.elapsed_ns;
+    return outcome;
 }
 
 std::string prepared_command::failure(const run_outcome& outcome) const {
@@ -244,6 +248,15 @@ std::size_t daemon_process::memory_kib(std::string_view field) const {
         }
     }
     throw bench_error("no " + std::string(field) + " in /proc/" + std::to_string(pid_) + "/status");
+}
+
+std::int64_t daemon_process::cpu_ns() const {
+    // The first field is the time spent on a CPU, in ns (the kernel's own
+    // accounting, finer than the clock ticks of /proc/PID/stat).
+    std::ifstream schedstat("/proc/" + std::to_string(pid_) + "/schedstat");
+    std::int64_t on_cpu = -1;
+    if (!(schedstat >> on_cpu)) throw bench_error("cannot read /proc/" + std::to_string(pid_) + "/schedstat");
+    return on_cpu;
 }
 
 std::int64_t daemon_process::events_recorded() const {

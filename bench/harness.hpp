@@ -111,6 +111,7 @@ struct run_outcome {
     int status = 0;
     std::int64_t elapsed_ns = 0;
     long peak_rss_kib = 0; ///< the child's, from wait4
+    std::int64_t cpu_ns = 0; ///< the child's user and system time, from wait4
     bool timed_out = false;
 
     bool succeeded() const;
@@ -136,6 +137,8 @@ public:
 
     /// Runs to the end; throws unless it exits 0. Returns the wall time in ns.
     std::int64_t run() const;
+    /// The same, returning the whole outcome (wall time and CPU time).
+    run_outcome run_timed() const;
 
     /// "argv failed (exit status 1): what it wrote to `err`".
     std::string failure(const run_outcome& outcome) const;
@@ -166,6 +169,9 @@ public:
 
     /// Resident memory now ("VmRSS") or at its peak ("VmHWM"), in KiB.
     std::size_t memory_kib(std::string_view field = "VmRSS") const;
+
+    /// The CPU time the daemon has used so far, in ns (/proc/PID/schedstat).
+    std::int64_t cpu_ns() const;
 
     /// Events the daemon has recorded, asked over the socket like any client.
     std::int64_t events_recorded() const;

@@ -112,13 +112,19 @@ log_outcome event_service::log(const log_request& request, const request_context
 
 std::optional<log_outcome::similar> event_service::recent_overlap(const event_record& event, const kind_entry& kind) {
     // The same member and kind, still active, overlapping in time (an
-    // instant lasts its kind's usual length), entered in the last few minutes.
+    // instant lasts its kind's usual length), among the newest
+    // recent_overlap_rows entries of that member and kind in the last few
+    // minutes (event_by_member_kind_created, read backwards). Bounded, so a
+    // script or an import pouring in entries does not make each one read all
+    // the others: a person does not log one kind 64 times in ten minutes.
     const std::int64_t end = event.end_utc.value_or(event.start_utc + kind.default_seconds);
     store::statement_use query(record_.db().cached(
-        "SELECT id, created_at FROM event WHERE member_id = ?1 AND kind_id = ?2 AND status = 'active' AND created_at >= ?3 "
-        "AND (start_utc = ?4 OR (start_utc < ?5 AND coalesce(end_utc, start_utc + ?6) > ?4)) ORDER BY id DESC LIMIT 1"));
+        "SELECT id, created_at FROM (SELECT id, created_at, status, start_utc, end_utc FROM event "
+        "WHERE member_id = ?1 AND kind_id = ?2 AND created_at >= ?3 ORDER BY created_at DESC, id DESC LIMIT ?7) "
+        "WHERE status = 'active' AND (start_utc = ?4 OR (start_utc < ?5 AND coalesce(end_utc, start_utc + ?6) > ?4)) "
+        "ORDER BY created_at DESC, id DESC LIMIT 1"));
     query->bind(1, event.member_id).bind(2, kind.id).bind(3, event.created_at - twice_window.count()).bind(4, event.start_utc)
-        .bind(5, end).bind(6, kind.default_seconds);
+        .bind(5, end).bind(6, kind.default_seconds).bind(7, recent_overlap_rows);
     if (!query->step()) return std::nullopt;
     return log_outcome::similar{query->int64(0), std::max<std::int64_t>(0, event.created_at - query->int64(1))};
 }

@@ -99,6 +99,8 @@ struct log_outcome {
 
 /// How recent an overlapping entry must be to be mentioned as "looks like".
 inline constexpr std::chrono::seconds twice_window{10 * 60};
+/// How many of a member's newest entries of one kind the "looks like" check reads.
+inline constexpr int recent_overlap_rows = 64;
 
 struct timer_record {
     std::int64_t id = 0;
