@@ -22,22 +22,6 @@ namespace {
 
 const std::string wednesday_noon = "2026-11-04T12:00:00Z";
 
-std::string joined(const std::vector<std::string>& args) {
-    std::string text = "fairly";
-    for (const auto& a : args) text += " " + a;
-    return text;
-}
-
-/// The export without its "exported_at" line, the one line that says when.
-std::string without_exported_at(const std::string& text) {
-    std::istringstream in(text);
-    std::string kept;
-    for (std::string line; std::getline(in, line);) {
-        if (line.find("\"exported_at\":") == std::string::npos) kept += line + "\n";
-    }
-    return kept;
-}
-
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 /// Runs SQL on a file with SQLite itself (to make files fairlyd must refuse).

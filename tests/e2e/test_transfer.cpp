@@ -29,22 +29,6 @@ std::string read_text(const std::filesystem::path& path) {
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-std::string joined(const std::vector<std::string>& args) {
-    std::string text = "fairly";
-    for (const auto& a : args) text += " " + a;
-    return text;
-}
-
-/// The export without its "exported_at" line, the one line that says when.
-std::string without_exported_at(const std::string& text) {
-    std::istringstream in(text);
-    std::string kept;
-    for (std::string line; std::getline(in, line);) {
-        if (line.find("\"exported_at\":") == std::string::npos) kept += line + "\n";
-    }
-    return kept;
-}
-
 /// Lines of `text` (split on "\r\n" or "\n").
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

@@ -129,6 +129,9 @@ private:
         return it == nodes_.end() ? nullptr : it->second.get();
     }
     node& make_node(bool directory, mode_t mode, fuse_req_t req);
+    /// A new regular file `name` in `parent` (its name not yet durable), or
+    /// nullptr with the error already replied.
+    node* new_file(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode);
     fuse_entry_param entry_of(const node& n) const;
     struct stat stat_of(const node& n) const;
     int data_fd(node& n);
@@ -464,29 +467,30 @@ void cutfs::mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mo
     fuse_reply_entry(req, &e);
 }
 
-void cutfs::mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
-    if (!S_ISREG(mode)) return (void)fuse_reply_err(req, EPERM);
+node* cutfs::new_file(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
     node* d = find(parent);
-    if (!d || !d->directory) return (void)fuse_reply_err(req, ENOTDIR);
-    if (d->entries.count(name)) return (void)fuse_reply_err(req, EEXIST);
-    if (std::strchr(name, '\n')) return (void)fuse_reply_err(req, EINVAL);
+    if (!d || !d->directory) return fuse_reply_err(req, ENOTDIR), nullptr;
+    if (d->entries.count(name)) return fuse_reply_err(req, EEXIST), nullptr;
+    if (std::strchr(name, '\n')) return fuse_reply_err(req, EINVAL), nullptr;
     node& n = make_node(false, S_IFREG | (mode & 07777), req);
     n.links = 1;
     d->entries[name] = n.ino;
     d->mtime = d->ctime = now();
-    const fuse_entry_param e = entry_of(n);
+    return &n;
+}
+
+void cutfs::mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
+    if (!S_ISREG(mode)) return (void)fuse_reply_err(req, EPERM);
+    node* n = new_file(req, parent, name, mode);
+    if (!n) return;
+    const fuse_entry_param e = entry_of(*n);
     fuse_reply_entry(req, &e);
 }
 
 void cutfs::create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
-    node* d = find(parent);
-    if (!d || !d->directory) return (void)fuse_reply_err(req, ENOTDIR);
-    if (d->entries.count(name)) return (void)fuse_reply_err(req, EEXIST);
-    if (std::strchr(name, '\n')) return (void)fuse_reply_err(req, EINVAL);
-    node& n = make_node(false, S_IFREG | (mode & 07777), req);
-    n.links = 1;
-    d->entries[name] = n.ino;
-    d->mtime = d->ctime = now();
+    node* created = new_file(req, parent, name, mode);
+    if (!created) return;
+    node& n = *created;
     fi->direct_io = 0;
     fi->keep_cache = 0;
     const fuse_entry_param e = entry_of(n);

@@ -324,4 +324,19 @@ run_result run_fairly(const std::filesystem::path& dir, const std::filesystem::p
     return run(FAIRLY, args, options);
 }
 
+std::string joined(const std::vector<std::string>& args) {
+    std::string text = "fairly";
+    for (const auto& a : args) text += " " + a;
+    return text;
+}
+
+std::string without_exported_at(const std::string& text) {
+    std::istringstream in(text);
+    std::string kept;
+    for (std::string line; std::getline(in, line);) {
+        if (line.find("\"exported_at\":") == std::string::npos) kept += line + "\n";
+    }
+    return kept;
+}
+
 } // namespace fairly::test

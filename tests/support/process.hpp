@@ -142,4 +142,11 @@ std::map<std::string, std::string> cli_env(const std::filesystem::path& dir, con
 run_result run_fairly(const std::filesystem::path& dir, const std::filesystem::path& socket, const std::vector<std::string>& args,
                   std::map<std::string, std::string> extra = {});
 
+/// "fairly log night-feed --at 03:10": a command as it was typed, for test messages.
+std::string joined(const std::vector<std::string>& args);
+
+/// An export without its "exported_at" line, the one line that says when, so
+/// two exports of the same record compare equal.
+std::string without_exported_at(const std::string& text);
+
 } // namespace fairly::test
