@@ -21,12 +21,6 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-namespace {
-
-constexpr std::int64_t day = 24 * 3600;
-
-} // namespace
-
 // ---------------------------------------------------------------- goals and slots
 
 namespace {
@@ -157,7 +151,7 @@ json protected_service::slot_add(const slot_request& request, const request_cont
     const std::string& when = request.when;
     const weekly_time at = weekly_time_param(when, "when", "\"sat 09:00\"", ctx.reference, house.tz);
     const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });
-    if (length > seconds{day}) bad_param("for", "a slot lasts at most a day");
+    if (length > std::chrono::days{1}) bad_param("for", "a slot lasts at most a day");
     const std::string& label = request.label;
     const std::int64_t id = record_.insert_slot(member, label, static_cast<std::int64_t>(at.weekday.c_encoding()), at.time_of_day.count(),
                                                 static_cast<std::int64_t>(length.count()), ctx.who.uid, ctx.reference.time_since_epoch().count(),
