@@ -21,32 +21,38 @@ const std::string_view event_columns =
 json event_json(const event_record& e, std::string_view tz) {
     const sys_seconds start{seconds{e.start_utc}};
     const seconds length = e.end_utc ? seconds{*e.end_utc - e.start_utc} : seconds{e.default_seconds};
-    return json{
-        {"id", e.id},
-        {"uuid", e.uuid},
-        {"member", e.member},
-        {"kind", e.kind},
-        {"category", e.category},
-        {"start", format_local_iso(start, tz)},
-        {"when", calendar_time(start, tz)}, // "Thu 22 Oct 18:00"; the hour the clocks go back says "01:30 BST" / "01:30 GMT"
-        {"start_utc", format_iso_utc(start)},
-        {"end", e.end_utc ? json(format_local_iso(sys_seconds{seconds{*e.end_utc}}, tz)) : json(nullptr)},
-        {"instant", !e.end_utc.has_value()},
-        {"minutes", static_cast<double>(length.count()) / 60.0},
-        {"role", e.role},
-        {"note", e.note},
-        {"status", e.status},
-        {"supersedes", e.supersedes ? json(*e.supersedes) : json(nullptr)},
-        {"logged_by", e.logged_by ? json(*e.logged_by) : json(nullptr)},
-        {"logged_by_uid", e.logged_by_uid},
-        {"logged_for_other", e.logged_by_member_id && *e.logged_by_member_id != e.member_id},
-        {"source", e.source},
-        {"created_at", format_iso_utc(sys_seconds{seconds{e.created_at}})},
-        {"void_reason", e.void_reason ? json(*e.void_reason) : json(nullptr)},
-        {"superseded_by", e.superseded_by ? json(*e.superseded_by) : json(nullptr)},
-        {"review", e.review ? json(*e.review) : json(nullptr)},
-        {"dispute_reason", e.review == "disputed" ? json(e.review_reason.value_or("")) : json(nullptr)},
-    };
+    // Member by member into the object: a braced list of pairs builds each
+    // pair as an array of two and copies it in, three times the allocations
+    // on the path of every `fairly log` reply and every listed event.
+    json event(json::value_t::object);
+    auto& fields = *event.get_ptr<json::object_t*>();
+    const auto set = [&fields](const char* key, json value) { fields.emplace(key, std::move(value)); };
+    const auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
+    set("id", e.id);
+    set("uuid", e.uuid);
+    set("member", e.member);
+    set("kind", e.kind);
+    set("category", e.category);
+    set("start", format_local_iso(start, tz));
+    set("when", calendar_time(start, tz)); // "Thu 22 Oct 18:00"; the hour the clocks go back says "01:30 BST" / "01:30 GMT"
+    set("start_utc", format_iso_utc(start));
+    set("end", e.end_utc ? json(format_local_iso(sys_seconds{seconds{*e.end_utc}}, tz)) : json(nullptr));
+    set("instant", !e.end_utc.has_value());
+    set("minutes", static_cast<double>(length.count()) / 60.0);
+    set("role", e.role);
+    set("note", e.note);
+    set("status", e.status);
+    set("supersedes", optional(e.supersedes));
+    set("logged_by", optional(e.logged_by));
+    set("logged_by_uid", e.logged_by_uid);
+    set("logged_for_other", e.logged_by_member_id && *e.logged_by_member_id != e.member_id);
+    set("source", e.source);
+    set("created_at", format_iso_utc(sys_seconds{seconds{e.created_at}}));
+    set("void_reason", optional(e.void_reason));
+    set("superseded_by", optional(e.superseded_by));
+    set("review", optional(e.review));
+    set("dispute_reason", e.review == "disputed" ? json(e.review_reason.value_or("")) : json(nullptr));
+    return event;
 }
 
 event_record event_from_row(const store::statement& row) {

@@ -436,7 +436,10 @@ json vocabulary_service::standing(const std::string& thing, std::int64_t window,
         const turn_standing& next = answer.members[*answer.next];
         auto split = [&](auto value) {
             std::string text;
-            for (const turn_standing& s : answer.members) text += (text.empty() ? "" : "/") + std::to_string(std::lround(value(s) * 100));
+            for (const turn_standing& s : answer.members) {
+                if (!text.empty()) text += '/';
+                text += std::to_string(std::lround(value(s) * 100));
+            }
             return text;
         };
         std::string names;

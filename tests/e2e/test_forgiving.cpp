@@ -174,6 +174,23 @@ TEST_CASE("the same entry logged twice in a few minutes is logged, and noticed",
     CHECK_THAT(home.as_alex({"log", "night-feed", "--at", "01:00", "--for", "20m"}).out, !Catch::Contains("looks like"));
 }
 
+TEST_CASE("the entry a log looks like is the newest that overlaps it, past newer ones that do not, never a voided one",
+          "[e2e][forgiving]") {
+    night_household home;
+    const auto id_of = [](const json& event) { return std::to_string(event["id"].get<int>()); };
+    const std::string feed = id_of(home.as_alex({"log", "night-feed", "--at", "02:30", "--for", "30m", "--json"}).out_json());
+    const std::string earlier = id_of(home.as_alex({"log", "night-feed", "--at", "01:00", "--for", "20m", "--json"}).out_json());
+    // The newest entry (01:00-01:20) does not overlap 02:40; the one before it does.
+    auto again = home.as_alex({"log", "night-feed", "--at", "02:40", "--for", "20m"});
+    REQUIRE(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("looks like #" + feed + ", logged just now"));
+    const std::string again_id = std::to_string(std::stoi(earlier) + 1);
+    // Voided entries are not what a new one looks like, however close.
+    home.ok({"void", feed, "--reason", "logged twice"});
+    home.ok({"void", again_id, "--reason", "logged twice"});
+    CHECK_THAT(home.as_alex({"log", "night-feed", "--at", "02:50", "--for", "5m"}).out, !Catch::Contains("looks like"));
+}
+
 TEST_CASE("who acts is --member in every command, a thanks needs no note, edit takes --reason", "[e2e][forgiving]") {
     night_household home;
     auto thanks = home.ok({"thanks", "sam", "--member", "alex"});
