@@ -28,7 +28,7 @@ using json = nlohmann::json;
 /// The services a method may call, over one household record.
 struct services {
     explicit services(household_record& record)
-        : events(record), vocabulary(record), reports(record), protected_time(record, reports), reminders(record, reports, protected_time),
+        : events(record), vocabulary(record), reports(record), protected_time(record), reminders(record, reports, protected_time),
           transfer(record), agreements(record), devices(record) {}
     event_service events;
     vocabulary_service vocabulary;

@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         database_lock lock(database_path);
         fairly::store::database db(database);
         const int schema = fairly::store::apply_migrations(db);
-        db.preallocate_wal(4 * 1024 * 1024); // room for the 1000 frames between checkpoints
+        db.preallocate_wal();
 
         fairly::daemon::request_handler handler(db, {static_cast<std::int64_t>(::getuid()), FAIRLY_VERSION, make_clock(), {}});
         fairly::daemon::commit_queue queue(db, handler);

@@ -20,7 +20,7 @@ struct slot_request {
 
 class protected_service {
 public:
-    protected_service(household_record& record, report_service& reports) : record_(record), reports_(reports) {}
+    explicit protected_service(household_record& record) : record_(record) {}
 
     json protect_set(const goal_request& request, const request_context& ctx);
     json protect_list(const json& params, const request_context& ctx);
@@ -37,7 +37,6 @@ private:
     /// The slots, each with its next occurrence that has not ended.
     json slots(std::chrono::sys_seconds now);
     household_record& record_;
-    report_service& reports_;
 };
 
 } // namespace fairly::daemon

@@ -60,6 +60,10 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
+/// The WAL fairlyd keeps between checkpoints: room for the 1000 frames after
+/// which an idle daemon checkpoints (commit_queue), with some to spare.
+inline constexpr std::size_t preallocated_wal_bytes = 4 * 1024 * 1024;
+
 class database {
 public:
     /// Opens (creating if needed) the database at `path` with WAL,
@@ -87,8 +91,9 @@ public:
     /// Grows the WAL file to `bytes` with written zeros and keeps it when the
     /// database closes. SQLite then overwrites frames in place instead of
     /// growing the file, and the fdatasync of a commit need not journal a new
-    /// file size: half the cost of each durable commit on ext4.
-    void preallocate_wal(std::size_t bytes);
+    /// file size: half the cost of each durable commit on ext4. fairlyd keeps
+    /// it at preallocated_wal_bytes, at start and again after a restore.
+    void preallocate_wal(std::size_t bytes = preallocated_wal_bytes);
 
     std::int64_t last_insert_rowid() const;
     int changes() const;

@@ -998,9 +998,6 @@ std::string kept_copy_name(const std::string& database, sys_seconds now) {
     throw rpc_error(error_code::invalid_params, why + "; nothing was changed", json{{"field", "path"}});
 }
 
-// The WAL fairlyd keeps this large between checkpoints (see main.cpp).
-constexpr std::size_t wal_bytes = 4 * 1024 * 1024;
-
 } // namespace
 
 json transfer_service::restore(const json& params, const request_context& ctx) {
@@ -1062,7 +1059,7 @@ json transfer_service::run_restore() {
         }
     }
     record_.forget();
-    db.preallocate_wal(wal_bytes);
+    db.preallocate_wal();
     std::clog << "fairlyd: restored the household from " << path << " (" << facts.events << " events, schema " << facts.schema_version
               << (schema != facts.schema_version ? " migrated to " + std::to_string(schema) : std::string()) << ") for uid " << request.uid
               << "; the record before is kept in " << kept << std::endl;

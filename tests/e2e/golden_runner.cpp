@@ -83,18 +83,6 @@ std::vector<std::string> block_lines(const std::string& text) {
     return lines;
 }
 
-std::string block_text(const std::vector<std::string>& lines) {
-    std::string text;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (lines[i] == "__NO_NEWLINE__" && i + 1 == lines.size()) {
-            if (!text.empty()) text.pop_back();
-            break;
-        }
-        text += lines[i] + '\n';
-    }
-    return text;
-}
-
 /// A test block: the command, and what it must print.
 struct expected_block {
     std::size_t first_line = 0; ///< the `test` line

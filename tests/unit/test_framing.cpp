@@ -25,13 +25,17 @@ TEST_CASE("a line of exactly the limit passes, one byte more is too long", "[fra
     std::string line;
     {
         line_splitter splitter(64 * 1024);
-        splitter.feed(std::string(64 * 1024, 'x') + "\n");
+        std::string input(64 * 1024, 'x');
+        input += '\n';
+        splitter.feed(input);
         REQUIRE(splitter.next(line) == line_splitter::status::line);
         CHECK(line.size() == 64 * 1024);
     }
     {
         line_splitter splitter(64 * 1024);
-        splitter.feed(std::string(64 * 1024 + 1, 'x') + "\n");
+        std::string input(64 * 1024 + 1, 'x');
+        input += '\n';
+        splitter.feed(input);
         CHECK(splitter.next(line) == line_splitter::status::too_long);
     }
 }
