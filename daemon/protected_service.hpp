@@ -2,7 +2,6 @@
 /// Protected time: weekly goals and recurring slots (and their iCalendar
 /// export). The reminders about them: reminder_service.
 #include "record.hpp"
-#include "report_service.hpp"
 
 namespace fairly::daemon {
 
