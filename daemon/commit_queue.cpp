@@ -32,33 +32,27 @@ void commit_queue::commit_round() {
         queue_.pop_front();
     }
     std::vector<json> replies;
-    replies.reserve(round.size());
-    try {
-        store::transaction tx(db_);
-        for (std::size_t i = 0; i < round.size(); ++i) {
-            job& request = round[i];
-            replies.push_back(request.request.is_discarded()
-                                  ? rpc::make_error(nullptr, rpc::error_code::parse_error,
-                                                    "parse error: a request is one JSON object on one line")
-                                  : handler_.handle(request.request, request.who));
-            if (handler_.has_deferred()) {
-                // A restore ends its round: what came after it waits for the next one.
-                for (std::size_t later = round.size(); later-- > i + 1;) queue_.push_front(std::move(round[later]));
-                round.erase(round.begin() + static_cast<std::ptrdiff_t>(i + 1), round.end());
-                break;
+    for (isolation mode : {isolation::shared_round, isolation::savepoint}) {
+        try {
+            replies = run_round(round, mode);
+            break;
+        } catch (const round_retry&) {
+            // A write failed half-way with no savepoint to undo it: the
+            // transaction is rolled back (nothing was answered yet) and the
+            // round runs again, each write in a savepoint of its own.
+            handler_.commit_failed();
+            ++retried_;
+        } catch (const std::exception& e) {
+            // The commit (or BEGIN) failed: nothing in this round is stored, so
+            // no request may be acknowledged as done.
+            const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
+            handler_.commit_failed();
+            replies.clear();
+            for (const job& request : round) {
+                const bool answered = request.request.is_object() && request.request.contains("id");
+                replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
             }
-        }
-        handler_.before_commit();
-        tx.commit();
-    } catch (const std::exception& e) {
-        // The commit (or BEGIN) failed: nothing in this round is stored, so
-        // no request may be acknowledged as done.
-        const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
-        handler_.commit_failed();
-        replies.clear();
-        for (const job& request : round) {
-            const bool answered = request.request.is_object() && request.request.contains("id");
-            replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
+            break;
         }
     }
     if (handler_.has_deferred()) handler_.run_deferred(replies.back()); // committed: now the restore, then its reply
@@ -68,6 +62,28 @@ void commit_queue::commit_round() {
         if (round[i].done_json) round[i].done_json(std::move(replies[i]));
         else round[i].done(replies[i].is_null() ? std::string() : rpc::to_line(replies[i]));
     }
+}
+
+std::vector<json> commit_queue::run_round(std::vector<job>& round, isolation mode) {
+    std::vector<json> replies;
+    replies.reserve(round.size());
+    store::transaction tx(db_);
+    for (std::size_t i = 0; i < round.size(); ++i) {
+        job& request = round[i];
+        replies.push_back(request.request.is_discarded()
+                              ? rpc::make_error(nullptr, rpc::error_code::parse_error,
+                                                "parse error: a request is one JSON object on one line")
+                              : handler_.handle(request.request, request.who, mode));
+        if (handler_.has_deferred()) {
+            // A restore ends its round: what came after it waits for the next one.
+            for (std::size_t later = round.size(); later-- > i + 1;) queue_.push_front(std::move(round[later]));
+            round.erase(round.begin() + static_cast<std::ptrdiff_t>(i + 1), round.end());
+            break;
+        }
+    }
+    handler_.before_commit();
+    tx.commit();
+    return replies;
 }
 
 void commit_queue::maintain(bool idle) {

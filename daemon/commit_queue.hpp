@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace fairly::daemon {
 
@@ -44,6 +45,8 @@ public:
 
     std::uint64_t commits() const { return commits_; }
     std::uint64_t requests() const { return requests_; }
+    /// Rounds run a second time, with savepoints (see isolation).
+    std::uint64_t retried() const { return retried_; }
 
 private:
     struct job {
@@ -53,12 +56,16 @@ private:
         json_reply_fn done_json;
     };
 
+    /// One transaction over the round, committed; the replies in order.
+    std::vector<json> run_round(std::vector<job>& round, isolation mode);
+
     store::database& db_;
     request_handler& handler_;
     std::size_t max_round_;
     std::deque<job> queue_;
     std::uint64_t commits_ = 0;
     std::uint64_t requests_ = 0;
+    std::uint64_t retried_ = 0;
 };
 
 } // namespace fairly::daemon

@@ -517,7 +517,7 @@ std::string request_handler::handle_line(std::string_view line, const caller& wh
     return reply.is_null() ? std::string() : rpc::to_line(reply);
 }
 
-json request_handler::handle(const json& request, const caller& who) {
+json request_handler::handle(const json& request, const caller& who, isolation mode) {
     if (!request.is_object()) {
         return rpc::make_error(nullptr, error_code::invalid_request, "invalid request: expected a JSON object");
     }
@@ -556,10 +556,13 @@ json request_handler::handle(const json& request, const caller& who) {
                                                        : "\"" + name + "\" is answered only over HTTP, to a phone opening its pairing link");
     }
 
-    // Every write runs in a savepoint, so a failure half-way leaves no trace
-    // in the shared group commit; a read needs none.
+    // A failed write leaves no trace in the shared group commit: it runs in
+    // a savepoint, or (shared_round) the round runs again if it changed a
+    // row before failing. A read needs neither.
+    const bool writes = entry->kind == access::writes;
     std::optional<store::savepoint> request_scope;
-    if (entry->kind == access::writes) request_scope.emplace(record_.db());
+    if (writes && mode == isolation::savepoint) request_scope.emplace(record_.db());
+    const std::int64_t changes_before = record_.db().total_changes();
     const std::size_t book_mark = record_.book().mark();
     json reply;
     try {
@@ -591,6 +594,7 @@ json request_handler::handle(const json& request, const caller& who) {
         reply = rpc::make_result(id, std::move(result));
     } catch (const std::exception& failure) {
         if (request_scope) request_scope->rollback();
+        else if (writes && (record_.db().total_changes() != changes_before || !record_.db().in_transaction())) throw round_retry();
         record_.book().rollback_to(book_mark);
         record_.forget();
         reply = error_reply(id, failure);

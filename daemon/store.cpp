@@ -129,7 +129,7 @@ void database::exec(std::string_view sql) {
 }
 
 statement& database::cached(std::string_view sql) {
-    auto found = cache_.find(std::string(sql));
+    auto found = cache_.find(sql);
     if (found != cache_.end()) return *found->second;
     auto inserted = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql));
     return *inserted.first->second;
@@ -137,6 +137,8 @@ statement& database::cached(std::string_view sql) {
 
 std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int database::changes() const { return sqlite3_changes(db_); }
+std::int64_t database::total_changes() const { return sqlite3_total_changes64(db_); }
+bool database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 void database::run_cached(std::string_view sql) {
     statement_use use(cached(sql));

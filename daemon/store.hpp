@@ -4,6 +4,7 @@
 #include "errors.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,13 +98,25 @@ public:
 
     std::int64_t last_insert_rowid() const;
     int changes() const;
+    /// Rows inserted, updated or deleted by every statement that completed on
+    /// this connection (a statement that failed adds none): a write that
+    /// failed without changing it left nothing behind.
+    std::int64_t total_changes() const;
+    /// False once SQLite has rolled back the open transaction on its own
+    /// (a full disk, an I/O error): what the round wrote is gone.
+    bool in_transaction() const;
     const std::string& path() const { return path_; }
     sqlite3* handle() { return db_; }
 
 private:
     std::string path_;
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    // Looked up by the caller's string_view, with no std::string made per use.
+    struct sql_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
     int wal_frames_ = 0;
     static int wal_hook(void* self, sqlite3* db, const char* name, int frames);
 };

@@ -1,6 +1,7 @@
 // Reliability and hostile input: fairlyd killed mid-write, bytes nobody should
 // send, connections that misbehave, a full disk, and files only its user reads.
 #include "process.hpp"
+#include "sql.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -157,6 +158,56 @@ TEST_CASE("hostile requests get clear errors and the daemon keeps serving", "[e2
     CHECK(code_of("\xc3\x28\xa0\xa1") == -32700); // invalid UTF-8
     json status = connection.call(request(7, "status"));
     CHECK(status["result"]["events"] == 0);
+}
+
+TEST_CASE("in one round, a write refused half-way leaves nothing behind and the writes beside it are stored", "[e2e][hostile]") {
+    temp_dir dir;
+    daemon_process daemon(dir.path());
+    REQUIRE(run_fairly(dir.path(), daemon.socket(), {"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"}).exit_code == 0);
+    auto log_params = [](const std::string& uuid, const std::string& note) {
+        return json{{"uuid", uuid}, {"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-04 11:00"}, {"for", "20m"}, {"note", note}};
+    };
+    raw_socket connection(daemon.socket());
+    const json first = connection.call(request(1, "event.log", log_params(uuid_for(1, 1), "first")));
+    REQUIRE(first.contains("result"));
+    const std::int64_t first_id = first["result"]["event"]["id"].get<std::int64_t>();
+
+    // The record's own rules refuse a note, from another connection to the
+    // database, as a CHECK would: the refused edit has already marked #1
+    // superseded when its new version is refused.
+    sql(daemon.database(), "CREATE TRIGGER refuse_for_test BEFORE INSERT ON event WHEN NEW.note = 'refused' "
+                                "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;");
+    std::string batch; // one write: one round, as far as fairlyd can tell
+    batch += request(2, "event.log", log_params(uuid_for(1, 2), "kept before")).dump() + "\n";
+    batch += request(3, "event.log", log_params(uuid_for(1, 3), "refused")).dump() + "\n";
+    batch += request(4, "event.edit", {{"uuid", uuid_for(1, 4)}, {"id", first_id}, {"note", "refused"}}).dump() + "\n";
+    batch += request(5, "moved.log", {{"uuid", uuid_for(1, 5)}, {"member", "sam"}, {"what", "standup"}, {"for", "school-run"}}).dump() + "\n";
+    batch += request(6, "event.log", log_params(uuid_for(1, 6), "kept after")).dump() + "\n";
+    connection.send(batch);
+    std::map<int, json> replies;
+    for (int i = 0; i < 5; ++i) {
+        const auto line = connection.read_line(std::chrono::milliseconds(20000));
+        REQUIRE(line);
+        const json reply = json::parse(*line);
+        replies[reply["id"].get<int>()] = reply;
+    }
+    INFO(json(replies).dump());
+    CHECK(replies[2].contains("result"));
+    CHECK(replies[3]["error"]["code"] == -32003);
+    CHECK(replies[4]["error"]["code"] == -32003);
+    CHECK_THAT(replies[4]["error"]["message"].get<std::string>(), Catch::Contains("refused for the test"));
+    CHECK(replies[5].contains("result"));
+    CHECK(replies[6].contains("result"));
+
+    const database_check stored = inspect(daemon.database());
+    CHECK(stored.integrity == "ok");
+    CHECK(stored.uuids == std::multiset<std::string>{uuid_for(1, 1), uuid_for(1, 2), uuid_for(1, 6)});
+    // #1 is still the active entry, and every figure counts the three entries once.
+    CHECK(sql_text(daemon.database(), "SELECT status || ' ' || note FROM event WHERE id = " + std::to_string(first_id)) == "active first");
+    CHECK(sql_text(daemon.database(), "SELECT sum(events) FROM load_week") == "3");
+    CHECK(sql_text(daemon.database(), "SELECT count(*) FROM meeting_moved") == "1");
+    const json status = connection.call(request(7, "status"));
+    CHECK(status["result"]["events"] == 3);
 }
 
 TEST_CASE("a thousand connections at once: over the limit refused, under it served", "[e2e][hostile]") {

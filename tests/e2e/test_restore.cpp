@@ -5,6 +5,7 @@
 // Every file that is not a household's backup is refused with its sentence
 // and the record left as it was.
 #include "process.hpp"
+#include "sql.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -23,18 +24,6 @@ namespace {
 const std::string wednesday_noon = "2026-11-04T12:00:00Z";
 
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-/// Runs SQL on a file with SQLite itself (to make files fairlyd must refuse).
-void sql(const fs::path& file, const std::string& statements) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &message);
-    INFO((message ? message : ""));
-    sqlite3_free(message);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-}
 
 int user_version(const fs::path& file) {
     sqlite3* db = nullptr;
