@@ -32,27 +32,26 @@ void commit_queue::commit_round() {
         queue_.pop_front();
     }
     std::vector<json> replies;
-    for (isolation mode : {isolation::shared_round, isolation::savepoint}) {
+    try {
         try {
-            replies = run_round(round, mode);
-            break;
+            replies = run_round(round, isolation::shared_round);
         } catch (const round_retry&) {
             // A write failed half-way with no savepoint to undo it: the
             // transaction is rolled back (nothing was answered yet) and the
             // round runs again, each write in a savepoint of its own.
             handler_.commit_failed();
             ++retried_;
-        } catch (const std::exception& e) {
-            // The commit (or BEGIN) failed: nothing in this round is stored, so
-            // no request may be acknowledged as done.
-            const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
-            handler_.commit_failed();
-            replies.clear();
-            for (const job& request : round) {
-                const bool answered = request.request.is_object() && request.request.contains("id");
-                replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
-            }
-            break;
+            replies = run_round(round, isolation::savepoint);
+        }
+    } catch (const std::exception& e) {
+        // The commit (or BEGIN) failed: nothing in this round is stored, so
+        // no request may be acknowledged as done.
+        const std::string message = std::string("the database could not commit; nothing was stored: ") + e.what();
+        handler_.commit_failed();
+        replies.clear();
+        for (const job& request : round) {
+            const bool answered = request.request.is_object() && request.request.contains("id");
+            replies.push_back(answered ? rpc::make_error(request.request["id"], rpc::error_code::storage_error, message) : json(nullptr));
         }
     }
     if (handler_.has_deferred()) handler_.run_deferred(replies.back()); // committed: now the restore, then its reply

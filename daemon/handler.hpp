@@ -4,8 +4,8 @@
 /// call, reads the params into the request (and its context: who asks, for
 /// whom, at what time) once at the edge, converts the typed result to JSON,
 /// and keeps a failed write from leaving a trace (see isolation). The
-/// meaning lives in the services; the session and server only move bytes. Unit tests drive it on an
-/// in-memory database.
+/// meaning lives in the services; the session and server only move bytes.
+/// Unit tests drive it on an in-memory database.
 #include "agreement_service.hpp"
 #include "device_service.hpp"
 #include "event_service.hpp"

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
         if (web) std::cerr << "fairlyd: serving the phone page at " << web->base_url() << " (pair a phone with `fairly pair`)" << std::endl;
         server.run();
         std::cerr << "fairlyd: stopped cleanly after " << queue.requests() << " requests in " << queue.commits() << " commits";
-        if (queue.retried() > 0) std::cerr << " (" << queue.retried() << " run again, a write in them having failed half-way)";
+        if (queue.retried() > 0) std::cerr << " (" << queue.retried() << " of them run again after a write failed half-way)";
         std::cerr << std::endl;
         return 0;
     } catch (const std::exception& e) {

@@ -156,8 +156,8 @@ void transaction::commit() {
     open_ = false;
 }
 
-// One savepoint per request in the group commit: the statements are prepared
-// once and reused, since every request pays for them.
+// A savepoint per write when a round runs with them (see isolation in
+// handler.hpp): the statements are prepared once and reused.
 savepoint::savepoint(database& db) : db_(db) { db_.run_cached("SAVEPOINT request"); }
 
 savepoint::~savepoint() {

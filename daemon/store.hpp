@@ -99,8 +99,8 @@ public:
     std::int64_t last_insert_rowid() const;
     int changes() const;
     /// Rows inserted, updated or deleted by every statement that completed on
-    /// this connection (a statement that failed adds none): a write that
-    /// failed without changing it left nothing behind.
+    /// this connection (a statement that failed adds none): a request that
+    /// failed with this count unchanged left nothing behind.
     std::int64_t total_changes() const;
     /// False once SQLite has rolled back the open transaction on its own
     /// (a full disk, an I/O error): what the round wrote is gone.
