@@ -2,6 +2,8 @@
 
 #include "protocol.hpp"
 
+#include <malloc.h>
+
 #include <vector>
 
 namespace fairly::daemon {
@@ -9,6 +11,7 @@ namespace fairly::daemon {
 namespace {
 constexpr int checkpoint_when_idle = 1000; // WAL frames (pages)
 constexpr int checkpoint_anyway = 16000;
+constexpr int settled_cache_kib = 1024; // enough for a `fairly log` and this week's report
 } // namespace
 
 commit_queue::commit_queue(store::database& db, request_handler& handler, std::size_t max_round)
@@ -88,6 +91,13 @@ std::vector<json> commit_queue::run_round(std::vector<job>& round, isolation mod
 void commit_queue::maintain(bool idle) {
     const int frames = db_.wal_frames();
     if ((idle && frames >= checkpoint_when_idle) || frames >= checkpoint_anyway) db_.checkpoint();
+}
+
+void commit_queue::settle() {
+    db_.shrink_cache(settled_cache_kib);
+    // main.cpp keeps 8 MiB free at the top of the heap for the next round;
+    // after a quiet spell that is memory the household's machine can use.
+    ::malloc_trim(0);
 }
 
 } // namespace fairly::daemon

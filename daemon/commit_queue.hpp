@@ -43,6 +43,11 @@ public:
     /// checkpoint-on-commit is off, so no round waits for one).
     void maintain(bool idle);
 
+    /// Once the household has gone quiet after a burst (an import, a sync, a
+    /// run of reports): gives back what the burst left in memory, the page
+    /// cache above its hot pages and the heap malloc keeps free.
+    void settle();
+
     std::uint64_t commits() const { return commits_; }
     std::uint64_t requests() const { return requests_; }
     /// Rounds run a second time, with savepoints (see isolation).

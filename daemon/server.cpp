@@ -215,7 +215,7 @@ bool someone_listens(const std::filesystem::path& path) {
 struct server::impl {
     impl(asio::io_context& io_context, commit_queue& commit, server_options opts)
         : io(io_context), worker(commit), options(std::move(opts)), acceptor(io_context), signals(io_context, SIGINT, SIGTERM),
-          grace(io_context) {}
+          grace(io_context), settling(io_context) {}
 
     void bind() {
         const auto& path = options.socket_path;
@@ -283,10 +283,35 @@ struct server::impl {
         if (stopping && sessions.empty()) grace.cancel();
     }
 
+    /// After each round: settle the queue's memory once nothing has come in
+    /// for settle_after. The timer is armed once per quiet spell, not per
+    /// round, and nothing is armed while the daemon sleeps.
+    void after_round() {
+        last_round = steady::now();
+        if (settling_armed || stopping) return;
+        settling_armed = true;
+        settle_at(last_round + options.settle_after);
+    }
+
+    void settle_at(steady::time_point when) {
+        settling.expires_at(when);
+        settling.async_wait([this](boost::system::error_code ec) {
+            if (ec || stopping) {
+                settling_armed = false;
+                return;
+            }
+            const auto due = last_round + options.settle_after;
+            if (steady::now() < due) return settle_at(due); // a round came since: wait for quiet again
+            settling_armed = false;
+            worker.settle();
+        });
+    }
+
     void shutdown() {
         if (stopping) return;
         stopping = true;
         boost::system::error_code ignored;
+        settling.cancel();
         acceptor.close(ignored);
         signals.cancel(ignored);
         remove_socket();
@@ -314,6 +339,9 @@ struct server::impl {
     stream_protocol::acceptor acceptor;
     asio::signal_set signals;
     asio::steady_timer grace;
+    asio::steady_timer settling;
+    bool settling_armed = false;
+    steady::time_point last_round;
     std::map<session*, std::shared_ptr<session>> sessions;
     bool stopping = false;
     bool bound = false;
@@ -349,6 +377,7 @@ void server::run() {
         if (!queue.empty()) {
             queue.commit_round();
             queue.maintain(false);
+            impl_->after_round();
         }
         if (io.stopped()) break;
     }

@@ -21,6 +21,7 @@ struct server_options {
     std::size_t max_in_flight = 64;               ///< per connection: reading pauses beyond this
     std::size_t max_outbox_bytes = 1024 * 1024;   ///< per connection: replies the client has not read
     std::chrono::seconds shutdown_grace{5};       ///< how long SIGTERM waits for replies to go out
+    std::chrono::seconds settle_after{2};         ///< quiet after the last round before memory is given back
     std::function<void()> on_shutdown;            ///< also stops what else serves on the io_context (HTTP)
 };
 

@@ -104,7 +104,7 @@ database::database(const std::string& path) : path_(path) {
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA foreign_keys=ON");
         exec("PRAGMA temp_store=MEMORY"); // a request's savepoint journal (and temp b-trees) stay in memory
-        exec("PRAGMA cache_size=-4096"); // 4 MiB: the event indexes of a few years stay in memory
+        exec("PRAGMA cache_size=-" + std::to_string(page_cache_kib));
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -251,6 +251,13 @@ void database::manage_checkpoints() {
 void database::checkpoint() {
     sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     wal_frames_ = 0;
+}
+
+void database::shrink_cache(int keep_kib) {
+    // Lowering cache_size makes SQLite free its least recently used pages at
+    // once; raising it again only lets the cache grow back on demand.
+    exec("PRAGMA cache_size=-" + std::to_string(keep_kib));
+    exec("PRAGMA cache_size=-" + std::to_string(page_cache_kib));
 }
 
 } // namespace fairly::store

@@ -64,6 +64,9 @@ private:
 /// The WAL fairlyd keeps between checkpoints: room for the 1000 frames after
 /// which an idle daemon checkpoints (commit_queue), with some to spare.
 inline constexpr std::size_t preallocated_wal_bytes = 4 * 1024 * 1024;
+/// The page cache a connection may grow to, in KiB: the event indexes of a
+/// few years of a household stay in memory.
+inline constexpr int page_cache_kib = 4096;
 
 class database {
 public:
@@ -88,6 +91,11 @@ public:
     void manage_checkpoints();
     int wal_frames() const { return wal_frames_; }
     void checkpoint();
+
+    /// Frees the page cache down to its `keep_kib` most recently used pages
+    /// (the tables' and indexes' upper levels and newest leaves); it may grow
+    /// back to page_cache_kib when the next requests read more.
+    void shrink_cache(int keep_kib);
 
     /// Grows the WAL file to `bytes` with written zeros and keeps it when the
     /// database closes. SQLite then overwrites frames in place instead of
