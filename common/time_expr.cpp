@@ -49,6 +49,11 @@ std::string lowered(std::string_view text) {
 }
 
 [[noreturn]] void reject_not_a_time(std::string_view field, std::string_view typed) {
+    if (field == "week") {
+        // `--week` takes a day of the week meant, and people type "last".
+        reject(field, typed, "is not a day; name a day in the week you mean: -7d for last week, yesterday, mon or 2026-10-25 "
+                             "(without --week: this week)");
+    }
     std::string why = "is not a time; ";
     why += accepted_forms;
     reject(field, typed, why);

@@ -271,3 +271,17 @@ TEST_CASE("small consistencies: exit codes in --help, what -o wrote and why it c
     CHECK(long_thanks.exit_code == 65);
     CHECK_THAT(long_thanks.err, Catch::Contains("a note holds up to 2000 characters"));
 }
+
+TEST_CASE("`--week last` is answered with how to ask for last week, and that way works", "[e2e][forgiving]") {
+    night_household home; // Wednesday 25 November 2026
+    for (const std::string typed : {"last", "last week"}) {
+        auto refused = home.fairly({"report", "--week", typed});
+        CHECK(refused.exit_code == 64);
+        CHECK(refused.err == "fairly: week: \"" + typed + "\" is not a day; name a day in the week you mean: -7d for last week, "
+                             "yesterday, mon or 2026-10-25 (without --week: this week)\n");
+    }
+    auto last_week = home.ok({"report", "--week", "-7d"});
+    CHECK_THAT(last_week.out, Catch::StartsWith("fairly: the week of 16 Nov 2026 (Mon 16 Nov to Sun 22 Nov)"));
+    // The other time options keep their own list.
+    CHECK_THAT(home.fairly({"events", "--since", "last"}).err, Catch::Contains("\"last\" is not a time; use now, 03:10"));
+}
