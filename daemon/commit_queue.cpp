@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 
+#include <exception>
 #include <vector>
 
 namespace fairly::daemon {
@@ -94,7 +95,11 @@ void commit_queue::maintain(bool idle) {
 }
 
 void commit_queue::settle() {
-    db_.shrink_cache(settled_cache_kib);
+    try {
+        db_.shrink_cache(settled_cache_kib);
+    } catch (const std::exception&) {
+        // Only memory is at stake: the record and the serving carry on.
+    }
     // main.cpp keeps 8 MiB free at the top of the heap for the next round;
     // after a quiet spell that is memory the household's machine can use.
     ::malloc_trim(0);
