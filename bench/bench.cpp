@@ -110,7 +110,7 @@ private:
 std::string midday_zone() {
     const auto now = std::chrono::system_clock::now();
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - std::chrono::floor<std::chrono::days>(now)).count();
-    const long east = (12 * 60 - minutes + 12 * 60 + 30) / 60 - 12; // hours east of UTC, -11 to +12
+    const long east = (12 * 60 - minutes + 12 * 60 + 30) / 60 - 12; // hours east of UTC, -12 to +12
     if (east == 0) return "Etc/UTC";
     return east > 0 ? "Etc/GMT-" + std::to_string(east) : "Etc/GMT+" + std::to_string(-east);
 }
