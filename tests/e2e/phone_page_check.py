@@ -272,7 +272,7 @@ def check_unpaired(home):
                                                                    "kind": "night-feed"}),
                                    {"Content-Type": "application/json"})
     check(status == 401, f"POST /api/log without a device answered {status}, not 401")
-    # The page's files are the same for every household: exactly daemon/web's, when the sources are here.
+    # The page's files are the same for every household: exactly daemon/transport/web's, when the sources are here.
     web = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "daemon", "web")
     for path in ("/app.js", "/app.css"):
         status, _, body = home.request("GET", path)
@@ -280,7 +280,7 @@ def check_unpaired(home):
         source = os.path.join(web, path[1:])
         if os.path.exists(source):
             with open(source, encoding="utf-8") as f:
-                check(body == f.read(), f"GET {path} is not daemon/web{path}")
+                check(body == f.read(), f"GET {path} is not daemon/transport/web{path}")
 
 
 def check_static_page():
