@@ -279,18 +279,18 @@ struct method_entry {
 
 const method_entry* find_method(std::string_view method) {
     static const std::map<std::string_view, method_entry> methods{
-        {"status", {access::reads, FAIRLY_SERVICE(vocabulary, status)}},
+        {"status", {access::reads, FAIRLY_SERVICE(household, status)}},
         {"init", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.init(read_init(p), c);
+             return s.household.init(read_init(p), c);
          }}},
         {"member.rename", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.member_rename(required_string(p, "name"), required_string(p, "new_name"), c);
+             return s.household.member_rename(required_string(p, "name"), required_string(p, "new_name"), c);
          }}},
         {"member.retire", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.member_retire(required_string(p, "name"), c);
+             return s.household.member_retire(required_string(p, "name"), c);
          }}},
         {"member.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.member_add(read_member(p), c);
+             return s.household.member_add(read_member(p), c);
          }}},
         {"event.log", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              const log_request request = read_log(p);
@@ -339,49 +339,49 @@ const method_entry* find_method(std::string_view method) {
         {"event.dispute", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.review(read_review(p, "disputed"), c));
          }}},
-        {"kinds.list", {access::reads, FAIRLY_SERVICE(vocabulary, kinds_list)}},
+        {"kinds.list", {access::reads, FAIRLY_SERVICE(settings, kinds_list)}},
         {"kind.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.kind_add(read_kind(p), c);
+             return s.settings.kind_add(read_kind(p), c);
          }}},
         {"kind.edit", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.kind_edit(read_kind(p), c);
+             return s.settings.kind_edit(read_kind(p), c);
          }}},
-        {"kind.history", {access::reads, FAIRLY_SERVICE(vocabulary, kind_history)}},
+        {"kind.history", {access::reads, FAIRLY_SERVICE(settings, kind_history)}},
         {"away.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.away_add(away_request{required_string(p, "member"), required_string(p, "from"), required_string(p, "to"),
+             return s.away.away_add(away_request{required_string(p, "member"), required_string(p, "from"), required_string(p, "to"),
                                                        note_param(p).value_or("")},
                                           c);
          }}},
         {"away.list", {access::reads, [](services& s, household_record&, const json&, const request_context& c) -> json {
-             return s.vocabulary.away_list(c);
+             return s.away.away_list(c);
          }}},
         {"guess.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              const auto share = optional_number(p, "share");
              if (!share) bad_param("share", "your share of this week's load, in percent (e.g. 60)");
-             return s.vocabulary.guess_set(guess_request{*share, optional_number(p, "night"), optional_string(p, "member")}, c);
+             return s.guess.guess_set(guess_request{*share, optional_number(p, "night"), optional_string(p, "member")}, c);
          }}},
         {"guess.list", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.guess_list(optional_string(p, "member"), c);
+             return s.guess.guess_list(optional_string(p, "member"), c);
          }}},
         {"changes", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.changes(optional_string(p, "since"), c);
+             return s.settings.changes(optional_string(p, "since"), c);
          }}},
-        {"night.get", {access::reads, FAIRLY_SERVICE(vocabulary, night_get)}},
+        {"night.get", {access::reads, FAIRLY_SERVICE(settings, night_get)}},
         {"night.set", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.night_set(read_night(p), c);
+             return s.settings.night_set(read_night(p), c);
          }}},
         {"moved.log", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.moved_log(read_moved(p), c);
+             return s.acts.moved_log(read_moved(p), c);
          }}},
-        {"moved.list", {access::reads, FAIRLY_SERVICE(vocabulary, moved_list)}},
+        {"moved.list", {access::reads, FAIRLY_SERVICE(acts, moved_list)}},
         {"turn.take", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.turn_take(read_turn(p), c);
+             return s.acts.turn_take(read_turn(p), c);
          }}},
-        {"turn.whose", {access::reads, FAIRLY_SERVICE(vocabulary, turn_whose)}},
+        {"turn.whose", {access::reads, FAIRLY_SERVICE(acts, turn_whose)}},
         {"thanks.give", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
-             return s.vocabulary.thanks_give(read_thanks(p), c);
+             return s.acts.thanks_give(read_thanks(p), c);
          }}},
-        {"thanks.list", {access::reads, FAIRLY_SERVICE(vocabulary, thanks_list)}},
+        {"thanks.list", {access::reads, FAIRLY_SERVICE(acts, thanks_list)}},
         {"report", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.reports.report(read_report(p), c);
          }}},

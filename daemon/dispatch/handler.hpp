@@ -14,7 +14,11 @@
 #include "reminder_service.hpp"
 #include "report_service.hpp"
 #include "transfer_service.hpp"
-#include "vocabulary_service.hpp"
+#include "away_service.hpp"
+#include "guess_service.hpp"
+#include "household_service.hpp"
+#include "settings_service.hpp"
+#include "turns_thanks_moved_service.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -48,10 +52,14 @@ struct round_retry : std::exception {
 /// The services a method may call, over one household record.
 struct services {
     explicit services(household_record& record)
-        : events(record), vocabulary(record), reports(record), protected_time(record), reminders(record, reports, protected_time),
+        : events(record), household(record), settings(record), away(record), guess(record), acts(record), reports(record), protected_time(record), reminders(record, reports, protected_time),
           transfer(record), agreements(record), devices(record) {}
     event_service events;
-    vocabulary_service vocabulary;
+    household_service household;
+    settings_service settings;
+    away_service away;
+    guess_service guess;
+    turns_thanks_moved_service acts;
     report_service reports;
     protected_service protected_time;
     reminder_service reminders;

@@ -3,7 +3,7 @@
 // (text, CSV, Markdown, HTML) live with the CLI and read only this object.
 #include "report_service.hpp"
 
-#include "vocabulary_service.hpp"
+#include "settings_service.hpp"
 
 #include "catalogue.hpp"
 #include "fairness.hpp"
