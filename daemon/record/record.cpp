@@ -467,9 +467,7 @@ void household_record::check_drift(double slack, double threshold) {
 void household_record::insert_household(const household_row& row) {
     if (!is_known_zone(row.tz)) bad_param("tz", "\"" + row.tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
     if (row.week_start < 0 || row.week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
-    if (row.multiplier < 1 || row.multiplier > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
-    if (row.couple_weekday < 0 || row.couple_weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
-    check_drift(row.slack, row.threshold);
+    check_household(row);
     store::statement_use insert(db_.cached(
         "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, "
         "drift_h, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -481,8 +479,7 @@ void household_record::insert_household(const household_row& row) {
 
 std::int64_t household_record::insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent,
                                              std::int64_t created, const char* field) {
-    if (!is_valid_name(name)) bad_param(field, "a member name is " + std::string(name_rule));
-    if (same_name(name, "couple")) bad_param(field, "\"couple\" names the two of you together (protected time); choose another name");
+    check_member_name(name, field);
     for (const member_entry& member : names().members) {
         if (member.name != name && same_name(member.name, name)) {
             bad_param(field, name + " and " + member.name + " differ only in case, and names match whatever the case; choose another name");
