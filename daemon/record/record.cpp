@@ -543,7 +543,16 @@ void household_record::remove_timer(std::int64_t id) {
     remove->bind(1, id).step();
 }
 
+namespace {
+
+void check_goal(std::int64_t weekly_seconds) {
+    if (weekly_seconds <= 0) bad_param("weekly", "a weekly goal is a positive length, e.g. 3h");
+}
+
+} // namespace
+
 void household_record::set_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    check_goal(weekly_seconds);
     store::statement_use upsert(db_.cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
@@ -551,6 +560,7 @@ void household_record::set_goal(std::optional<std::int64_t> member, std::int64_t
 }
 
 bool household_record::add_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    check_goal(weekly_seconds);
     store::statement_use insert(db_.cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
@@ -563,6 +573,8 @@ std::int64_t household_record::insert_slot(std::optional<std::int64_t> member, c
                                            std::optional<std::int64_t> removed) {
     if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
     if (length_seconds <= 0 || length_seconds > 86400) bad_param("for", "a slot lasts at most a day");
+    if (weekday < 0 || weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
+    if (start_minute < 0 || start_minute >= 1440) bad_param("start", "a time of day, 00:00 to 23:59");
     store::statement_use insert(db_.cached(
         "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at, removed_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
