@@ -72,6 +72,8 @@ bool is_valid_name(std::string_view name) {
     return std::all_of(letters->begin(), letters->end(), [](char32_t c) { return is_name_letter(c) || c == '.' || c == '_' || c == '-'; });
 }
 
+bool is_reserved_name(std::string_view name) { return same_name(name, couple_name); }
+
 std::string note_too_long(std::string_view note, std::string_view field) {
     const std::size_t length = utf8_length(note).value_or(note.size());
     if (length <= longest_note_characters) return std::string();

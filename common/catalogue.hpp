@@ -64,6 +64,15 @@ inline constexpr std::size_t longest_name = 40;
 /// with '-' (so they never look like an option).
 bool is_valid_name(std::string_view name);
 
+/// The name of the two (or more) of you together, for protected time ("couple").
+inline constexpr std::string_view couple_name = "couple";
+
+/// True for a name no member may have because it names something else:
+/// "couple" (the household together), whatever the case. The one rule for
+/// init, member add and rename, and import; and how a goal's or slot's
+/// owner is read as the couple.
+bool is_reserved_name(std::string_view name);
+
 /// The longest note (or reason) an entry keeps, in characters.
 inline constexpr std::size_t longest_note_characters = 2000;
 

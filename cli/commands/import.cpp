@@ -227,7 +227,19 @@ private:
     void receive_one() {
         row_batch sent = std::move(in_flight_.front());
         in_flight_.pop_front();
-        json result = daemon_.receive();
+        json result;
+        try {
+            result = daemon_.receive();
+        } catch (const rpc::rpc_error& e) {
+            // A row fairlyd refuses the whole import for (one that speaks for
+            // another member) is named as the file has it, not by its place in the batch.
+            const auto index = e.data.is_object() ? e.data.value("index", sent.wheres.size()) : sent.wheres.size();
+            if (index >= sent.wheres.size()) throw;
+            std::string why = e.what();
+            const std::string batch_place = "row " + std::to_string(index + 1) + ": ";
+            if (why.rfind(batch_place, 0) == 0) why.erase(0, batch_place.size());
+            throw rpc::rpc_error(e.code, sent.wheres[index] + ": " + why, e.data);
+        }
         const json& refused = result["refused"];
         if (check_ || refused.empty()) {
             record(sent, result);

@@ -473,14 +473,14 @@ const method_entry* find_method(std::string_view method) {
              std::reverse(events.begin(), events.end());
              return json{{"events", event_list(r, events)}, {"since", format_local_iso(since, tz)}, {"tz", tz}};
          }}},
-        {"backup", {access::reads, FAIRLY_SERVICE(transfer, backup)}},
+        {"backup", {access::reads, FAIRLY_SERVICE(backups, backup)}},
         // Runs after its round commits (request_handler::run_deferred).
-        {"restore", {access::reads, FAIRLY_SERVICE(transfer, restore)}},
-        {"export.household", {access::reads, FAIRLY_SERVICE(transfer, export_household)}},
-        {"export.records", {access::reads, FAIRLY_SERVICE(transfer, export_records)}},
+        {"restore", {access::reads, FAIRLY_SERVICE(backups, restore)}},
+        {"export.household", {access::reads, FAIRLY_SERVICE(exports, export_household)}},
+        {"export.records", {access::reads, FAIRLY_SERVICE(exports, export_records)}},
         // Each also keeps a savepoint of its own, so a check can be rolled back.
-        {"import.household", {access::writes, FAIRLY_SERVICE(transfer, import_household)}},
-        {"import.records", {access::writes, FAIRLY_SERVICE(transfer, import_records)}},
+        {"import.household", {access::writes, FAIRLY_SERVICE(imports, import_household)}},
+        {"import.records", {access::writes, FAIRLY_SERVICE(imports, import_records)}},
     };
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;
@@ -607,7 +607,7 @@ void request_handler::run_deferred(json& reply) {
     const json id = notification ? json(nullptr) : reply.value("id", json(nullptr));
     json result;
     try {
-        result = rpc::make_result(id, services_.transfer.run_restore());
+        result = rpc::make_result(id, services_.backups.run_restore());
     } catch (const std::exception& failure) {
         record_.forget();
         result = error_reply(id, failure);

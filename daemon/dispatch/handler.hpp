@@ -13,8 +13,10 @@
 #include "record.hpp"
 #include "reminder_service.hpp"
 #include "report_service.hpp"
-#include "transfer_service.hpp"
 #include "away_service.hpp"
+#include "backup_restore_service.hpp"
+#include "export_service.hpp"
+#include "import_service.hpp"
 #include "guess_service.hpp"
 #include "household_service.hpp"
 #include "settings_service.hpp"
@@ -53,7 +55,7 @@ struct round_retry : std::exception {
 struct services {
     explicit services(household_record& record)
         : events(record), household(record), settings(record), away(record), guess(record), acts(record), reports(record), protected_time(record), reminders(record, reports, protected_time),
-          transfer(record), agreements(record), devices(record) {}
+          exports(record), imports(record), backups(record), agreements(record), devices(record) {}
     event_service events;
     household_service household;
     settings_service settings;
@@ -63,7 +65,9 @@ struct services {
     report_service reports;
     protected_service protected_time;
     reminder_service reminders;
-    transfer_service transfer;
+    export_service exports;
+    import_service imports;
+    backup_restore_service backups;
     agreement_service agreements;
     device_service devices;
 };
@@ -89,7 +93,7 @@ public:
     /// commit failed, so nothing uncommitted is trusted.
     void forget_cached_state() { record_.forget(); }
     void commit_failed() {
-        services_.transfer.drop_restore();
+        services_.backups.drop_restore();
         record_.commit_failed();
     }
 
@@ -97,7 +101,7 @@ public:
     /// transaction open (`restore`: SQLite replaces a database only then).
     /// The commit queue ends the round at such a request, commits, then
     /// calls run_deferred with the reply handle() gave for it.
-    bool has_deferred() const { return services_.transfer.restore_pending(); }
+    bool has_deferred() const { return services_.backups.restore_pending(); }
     /// Runs it and puts its reply (or its error) in place of `reply`.
     void run_deferred(json& reply);
 

@@ -467,9 +467,7 @@ void household_record::check_drift(double slack, double threshold) {
 void household_record::insert_household(const household_row& row) {
     if (!is_known_zone(row.tz)) bad_param("tz", "\"" + row.tz + "\" is not a time zone of the system's tz database (e.g. Europe/London)");
     if (row.week_start < 0 || row.week_start > 6) bad_param("week_start", "0 (Sunday) to 6 (Saturday)");
-    if (row.multiplier < 1 || row.multiplier > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
-    if (row.couple_weekday < 0 || row.couple_weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
-    check_drift(row.slack, row.threshold);
+    check_household(row);
     store::statement_use insert(db_.cached(
         "INSERT INTO household (id, tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, "
         "drift_h, couple_check_weekday, couple_check_minute, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -481,8 +479,7 @@ void household_record::insert_household(const household_row& row) {
 
 std::int64_t household_record::insert_member(const std::string& name, std::optional<std::int64_t> uid, double share_percent,
                                              std::int64_t created, const char* field) {
-    if (!is_valid_name(name)) bad_param(field, "a member name is " + std::string(name_rule));
-    if (same_name(name, "couple")) bad_param(field, "\"couple\" names the two of you together (protected time); choose another name");
+    check_member_name(name, field);
     for (const member_entry& member : names().members) {
         if (member.name != name && same_name(member.name, name)) {
             bad_param(field, name + " and " + member.name + " differ only in case, and names match whatever the case; choose another name");
@@ -546,7 +543,16 @@ void household_record::remove_timer(std::int64_t id) {
     remove->bind(1, id).step();
 }
 
+namespace {
+
+void check_goal(std::int64_t weekly_seconds) {
+    if (weekly_seconds <= 0) bad_param("weekly", "a weekly goal is a positive length, e.g. 3h");
+}
+
+} // namespace
+
 void household_record::set_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    check_goal(weekly_seconds);
     store::statement_use upsert(db_.cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (coalesce(member_id, 0)) DO UPDATE SET weekly_seconds = ?2, set_by_uid = ?3"));
@@ -554,6 +560,7 @@ void household_record::set_goal(std::optional<std::int64_t> member, std::int64_t
 }
 
 bool household_record::add_goal(std::optional<std::int64_t> member, std::int64_t weekly_seconds, std::int64_t uid, std::int64_t created) {
+    check_goal(weekly_seconds);
     store::statement_use insert(db_.cached(
         "INSERT INTO protected_goal (member_id, weekly_seconds, set_by_uid, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (coalesce(member_id, 0)) DO NOTHING"));
@@ -566,6 +573,8 @@ std::int64_t household_record::insert_slot(std::optional<std::int64_t> member, c
                                            std::optional<std::int64_t> removed) {
     if (label.empty() || label.size() > 200) bad_param("label", "1 to 200 bytes");
     if (length_seconds <= 0 || length_seconds > 86400) bad_param("for", "a slot lasts at most a day");
+    if (weekday < 0 || weekday > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
+    if (start_minute < 0 || start_minute >= 1440) bad_param("start", "a time of day, 00:00 to 23:59");
     store::statement_use insert(db_.cached(
         "INSERT INTO protected_slot (member_id, label, weekday, start_minute, length_seconds, created_by_uid, created_at, removed_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));

@@ -273,6 +273,86 @@ public:
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
                     std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at);
 
+    // ---- members (record/members.cpp): names valid, not reserved ("couple"), distinct whatever the case
+    /// Refuses a name that is not a member's name: invalid, or reserved
+    /// (is_reserved_name); `field` is the param named in the refusal.
+    static void check_member_name(const std::string& name, const char* field);
+    /// Renames member `id`, the new name checked as a new member's is and
+    /// distinct, whatever the case, from every other member's.
+    void rename_member(std::int64_t id, const std::string& to, const char* field = "new_name");
+    /// The member leaves the household at `at`: their Unix user is unbound.
+    void retire_member(std::int64_t id, std::int64_t at);
+    /// Binds member `id` to a Unix uid no other member holds.
+    void bind_member(std::int64_t id, std::int64_t uid);
+
+    // ---- the household's settings (record/settings.cpp)
+    /// A household row's night window, multiplier, couple check and drift settings, as insert_household and the setters check them.
+    static void check_household(const household_row& row);
+    /// The night window (minutes of the day, not the same) and its multiplier (1 to 10).
+    void set_night(std::int64_t start_minute, std::int64_t end_minute, double multiplier);
+    /// The drift detector's slack and threshold (each kept when not given), checked by check_drift.
+    void set_drift(std::optional<double> slack, std::optional<double> threshold);
+    /// When the couple's time is checked for each week (0 Sunday to 6 Saturday, minute of the day).
+    void set_couple_check(std::int64_t weekday, std::int64_t minute);
+
+    // ---- agreements (record/agreements.cpp): written as proposed, answered, then decided
+    struct agreement_row {
+        std::optional<std::string> thing;
+        std::int64_t from_day = 0;
+        std::optional<std::int64_t> proposed_by;
+        std::int64_t uid = 0, at = 0;
+        std::string note;
+        std::vector<std::pair<std::int64_t, double>> shares; ///< member id, percent 0 to 100
+    };
+    /// A proposal and its shares (each 0 to 100); returns its id.
+    std::int64_t insert_agreement(const agreement_row& row);
+    /// A member's answer (accept or decline) to a proposal; a new answer replaces theirs.
+    void answer_agreement(std::int64_t id, std::int64_t member, std::string_view answer, std::int64_t uid, std::int64_t at);
+    /// Decides a proposal still proposed: agreed, declined or withdrawn. False when it was not proposed.
+    bool decide_agreement(std::int64_t id, std::string_view state, std::int64_t at);
+
+    // ---- time away and guesses (record/away_guesses.cpp)
+    /// Time away, local days both included: the last on or after the first, at most a year.
+    std::int64_t insert_away(std::int64_t member, std::int64_t from_day, std::int64_t to_day, const std::string& note,
+                             std::optional<std::int64_t> by, std::int64_t uid, std::int64_t created);
+    /// A member's guess of their own share of a week (fractions 0 to 1). One a
+    /// member and week: a guess replaces an earlier one (by `created`), never a
+    /// later one, so the live path and an import keep the same, newest guess.
+    /// True when it changed the record.
+    bool set_guess(std::int64_t member, std::int64_t week_day, double share, std::optional<double> night_share, std::int64_t uid,
+                   std::int64_t created);
+
+    // ---- protected time (record/protected_time.cpp)
+    /// Removes a member's (or the couple's) weekly goal; false when there was none.
+    bool remove_goal(std::optional<std::int64_t> member);
+    /// Marks a slot removed at `at`; false when there is no such slot still there.
+    bool remove_slot(std::int64_t id, std::int64_t at);
+
+    // ---- phones and reminders (record/devices.cpp)
+    std::int64_t insert_pairing(const std::string& code_hash, std::int64_t member, const std::string& device_name, std::int64_t uid,
+                                std::int64_t created, std::int64_t expires);
+    /// Uses a pairing once; false when it was used already.
+    bool use_pairing(std::int64_t id, std::int64_t at);
+    std::int64_t insert_device(std::int64_t member, const std::string& name, const std::string& token_hash, std::int64_t pairing,
+                               std::int64_t at);
+    void touch_device(std::int64_t id, std::int64_t at);
+    void revoke_device(std::int64_t id, std::int64_t uid, std::int64_t at);
+    /// A reminder given to a member, once per key; true when it was not given before.
+    bool mark_reminder_given(const std::string& key, std::int64_t member, const std::string& text, std::int64_t at);
+
+    // ---- who may act on what (record/rights.cpp): one rule each, for the live path and import alike
+    /// Refuses a void of `event` by the caller: only whoever logged it (or an admin) voids it.
+    void check_may_void(const request_context& ctx, std::int64_t id, const recorded_event& event);
+    /// Refuses a correction of `event` by the caller: only whoever logged it (or an admin) corrects it.
+    void check_may_correct(const request_context& ctx, std::int64_t id, const recorded_event& event);
+    /// Refuses a review of `event` in `reviewer`'s name: a review is one's own
+    /// (a bound caller reviews as themself), and only the event's member reviews it.
+    void check_may_review(const request_context& ctx, std::int64_t id, const recorded_event& event, std::int64_t reviewer);
+    /// The member the caller is, for what is theirs alone (a guess, a thanks):
+    /// as acting_member, but a bound caller naming another member is refused
+    /// (`what`: "a guess", "thanks"), not silently taken as themself.
+    std::int64_t own_member(const request_context& ctx, const std::optional<std::string>& named, std::string_view what);
+
 private:
     store::database& db_;
     handler_settings settings_;

@@ -67,16 +67,11 @@ json in_force_shares(household_record& record, const std::optional<std::string>&
 }
 
 void set_state(household_record& record, std::int64_t id, const char* state, std::int64_t at) {
-    store::statement_use update(record.db().cached("UPDATE agreement SET state = ?, decided_at = ? WHERE id = ? AND state = 'proposed'"));
-    update->bind(1, state).bind(2, at).bind(3, id).step();
-    record.forget();
+    record.decide_agreement(id, state, at);
 }
 
 void add_answer(household_record& record, std::int64_t id, std::int64_t member, const char* answer, std::int64_t uid, std::int64_t at) {
-    store::statement_use insert(record.db().cached(
-        "INSERT INTO agreement_answer (agreement_id, member_id, answer, uid, at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (agreement_id, member_id) DO UPDATE SET answer = excluded.answer, uid = excluded.uid, at = excluded.at"));
-    insert->bind(1, id).bind(2, member).bind(3, answer).bind(4, uid).bind(5, at).step();
+    record.answer_agreement(id, member, answer, uid, at);
 }
 
 /// Puts proposal `id` in force once nobody is left to accept it.
@@ -134,14 +129,9 @@ std::int64_t agreement_service::propose_split(household_record& record, const st
         record.log_change("agreement", subject_of(thing), json{{"state", "proposed"}, {"shares", shares_json(record, *pending)}},
                           json{{"state", "withdrawn"}, {"by", "a new proposal"}}, ctx);
     }
-    store::statement_use insert(record.db().cached(
-        "INSERT INTO agreement (thing, from_day, proposed_by_member_id, proposed_by_uid, proposed_at, note) VALUES (?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, thing).bind(2, from_day).bind(3, proposer).bind(4, ctx.who.uid).bind(5, now).bind(6, note).step();
-    const std::int64_t id = record.db().last_insert_rowid();
-    for (const auto& [member, share] : shares) {
-        store::statement_use row(record.db().cached("INSERT INTO agreement_share (agreement_id, member_id, share) VALUES (?, ?, ?)"));
-        row->bind(1, id).bind(2, member).bind(3, share).step();
-    }
+    household_record::agreement_row row{thing, from_day, proposer, ctx.who.uid, now, note, {}};
+    for (const auto& [member, share] : shares) row.shares.emplace_back(member, share);
+    const std::int64_t id = record.insert_agreement(row);
     if (proposer) add_answer(record, id, *proposer, "accept", ctx.who.uid, now); // proposing is consenting
     record.log_change("agreement", subject_of(thing), json{{"shares", in_force_shares(record, thing, from_day)}},
                       json{{"state", "proposed"}, {"from", date_text(from_day)}, {"shares", shares_json(record, id)}}, ctx);

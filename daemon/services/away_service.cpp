@@ -34,14 +34,8 @@ json away_service::away_add(const away_request& request, const request_context& 
         return local_date_of(at, tz).time_since_epoch().count();
     };
     const std::int64_t from = day_of(request.from, "from"), to = day_of(request.to, "to");
-    if (to < from) bad_param("to", "the last day away (" + date_text(to) + ") is before the first (" + date_text(from) + ")");
-    if (to - from >= 366) bad_param("to", "at most a year at a time");
-    check_note(request.note, "note");
     const std::optional<std::int64_t> by = household_record::logger(ctx, std::nullopt);
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, member).bind(2, from).bind(3, to).bind(4, request.note).bind(5, by).bind(6, ctx.who.uid).bind(7, record_.now_utc()).step();
-    const std::int64_t id = record_.db().last_insert_rowid();
+    const std::int64_t id = record_.insert_away(member, from, to, request.note, by, ctx.who.uid, record_.now_utc());
     const std::string name = record_.member_name(member); // as the household spells it, whatever the case typed
     record_.log_change("away", name, nullptr, json{{"from", date_text(from)}, {"to", date_text(to)}, {"note", request.note}}, ctx);
     record_.forget();

@@ -56,9 +56,7 @@ json device_service::pair(const std::optional<std::string>& member, const std::o
     const std::string code = random_token(pairing_code_bytes);
     const std::int64_t now = record_.now_utc();
     const std::int64_t expires = now + std::chrono::duration_cast<seconds>(pairing_lifetime).count();
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO pairing (code_hash, member_id, device_name, created_by_uid, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
-    insert->bind(1, sha256_hex(code)).bind(2, for_member).bind(3, device_name).bind(4, ctx.who.uid).bind(5, now).bind(6, expires).step();
+    record_.insert_pairing(sha256_hex(code), for_member, device_name, ctx.who.uid, now, expires);
     const std::string url = base + "/pair/" + code;
     const std::string& tz = record_.household().tz;
     return json{{"url", url},
@@ -90,16 +88,9 @@ json device_service::claim(const std::string& code, const std::string& name) {
     std::string device_name = find->text(3);
     if (!name.empty()) device_name = checked_device_name(name);
     if (device_name.empty()) device_name = "phone";
-    {
-        store::statement_use use(record_.db().cached("UPDATE pairing SET used_at = ? WHERE id = ? AND used_at IS NULL"));
-        use->bind(1, now).bind(2, pairing).step();
-    }
+    record_.use_pairing(pairing, now);
     const std::string token = random_token(device_token_bytes);
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO device (member_id, name, token_hash, pairing_id, paired_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
-    insert->bind(1, member).bind(2, device_name).bind(3, sha256_hex(token)).bind(4, pairing).bind(5, now).bind(6, now);
-    insert->step();
-    const std::int64_t id = insert->int64(0);
+    const std::int64_t id = record_.insert_device(member, device_name, sha256_hex(token), pairing, now);
     return json{{"token", token}, {"member", record_.member_name(member)}, {"device", device_json(id)}};
 }
 
@@ -113,8 +104,7 @@ std::optional<device_identity> device_service::identify(const std::string& token
     const auto seen = find->optional_int64(3);
     const std::int64_t now = record_.now_utc();
     if (!seen || now - *seen >= seen_every) {
-        store::statement_use touch(record_.db().cached("UPDATE device SET last_seen_at = ? WHERE id = ?"));
-        touch->bind(1, now).bind(2, found.id).step();
+        record_.touch_device(found.id, now);
     }
     return found;
 }
@@ -169,8 +159,7 @@ json device_service::revoke(std::int64_t id, const request_context& ctx) {
                                                            "'s; only they (or root) can unpair it");
     }
     if (!revoked) {
-        store::statement_use update(record_.db().cached("UPDATE device SET revoked_at = ?, revoked_by_uid = ? WHERE id = ?"));
-        update->bind(1, record_.now_utc()).bind(2, ctx.who.uid).bind(3, id).step();
+        record_.revoke_device(id, ctx.who.uid, record_.now_utc());
     }
     json device = device_json(id);
     return json{{"device", std::move(device)}, {"duplicate", revoked.has_value()}};

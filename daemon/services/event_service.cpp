@@ -328,11 +328,7 @@ event_outcome event_service::void_event(const void_request& request, const reque
     check_note(request.reason, "reason");
     const auto found = record_.find_event(request.id);
     if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
-    if (ctx.binding && found->logged_by != ctx.binding) {
-        throw rpc_error(error_code::permission_denied,
-                        "event " + number(request.id) + " was logged by someone else; only they (or an admin) can void it" +
-                            (*ctx.binding == found->member_id ? "; if it is wrong, `fairly dispute " + std::to_string(request.id) + " REASON`" : ""));
-    }
+    record_.check_may_void(ctx, request.id, *found);
     if (found->status == "voided") {
         // A retried void (same reason, same person) is answered as done.
         if (found->void_reason == request.reason && found->voided_by_uid == ctx.who.uid) return {record_.event(request.id), true};
@@ -356,12 +352,10 @@ event_outcome event_service::edit(const edit_request& request, const request_con
         if (again.supersedes == request.id) return {std::move(again), true};
         bad_param("uuid", "already used by another event");
     }
-    if (!record_.find_event(request.id)) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
+    const auto found = record_.find_event(request.id);
+    if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
     const event_record original = record_.event(request.id);
-    if (ctx.binding && original.logged_by_member_id != ctx.binding) {
-        throw rpc_error(error_code::permission_denied, "event " + number(request.id) + " (" + original.member +
-                                                           "'s) was logged by someone else; only they (or an admin) can correct it");
-    }
+    record_.check_may_correct(ctx, request.id, *found);
     if (original.status == "superseded") {
         const auto [current, status] = current_version(request.id);
         throw rpc_error(error_code::conflict, "event " + number(request.id) + " was corrected already; " + number(current) + " is the current one" +
@@ -439,11 +433,7 @@ event_outcome event_service::review(const review_request& request, const request
     const auto found = record_.find_event(request.id);
     if (!found) throw rpc_error(error_code::not_found, "id: no event " + number(request.id), json{{"field", "id"}});
     const std::int64_t me = record_.acting_member(ctx, request.member);
-    const std::string owner = record_.member_name(found->member_id);
-    if (me != found->member_id) {
-        throw rpc_error(error_code::permission_denied,
-                        "event " + number(request.id) + " is " + owner + "'s; only " + owner + " can confirm or dispute it");
-    }
+    record_.check_may_review(ctx, request.id, *found, me);
     // Only what someone else logged for you is yours to answer: your own
     // entries you correct (`fairly edit`) or void.
     if (!found->logged_by || *found->logged_by == found->member_id) {

@@ -28,17 +28,14 @@ using std::chrono::sys_seconds;
 json guess_service::guess_set(const guess_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
-    const std::int64_t me = record_.acting_member(ctx, request.member);
+    // A guess is one's own: a bound member naming another is refused, not taken as themself.
+    const std::int64_t me = record_.own_member(ctx, request.member, "a guess");
     if (!(request.share >= 0 && request.share <= 100)) bad_param("share", "your share of this week's load, in percent from 0 to 100");
     if (request.night && !(*request.night >= 0 && *request.night <= 100)) bad_param("night", "your share of the night load, in percent from 0 to 100");
     const std::int64_t week = week_day_of(ctx.reference, house.load);
-    store::statement_use insert(record_.db().cached(
-        "INSERT INTO guess (member_id, week_day, share, night_share, uid, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (member_id, week_day) DO UPDATE SET share = excluded.share, night_share = excluded.night_share, uid = excluded.uid, "
-        "created_at = excluded.created_at"));
     std::optional<double> night;
     if (request.night) night = *request.night / 100.0;
-    insert->bind(1, me).bind(2, week).bind(3, request.share / 100.0).bind(4, night).bind(5, ctx.who.uid).bind(6, record_.now_utc()).step();
+    record_.set_guess(me, week, request.share / 100.0, night, ctx.who.uid, record_.now_utc());
     return guess_list(record_.member_name(me), ctx);
 }
 

@@ -96,8 +96,7 @@ json household_service::init(const init_request& request, const request_context&
     if (request.members.empty()) bad_param("members", "give at least one member name");
     std::vector<std::string> names;
     for (const std::string& name : request.members) {
-        if (!is_valid_name(name)) bad_param("members", "a member name is " + std::string(name_rule));
-        if (name == "couple") bad_param("members", "\"couple\" names the two of you together (protected time); choose another name");
+        household_record::check_member_name(name, "members");
         if (std::any_of(names.begin(), names.end(), [&](const std::string& other) { return same_name(other, name); })) {
             bad_param("members", "\"" + name + "\" is named twice (names match whatever the case)");
         }
@@ -146,13 +145,7 @@ json household_service::member_rename(const std::string& from, const std::string
     record_.household();
     if (!ctx.privileged) throw rpc_error(error_code::permission_denied, "only root or the user fairlyd runs as can rename members");
     const std::int64_t id = record_.member_id(from, "name");
-    if (!is_valid_name(to)) bad_param("new_name", "a member name is " + std::string(name_rule));
-    if (to == "couple") bad_param("new_name", "\"couple\" names the two of you together (protected time); choose another name");
-    for (const member_entry& member : record_.names().members) {
-        if (member.name == to) throw rpc_error(error_code::conflict, to + " is already a member");
-    }
-    store::statement_use update(record_.db().cached("UPDATE member SET name = ? WHERE id = ?"));
-    update->bind(1, to).bind(2, id).step();
+    record_.rename_member(id, to, "new_name");
     record_.log_change("member", to, json{{"name", from}}, json{{"name", to}}, ctx);
     record_.forget();
     return json{{"renamed", {{"from", from}, {"to", to}}}};
@@ -176,8 +169,7 @@ json household_service::member_retire(const std::string& name, const request_con
     }
     const std::int64_t week = week_day_of(ctx.reference, house.load);
     const std::vector<double> before = record_.agreed_shares(week, false);
-    store::statement_use update(record_.db().cached("UPDATE member SET retired_at = ?, unix_uid = NULL WHERE id = ?"));
-    update->bind(1, record_.now_utc()).bind(2, id).step();
+    record_.retire_member(id, record_.now_utc());
     record_.log_change("member", name, json{{"retired", false}}, json{{"retired", true}}, ctx);
     record_.forget();
     // A new split without them must be agreed: proposed with the others' shares scaled up.
@@ -215,8 +207,7 @@ json household_service::member_add(const member_request& request, const request_
                         "only root or the user fairlyd runs as can add members or bind Unix users (they decide who is who)");
     }
     const std::string& name = request.name;
-    if (!is_valid_name(name)) bad_param("name", "a member name is " + std::string(name_rule));
-    if (name == "couple") bad_param("name", "\"couple\" names the two of you together (protected time); choose another name");
+    household_record::check_member_name(name, "name");
 
     std::optional<std::int64_t> uid = request.unix_uid;
     if (const auto& user = request.unix_user) {
@@ -271,8 +262,7 @@ json household_service::member_add(const member_request& request, const request_
             existing->bind(1, name);
             if (existing->step()) before = existing->optional_int64(0);
         }
-        store::statement_use bind(record_.db().cached("UPDATE member SET unix_uid = ? WHERE name = ?"));
-        bind->bind(1, *uid).bind(2, name).step();
+        record_.bind_member(record_.member_id(name, "name"), *uid);
         if (before != uid) record_.log_change("binding", name, before ? json{{"uid", *before}} : json(nullptr), json{{"uid", *uid}}, ctx);
     }
     record_.forget();

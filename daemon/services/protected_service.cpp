@@ -3,6 +3,7 @@
 #include "protected_service.hpp"
 
 #include "calendar.hpp"
+#include "catalogue.hpp"
 #include "duration.hpp"
 #include "params.hpp"
 #include "spelling.hpp"
@@ -68,12 +69,11 @@ json protected_service::protect_set(const goal_request& request, const request_c
     record_.household();
     const std::string& owner = request.who;
     std::optional<std::int64_t> member;
-    if (!same_name(owner, "couple")) member = record_.member_id(owner, "who");
+    if (!is_reserved_name(owner)) member = record_.member_id(owner, "who");
     if (const auto& check = request.remind_by) {
-        if (!same_name(owner, "couple")) bad_param("remind_by", "only the couple's goal has a reminder time");
+        if (!is_reserved_name(owner)) bad_param("remind_by", "only the couple's goal has a reminder time");
         const weekly_time at = weekly_time_param(*check, "remind_by", "\"thu 18:00\"", ctx.reference, record_.household().tz);
-        store::statement_use update(record_.db().cached("UPDATE household SET couple_check_weekday = ?, couple_check_minute = ? WHERE id = 1"));
-        update->bind(1, static_cast<std::int64_t>(at.weekday.c_encoding())).bind(2, at.time_of_day.count()).step();
+        record_.set_couple_check(static_cast<std::int64_t>(at.weekday.c_encoding()), at.time_of_day.count());
     }
     const seconds weekly = checked_input([&] { return parse_duration(request.weekly, "weekly"); });
     json before = nullptr;
@@ -93,13 +93,12 @@ json protected_service::protect_off(const std::string& who, const request_contex
     record_.require_access(ctx);
     record_.household();
     std::optional<std::int64_t> member;
-    if (!same_name(who, "couple")) member = record_.member_id(who, "who");
+    if (!is_reserved_name(who)) member = record_.member_id(who, "who");
     store::statement_use existing(record_.db().cached("SELECT weekly_seconds FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
     existing->bind(1, member.value_or(0));
     if (!existing->step()) throw rpc_error(error_code::not_found, "who: " + who + " has no protected-time goal; `fairly protect` lists them");
     const std::int64_t weekly = existing->int64(0);
-    store::statement_use remove(record_.db().cached("DELETE FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
-    remove->bind(1, member.value_or(0)).step();
+    record_.remove_goal(member);
     record_.log_change("goal", who, json{{"weekly_minutes", weekly / 60}}, json{{"removed", true}}, ctx);
     return json{{"goals", goals(ctx.reference)}};
 }
@@ -147,7 +146,7 @@ json protected_service::slot_add(const slot_request& request, const request_cont
     const household_info& house = record_.household();
     const std::string& owner = request.who;
     std::optional<std::int64_t> member;
-    if (!same_name(owner, "couple")) member = record_.member_id(owner, "who");
+    if (!is_reserved_name(owner)) member = record_.member_id(owner, "who");
     const std::string& when = request.when;
     const weekly_time at = weekly_time_param(when, "when", "\"sat 09:00\"", ctx.reference, house.tz);
     const seconds length = checked_input([&] { return parse_duration(request.length, "for"); });
@@ -198,9 +197,7 @@ json protected_service::slot_remove(const std::int64_t slot, const request_conte
                       {"minutes", listed["minutes"]}};
         }
     }
-    store::statement_use update(record_.db().cached("UPDATE protected_slot SET removed_at = ? WHERE id = ? AND removed_at IS NULL"));
-    update->bind(1, ctx.reference.time_since_epoch().count()).bind(2, *id).step();
-    if (record_.db().changes() == 0) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
+    if (!record_.remove_slot(*id, ctx.reference.time_since_epoch().count())) throw rpc_error(error_code::not_found, "id: no slot #" + std::to_string(*id), json{{"field", "id"}});
     record_.log_change("slot", "#" + std::to_string(*id), before, json{{"removed", true}}, ctx);
     return json{{"removed", *id}};
 }

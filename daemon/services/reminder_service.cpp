@@ -467,11 +467,7 @@ json reminder_service::mark(const std::vector<delivered_reminder>& delivered, co
             keys.push_back(item.key);
         }
         for (const std::string& key : keys) {
-            store::statement_use insert(
-                record_.db().cached("INSERT OR IGNORE INTO reminder_given (key, member_id, text, given_at) VALUES (?, ?, ?, ?)"));
-            insert->bind(1, key).bind(2, member).bind(3, item.text).bind(4, ctx.reference.time_since_epoch().count());
-            insert->step();
-            marked += record_.db().changes();
+            marked += record_.mark_reminder_given(key, member, item.text, ctx.reference.time_since_epoch().count()) ? 1 : 0;
         }
     }
     return json{{"marked", marked}};

@@ -631,11 +631,7 @@ json report_service::drift_set(const drift_request& request, const request_conte
     const auto& slack = request.slack;
     const auto& threshold = request.threshold;
     if (slack || threshold) {
-        household_record::check_drift(slack.value_or(old_slack), threshold.value_or(old_threshold));
-        store::statement_use update(record_.db().cached(
-            "UPDATE household SET drift_k = coalesce(?, drift_k), drift_h = coalesce(?, drift_h) WHERE id = 1"));
-        update->bind(1, slack).bind(2, threshold).step();
-        record_.forget();
+        record_.set_drift(slack, threshold);
         const household_info& after = record_.household();
         if (after.drift.slack != old_slack || after.drift.threshold != old_threshold) {
             record_.log_change("drift", "settings", json{{"slack", old_slack}, {"threshold", old_threshold}},

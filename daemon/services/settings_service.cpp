@@ -186,11 +186,7 @@ json settings_service::night_set(const night_request& request, const request_con
         if (*value < 1 || *value > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
         multiplier = *value;
     }
-    if (from == to) bad_param("to", "the night needs a length: --from and --to are the same time");
-    {
-        store::statement_use update(record_.db().cached("UPDATE household SET night_start_minute = ?, night_end_minute = ?, night_multiplier = ? WHERE id = 1"));
-        update->bind(1, from).bind(2, to).bind(3, multiplier).step();
-    }
+    record_.set_night(from, to, multiplier);
     json after = night_settings();
     if (after != before) {
         record_.log_change("night", "night", before, after, ctx);

@@ -244,7 +244,7 @@ json turns_thanks_moved_service::thanks_give(const thanks_request& request, cons
     };
     if (const auto again = record_.id_by_uuid(household_record::uuid_table::thanks, uuid)) return thanks_json(*again, true);
     const std::int64_t to = record_.member_id(request.to, "to");
-    const std::int64_t from = record_.acting_member(ctx, request.member);
+    const std::int64_t from = record_.own_member(ctx, request.member, "a thanks");
     return thanks_json(record_.insert_thanks(uuid, from, to, request.note, ctx.reference.time_since_epoch().count(), ctx.who.uid, record_.now_utc()),
                        false);
 }

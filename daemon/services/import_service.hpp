@@ -1,36 +1,25 @@
 #pragma once
-/// Export and import: the household taken out whole (JSON, CSV through the
-/// CLI), a history kept elsewhere brought in idempotently by uuid through
-/// the record's own writers and checks, and the online backup.
+/// Import: a household's export (its settings, members, kinds and history)
+/// set up or merged by root or fairlyd's user (import.household), and
+/// records brought in idempotently by uuid (import.records) through the
+/// record's own writers and checks. A member's import adds only what that
+/// member could add with the live commands, as that member.
 #include "record.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fairly::daemon {
 
-class transfer_service {
+class import_service {
 public:
-    explicit transfer_service(household_record& record) : record_(record) {}
+    explicit import_service(household_record& record) : record_(record) {}
 
-    json export_household(const json& params, const request_context& ctx);
-    json export_records(const json& params, const request_context& ctx);
     json import_household(const json& params, const request_context& ctx);
     json import_records(const json& params, const request_context& ctx);
-    json backup(const json& params, const request_context& ctx);
-
-    /// `restore` as its round sees it: checks who asks and the path, then
-    /// waits for the round to commit (restore_pending), since SQLite replaces
-    /// a database only with no transaction open on it.
-    json restore(const json& params, const request_context& ctx);
-    bool restore_pending() const { return pending_restore_.has_value(); }
-    /// The round committed: checks the file, keeps the record as it is beside
-    /// the database, replaces it by the file's, migrates it if older and
-    /// forgets what was cached. Returns the reply's result; throws what was refused.
-    json run_restore();
-    /// The round failed: the restore is not run.
-    void drop_restore() { pending_restore_.reset(); }
 
 private:
     /// Sets up a new household from an export's household part, or merges it
@@ -54,8 +43,6 @@ private:
     std::vector<imported_review> import_reviews(const json& row, std::size_t skip, const request_context& ctx);
     /// A voided row's reason; refuses a void without one.
     std::string import_void_reason(const json& row);
-    /// The change log as an export holds it.
-    json change_log();
     bool import_turn(const json& row, const request_context& ctx);
     bool import_thanks(const json& row, const request_context& ctx);
     bool import_moved(const json& row, const request_context& ctx);
@@ -67,13 +54,10 @@ private:
     std::int64_t import_uid(const json& row, const char* field, const request_context& ctx);
 
     household_record& record_;
-    struct restore_request {
-        std::string path;
-        std::int64_t uid = 0;
-    };
-    std::optional<restore_request> pending_restore_; ///< asked for in this round, run after its commit
     bool checking_import_ = false;    ///< import.records with dry_run: rows may name originals earlier in the file
     std::int64_t import_updated_ = 0; ///< records of this batch already here, brought up to date
+    /// Why an event here was corrected, as a file says, until its correction's row arrives.
+    std::unordered_map<std::int64_t, std::string> correction_reasons_;
 };
 
 } // namespace fairly::daemon

@@ -1,26 +1,22 @@
-// Export and import: the household taken out whole (JSON, CSV through the
-// CLI), and a history kept elsewhere brought in, idempotently by uuid.
+// Import: a history kept elsewhere brought in, idempotently by uuid,
+// through the record's own writers and checks.
 //
-// The CLI pages through export.records, so an export of a million events
-// never sits in one reply. import.records takes a batch of rows and either
-// writes them all or none; with dry_run it reads and checks every field of
-// every row by the same code and stops short of writing. A row may correct
-// (supersede) one earlier in the file: in a check that one was never written,
-// so the client marks such rows "earlier_in_file".
-#include "transfer_service.hpp"
+// import.records takes a batch of rows and either writes them all or none;
+// with dry_run it reads and checks every field of every row by the same
+// code and stops short of writing. A row may correct (supersede) one
+// earlier in the file: in a check that one was never written, so the
+// client marks such rows "earlier_in_file".
+#include "import_service.hpp"
 
-#include "backup_file.hpp"
 #include "catalogue.hpp"
-#include "migrations.hpp"
+#include "export_service.hpp"
 #include "night.hpp"
 #include "params.hpp"
 #include "time_expr.hpp"
+#include "transfer_format.hpp"
 #include "uuid.hpp"
 #include "zone.hpp"
 
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
 #include <limits>
 #include <unordered_map>
 
@@ -30,304 +26,33 @@ using rpc::error_code;
 using rpc::rpc_error;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
+using namespace transfer;
 
 namespace {
 
-constexpr int export_version = 1;
-constexpr std::int64_t default_page = 2000;
-constexpr std::int64_t largest_page = 20000;
 constexpr std::size_t largest_batch = 5000;
 
-json utc_text(std::int64_t t) { return format_iso_utc(sys_seconds{seconds{t}}); }
-json optional_utc_text(std::optional<std::int64_t> t) { return t ? utc_text(*t) : json(nullptr); }
-json optional_json(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-json optional_json(std::optional<std::int64_t> value) { return value ? json(*value) : json(nullptr); }
+/// What a member may not merge: the household part of a file is root's or
+/// fairlyd's user's to bring in.
+constexpr std::string_view merge_rule = "merging a household from a file is for root or the user fairlyd runs as (`sudo fairly import FILE`)";
 
-/// Which table export.records pages through, and its time column.
-struct record_table {
-    std::string_view name;
-    std::string_view time_column;
-};
-constexpr record_table record_tables[] = {
-    {"events", "start_utc"}, {"turns", "at_utc"}, {"thanks", "at_utc"}, {"meetings_moved", "at_utc"}};
-
-/// A uid from the file, or nullopt when absent; refuses what is not a uid.
-std::optional<std::int64_t> uid_field(const json& row, const char* field) {
-    auto uid = optional_integer(row, field);
-    if (uid && (*uid < 0 || *uid > std::numeric_limits<std::uint32_t>::max())) bad_param(field, "not a Unix uid");
-    return uid;
+/// Runs one of the record's rights checks for an imported row, naming what
+/// the row does in its refusal ("a void of sam's entry #12: ...").
+template <class Check>
+void as_caller(const std::string& what, Check check) {
+    try {
+        check();
+    } catch (const rpc_error& e) {
+        if (e.code != error_code::permission_denied) throw;
+        throw rpc_error(e.code, what + ": " + e.what(), e.data);
+    }
 }
-
-/// A row's uuid, lower-cased; required (the CLI derives one for rows without).
-std::string row_uuid(const json& row) { return uuid_param(row); }
 
 } // namespace
 
-// ---------------------------------------------------------------- export
-
-json transfer_service::change_log() {
-    json changes = json::array();
-    store::statement_use query(record_.db().cached(
-        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
-    while (query->step()) {
-        changes.push_back({{"subject", query->text(0)}, {"name", query->text(1)},
-                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
-                           {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
-                           {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}});
-    }
-    return changes;
-}
-
-json transfer_service::export_household(const json&, const request_context& ctx) {
-    record_.require_access(ctx);
-    const household_info& house = record_.household();
-    json result{{"format", "fairly-export"}, {"version", export_version}};
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT tz, week_start, night_start_minute, night_end_minute, night_multiplier, drift_k, drift_h, "
-            "couple_check_weekday, couple_check_minute, created_at FROM household WHERE id = 1"));
-        query->step();
-        result["household"] = {
-            {"tz", query->text(0)},
-            {"week_start", query->int64(1)},
-            {"night", {{"from", clock_text(query->int64(2))}, {"to", clock_text(query->int64(3))}, {"multiplier", query->real(4)}}},
-            {"drift", {{"k", query->real(5)}, {"h", query->real(6)}}},
-            {"couple_check", {{"weekday", query->int64(7)}, {"time", clock_text(query->int64(8))}}},
-            {"created_at", utc_text(query->int64(9))},
-        };
-    }
-    json& members = result["members"] = json::array();
-    {
-        store::statement_use query(record_.db().cached("SELECT name, agreed_share, unix_uid, created_at, retired_at FROM member ORDER BY id"));
-        while (query->step()) {
-            members.push_back({{"name", query->text(0)}, {"agreed_share", query->real(1)},
-                               {"unix_uid", optional_json(query->optional_int64(2))}, {"created_at", utc_text(query->int64(3))},
-                               {"retired_at", optional_utc_text(query->optional_int64(4))}});
-        }
-    }
-    json& kinds = result["kinds"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT name, category, points, points_per_hour, default_seconds, night_applies, created_at FROM kind ORDER BY id"));
-        while (query->step()) {
-            kinds.push_back({{"name", query->text(0)}, {"category", query->text(1)}, {"points", query->real(2)},
-                             {"points_per_hour", query->real(3)}, {"default_seconds", query->int64(4)},
-                             {"night_applies", query->int64(5) != 0}, {"created_at", utc_text(query->int64(6))}});
-        }
-    }
-    result["changes"] = change_log();
-    json& talks = result["drift_talks"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT t.at_utc, t.note, m.name, t.uid, t.created_at FROM drift_talk t LEFT JOIN member m ON m.id = t.member_id ORDER BY t.id"));
-        while (query->step()) {
-            talks.push_back({{"at", utc_text(query->int64(0))}, {"note", query->text(1)}, {"by", optional_json(query->optional_text(2))},
-                             {"uid", query->int64(3)}, {"created_at", utc_text(query->int64(4))}});
-        }
-    }
-    json& goals = result["protected_goals"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT m.name, g.weekly_seconds, g.set_by_uid, g.created_at FROM protected_goal g "
-            "LEFT JOIN member m ON m.id = g.member_id ORDER BY g.id"));
-        while (query->step()) {
-            goals.push_back({{"who", query->optional_text(0).value_or("couple")}, {"weekly_seconds", query->int64(1)},
-                             {"set_by_uid", query->int64(2)}, {"created_at", utc_text(query->int64(3))}});
-        }
-    }
-    json& slots = result["protected_slots"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT m.name, s.label, s.weekday, s.start_minute, s.length_seconds, s.created_by_uid, s.created_at, s.removed_at "
-            "FROM protected_slot s LEFT JOIN member m ON m.id = s.member_id ORDER BY s.id"));
-        while (query->step()) {
-            slots.push_back({{"who", query->optional_text(0).value_or("couple")}, {"label", query->text(1)},
-                             {"weekday", query->int64(2)}, {"start", clock_text(query->int64(3))},
-                             {"length_seconds", query->int64(4)}, {"created_by_uid", query->int64(5)},
-                             {"created_at", utc_text(query->int64(6))}, {"removed_at", optional_utc_text(query->optional_int64(7))}});
-        }
-    }
-    // The agreed split's history (every proposal, its shares and answers), time away, and guesses.
-    json& agreements = result["agreements"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT a.id, a.thing, a.from_day, a.state, m.name, a.proposed_by_uid, a.proposed_at, a.decided_at, a.note FROM agreement a "
-            "LEFT JOIN member m ON m.id = a.proposed_by_member_id ORDER BY a.id"));
-        std::vector<json> rows;
-        std::vector<std::int64_t> ids;
-        while (query->step()) {
-            ids.push_back(query->int64(0));
-            rows.push_back({{"thing", optional_json(query->optional_text(1))}, {"from_day", query->int64(2)}, {"state", query->text(3)},
-                            {"proposed_by", optional_json(query->optional_text(4))}, {"proposed_by_uid", query->int64(5)},
-                            {"proposed_at", utc_text(query->int64(6))}, {"decided_at", optional_utc_text(query->optional_int64(7))},
-                            {"note", query->text(8)}, {"shares", json::object()}, {"answers", json::array()}});
-        }
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            store::statement_use shares(record_.db().cached(
-                "SELECT m.name, s.share FROM agreement_share s JOIN member m ON m.id = s.member_id WHERE s.agreement_id = ? ORDER BY m.id"));
-            shares->bind(1, ids[i]);
-            while (shares->step()) rows[i]["shares"][shares->text(0)] = shares->real(1);
-            store::statement_use answers(record_.db().cached(
-                "SELECT m.name, a.answer, a.uid, a.at FROM agreement_answer a JOIN member m ON m.id = a.member_id WHERE a.agreement_id = ? ORDER BY a.at"));
-            answers->bind(1, ids[i]);
-            while (answers->step()) {
-                rows[i]["answers"].push_back({{"member", answers->text(0)}, {"answer", answers->text(1)}, {"uid", answers->int64(2)},
-                                              {"at", utc_text(answers->int64(3))}});
-            }
-            agreements.push_back(std::move(rows[i]));
-        }
-    }
-    json& away = result["away"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT m.name, a.from_day, a.to_day, a.note, b.name, a.uid, a.created_at FROM away a JOIN member m ON m.id = a.member_id "
-            "LEFT JOIN member b ON b.id = a.by_member_id ORDER BY a.id"));
-        while (query->step()) {
-            away.push_back({{"member", query->text(0)}, {"from_day", query->int64(1)}, {"to_day", query->int64(2)}, {"note", query->text(3)},
-                            {"by", optional_json(query->optional_text(4))}, {"uid", query->int64(5)}, {"created_at", utc_text(query->int64(6))}});
-        }
-    }
-    json& guesses = result["guesses"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT m.name, g.week_day, g.share, g.night_share, g.uid, g.created_at FROM guess g JOIN member m ON m.id = g.member_id "
-            "ORDER BY g.week_day, m.id"));
-        while (query->step()) {
-            guesses.push_back({{"member", query->text(0)}, {"week_day", query->int64(1)}, {"share", query->real(2)},
-                               {"night_share", query->is_null(3) ? json(nullptr) : json(query->real(3))}, {"uid", query->int64(4)},
-                               {"created_at", utc_text(query->int64(5))}});
-        }
-    }
-    json& timers = result["timers"] = json::array();
-    {
-        store::statement_use query(record_.db().cached(
-            "SELECT t.uuid, m.name, k.name, t.start_utc, t.role, t.note, t.started_by_uid, t.created_at FROM timer t "
-            "JOIN member m ON m.id = t.member_id JOIN kind k ON k.id = t.kind_id ORDER BY t.id"));
-        while (query->step()) {
-            timers.push_back({{"uuid", query->text(0)}, {"member", query->text(1)}, {"kind", query->text(2)},
-                              {"start", format_local_iso(sys_seconds{seconds{query->int64(3)}}, house.tz)}, {"role", query->text(4)},
-                              {"note", query->text(5)}, {"started_by_uid", query->int64(6)}, {"created_at", utc_text(query->int64(7))}});
-        }
-    }
-    return result;
-}
-
-json transfer_service::export_records(const json& params, const request_context& ctx) {
-    record_.require_access(ctx);
-    const std::string& tz = record_.household().tz;
-    const std::string table = required_string(params, "table");
-    const record_table* chosen = nullptr;
-    for (const record_table& t : record_tables) {
-        if (t.name == table) chosen = &t;
-    }
-    if (!chosen) bad_param("table", "one of events, turns, thanks, meetings_moved");
-    const std::int64_t after = optional_integer(params, "after").value_or(0);
-    const std::int64_t limit = optional_integer(params, "limit").value_or(default_page);
-    if (limit < 1 || limit > largest_page) bad_param("limit", "from 1 to " + std::to_string(largest_page));
-    const sys_seconds reference = ctx.reference;
-    const std::int64_t from = record_.time_param(params, "from", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::min()}}).time_since_epoch().count();
-    const std::int64_t to = record_.time_param(params, "to", reference).value_or(sys_seconds{seconds{std::numeric_limits<std::int64_t>::max()}}).time_since_epoch().count();
-    // Columns derived for a spreadsheet (category, counted minutes, the
-    // latest review); the JSON export leaves them out, as an import ignores them.
-    const bool derived = optional_bool(params, "derived");
-
-    auto local = [&](std::int64_t t) { return format_local_iso(sys_seconds{seconds{t}}, tz); };
-    json rows = json::array();
-    std::int64_t last = after;
-    if (chosen->name == "events") {
-        store::statement_use query(record_.db().cached(
-            "SELECT e.id, e.uuid, m.name, k.name, k.category, e.start_utc, e.end_utc, k.default_seconds, e.role, e.note, e.status, "
-            "s.uuid, lb.name, e.logged_by_uid, e.source, e.created_at, e.void_reason, e.voided_by_uid, e.voided_at "
-            "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
-            "LEFT JOIN event s ON s.id = e.supersedes LEFT JOIN member lb ON lb.id = e.logged_by_member_id "
-            "WHERE e.id > ?1 AND e.start_utc >= ?2 AND e.start_utc < ?3 ORDER BY e.id LIMIT ?4"));
-        query->bind(1, after).bind(2, from).bind(3, to).bind(4, limit);
-        std::unordered_map<std::int64_t, std::size_t> row_of; // event id -> its row in this page
-        while (query->step()) {
-            last = query->int64(0);
-            const auto end = query->optional_int64(6);
-            json row{{"uuid", query->text(1)}, {"member", query->text(2)}, {"kind", query->text(3)},
-                     {"start", local(query->int64(5))}, {"end", end ? json(local(*end)) : json(nullptr)},
-                     {"role", query->text(8)}, {"note", query->text(9)}, {"status", query->text(10)},
-                     {"supersedes", optional_json(query->optional_text(11))}, {"logged_by", optional_json(query->optional_text(12))},
-                     {"logged_by_uid", query->int64(13)}, {"source", query->text(14)}, {"created_at", utc_text(query->int64(15))},
-                     {"void_reason", optional_json(query->optional_text(16))}, {"voided_by_uid", optional_json(query->optional_int64(17))},
-                     {"voided_at", optional_utc_text(query->optional_int64(18))}, {"reviews", json::array()}};
-            if (derived) {
-                row["category"] = query->text(4);
-                row["minutes"] = static_cast<double>(end ? *end - query->int64(5) : query->int64(7)) / 60.0;
-            }
-            row_of.emplace(last, rows.size());
-            rows.push_back(std::move(row));
-        }
-        // The page's reviews in one look, not one per event.
-        if (!rows.empty()) {
-            store::statement_use review(record_.db().cached(
-                "SELECT r.event_id, m.name, r.verdict, r.reason, r.reviewed_by_uid, r.created_at FROM event_review r "
-                "JOIN member m ON m.id = r.member_id WHERE r.event_id > ? AND r.event_id <= ? ORDER BY r.id"));
-            review->bind(1, after).bind(2, last);
-            while (review->step()) {
-                const auto found = row_of.find(review->int64(0));
-                if (found == row_of.end()) continue; // an event outside the period
-                rows[found->second]["reviews"].push_back({{"member", review->text(1)}, {"verdict", review->text(2)},
-                                                          {"reason", review->text(3)}, {"reviewed_by_uid", review->int64(4)},
-                                                          {"created_at", utc_text(review->int64(5))}});
-            }
-        }
-        if (derived) {
-            for (json& row : rows) {
-                const json& reviews = row["reviews"];
-                row["review"] = reviews.empty() ? json(nullptr) : reviews.back()["verdict"];
-                row["review_reason"] = reviews.empty() ? json(nullptr) : reviews.back()["reason"];
-            }
-        }
-    } else if (chosen->name == "turns") {
-        store::statement_use query(record_.db().cached(
-            "SELECT t.id, t.uuid, t.thing, m.name, t.at_utc, t.note, lb.name, t.logged_by_uid, t.created_at FROM turn t "
-            "JOIN member m ON m.id = t.member_id LEFT JOIN member lb ON lb.id = t.logged_by_member_id "
-            "WHERE t.id > ?1 AND t.at_utc >= ?2 AND t.at_utc < ?3 ORDER BY t.id LIMIT ?4"));
-        query->bind(1, after).bind(2, from).bind(3, to).bind(4, limit);
-        while (query->step()) {
-            last = query->int64(0);
-            rows.push_back({{"uuid", query->text(1)}, {"thing", query->text(2)}, {"member", query->text(3)}, {"at", local(query->int64(4))},
-                            {"note", query->text(5)}, {"logged_by", optional_json(query->optional_text(6))},
-                            {"logged_by_uid", query->int64(7)}, {"created_at", utc_text(query->int64(8))}});
-        }
-    } else if (chosen->name == "thanks") {
-        store::statement_use query(record_.db().cached(
-            "SELECT t.id, t.uuid, f.name, r.name, t.note, t.at_utc, t.from_uid, t.created_at FROM thanks t "
-            "JOIN member f ON f.id = t.from_member_id JOIN member r ON r.id = t.to_member_id "
-            "WHERE t.id > ?1 AND t.at_utc >= ?2 AND t.at_utc < ?3 ORDER BY t.id LIMIT ?4"));
-        query->bind(1, after).bind(2, from).bind(3, to).bind(4, limit);
-        while (query->step()) {
-            last = query->int64(0);
-            rows.push_back({{"uuid", query->text(1)}, {"from", query->text(2)}, {"to", query->text(3)}, {"note", query->text(4)},
-                            {"at", local(query->int64(5))}, {"from_uid", query->int64(6)}, {"created_at", utc_text(query->int64(7))}});
-        }
-    } else {
-        store::statement_use query(record_.db().cached(
-            "SELECT mm.id, mm.uuid, m.name, mm.what, k.name, e.uuid, mm.impact, mm.at_utc, mm.note, lb.name, mm.logged_by_uid, mm.created_at "
-            "FROM meeting_moved mm JOIN member m ON m.id = mm.member_id LEFT JOIN kind k ON k.id = mm.for_kind_id "
-            "LEFT JOIN event e ON e.id = mm.for_event_id LEFT JOIN member lb ON lb.id = mm.logged_by_member_id "
-            "WHERE mm.id > ?1 AND mm.at_utc >= ?2 AND mm.at_utc < ?3 ORDER BY mm.id LIMIT ?4"));
-        query->bind(1, after).bind(2, from).bind(3, to).bind(4, limit);
-        while (query->step()) {
-            last = query->int64(0);
-            rows.push_back({{"uuid", query->text(1)}, {"member", query->text(2)}, {"what", query->text(3)},
-                            {"for_kind", optional_json(query->optional_text(4))}, {"for_event", optional_json(query->optional_text(5))},
-                            {"impact", query->text(6)}, {"at", local(query->int64(7))}, {"note", query->text(8)},
-                            {"logged_by", optional_json(query->optional_text(9))}, {"logged_by_uid", query->int64(10)},
-                            {"created_at", utc_text(query->int64(11))}});
-        }
-    }
-    const bool more = static_cast<std::int64_t>(rows.size()) == limit;
-    return json{{"table", table}, {"rows", std::move(rows)}, {"next", more ? json(last) : json(nullptr)}};
-}
-
 // ---------------------------------------------------------------- import: the household
 
-sys_seconds transfer_service::import_time(const json& row, const char* field, bool required) {
+sys_seconds import_service::import_time(const json& row, const char* field, bool required) {
     auto text = optional_string(row, field);
     if (!text) {
         if (required) bad_param(field, "is required");
@@ -342,12 +67,12 @@ sys_seconds transfer_service::import_time(const json& row, const char* field, bo
     return checked_input([&] { return resolve_time(expr, record_.now(), record_.household().tz, field); });
 }
 
-std::int64_t transfer_service::import_created(const json& row, const char* field) {
+std::int64_t import_service::import_created(const json& row, const char* field) {
     if (!find(row, field)) return record_.now_utc();
     return import_time(row, field, true).time_since_epoch().count();
 }
 
-json transfer_service::import_household(const json& params, const request_context& ctx) {
+json import_service::import_household(const json& params, const request_context& ctx) {
     const json* file = find(params, "household");
     if (!file || !file->is_object()) bad_param("household", "expected the household part of a fairly export");
     store::savepoint scope(record_.db());
@@ -369,7 +94,7 @@ json transfer_service::import_household(const json& params, const request_contex
     return result;
 }
 
-json transfer_service::apply_household(const json& file, const request_context& ctx) {
+json import_service::apply_household(const json& file, const request_context& ctx) {
     if (auto format = optional_string(file, "format"); format && *format != "fairly-export") {
         bad_param("format", "this is not a fairly export (format \"" + *format + "\")");
     }
@@ -385,6 +110,15 @@ json transfer_service::apply_household(const json& file, const request_context& 
     if (!kinds || !kinds->is_array()) bad_param("kinds", "the export has no kind list");
 
     const bool fresh = !record_.set_up();
+    // A member (neither root nor fairlyd's user) may import a file whose
+    // household part is this household's already; anything it would add is
+    // refused by name, and with it the whole import.
+    const bool as_member = !ctx.privileged && ctx.binding.has_value();
+    const std::int64_t me = as_member ? *ctx.binding : 0;
+    auto refuse_merge = [&](const std::string& what, const std::string& rule) {
+        if (ctx.privileged) return;
+        throw rpc_error(error_code::permission_denied, "the household part of the file: " + what + ": " + rule + "; nothing was imported");
+    };
     json notes = json::array();
     int members_added = 0, kinds_added = 0;
     if (fresh) {
@@ -437,7 +171,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
     for (const json& member : *members) {
         if (!member.is_object()) bad_param("members", "each member is an object");
         const std::string name = required_string(member, "name");
-        if (!is_valid_name(name) || name == "couple") bad_param("members", "\"" + name + "\" is not a member name");
+        household_record::check_member_name(name, "members");
         {
             store::statement_use existing(record_.db().cached("SELECT 1 FROM member WHERE name = ?"));
             existing->bind(1, name);
@@ -453,10 +187,9 @@ json transfer_service::apply_household(const json& file, const request_context& 
         // Unix users are carried into a new household only: in an existing
         // one the uid may already mean someone else.
         std::optional<std::int64_t> uid = fresh ? uid_field(member, "unix_uid") : std::nullopt;
-        record_.insert_member(name, uid, share, import_created(member, "created_at"), "members");
+        const std::int64_t added = record_.insert_member(name, uid, share, import_created(member, "created_at"), "members");
         if (fresh && find(member, "retired_at") && !find(member, "retired_at")->is_null()) {
-            store::statement_use retire(record_.db().cached("UPDATE member SET retired_at = ?, unix_uid = NULL WHERE name = ?"));
-            retire->bind(1, import_time(member, "retired_at", true).time_since_epoch().count()).bind(2, name).step();
+            record_.retire_member(added, import_time(member, "retired_at", true).time_since_epoch().count());
         }
         ++members_added;
         if (!fresh) notes.push_back("added member " + name + " with no Unix user bound");
@@ -485,6 +218,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 continue;
             }
         }
+        refuse_merge("kind " + name + ", not in this household", std::string(merge_rule));
         record_.insert_kind({name, category, points, per_hour, usual, night, import_created(kind, "created_at")});
         ++kinds_added;
         if (!fresh) {
@@ -512,7 +246,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
             record_.log_change(subject, required_string(change, "name"), old_value ? *old_value : json(nullptr), *new_value,
                                uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"));
         }
-    } else if (changes && !changes->empty() && *changes != change_log()) {
+    } else if (changes && !changes->empty() && *changes != change_log_json(record_)) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");
     }
 
@@ -526,6 +260,12 @@ json transfer_service::apply_household(const json& file, const request_context& 
             store::statement_use same(record_.db().cached("SELECT 1 FROM drift_talk WHERE at_utc = ? AND note = ?"));
             same->bind(1, at).bind(2, note);
             if (same->step()) continue;
+            if (as_member && by && *by != me) {
+                const std::string name = record_.member_name(*by);
+                refuse_merge("a talk about the drift recorded as " + name + "'s",
+                             "what was said is recorded as whoever records it; only " + name + " can record it as " + name);
+            }
+            refuse_merge("a talk about the drift, not in this household", std::string(merge_rule));
             record_.insert_talk(at, note, by, fresh ? uid_field(talk, "uid").value_or(ctx.who.uid) : ctx.who.uid,
                                 import_created(talk, "created_at"));
         }
@@ -533,7 +273,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
 
     auto owner = [&](const json& row) -> std::optional<std::int64_t> {
         const std::string who_name = required_string(row, "who");
-        if (who_name == "couple") return std::nullopt;
+        if (is_reserved_name(who_name)) return std::nullopt;
         return record_.member_id(who_name, "who");
     };
     int goals_added = 0, slots_added = 0, timers_added = 0;
@@ -543,6 +283,11 @@ json transfer_service::apply_household(const json& file, const request_context& 
             const auto member = owner(goal);
             const auto weekly = optional_integer(goal, "weekly_seconds");
             if (!weekly || *weekly <= 0) bad_param("weekly_seconds", "a positive number of seconds");
+            {
+                store::statement_use there(record_.db().cached("SELECT 1 FROM protected_goal WHERE coalesce(member_id, 0) = ?"));
+                there->bind(1, member.value_or(0));
+                if (!there->step()) refuse_merge("a protected-time goal for " + required_string(goal, "who") + ", not in this household", std::string(merge_rule));
+            }
             if (record_.add_goal(member, *weekly, fresh ? uid_field(goal, "set_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
                                  import_created(goal, "created_at"))) {
                 ++goals_added;
@@ -574,6 +319,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 same->bind(1, member).bind(2, label).bind(3, *weekday).bind(4, start).bind(5, *length).bind(6, removed);
                 if (same->step()) continue;
             }
+            refuse_merge("a protected slot for " + required_string(slot, "who") + " (" + label + "), not in this household", std::string(merge_rule));
             record_.insert_slot(member, label, *weekday, start, *length,
                                 fresh ? uid_field(slot, "created_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
                                 import_created(slot, "created_at"), removed);
@@ -591,6 +337,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
                 same->bind(1, uuid).bind(2, member).bind(3, kind);
                 if (same->step()) continue;
             }
+            refuse_merge("a running timer, not in this household", std::string(merge_rule));
             record_.insert_timer(uuid, member, kind, import_time(timer, "start", true).time_since_epoch().count(), role_param(timer, "did"),
                                  note_param(timer).value_or(""), fresh ? uid_field(timer, "started_by_uid").value_or(ctx.who.uid) : ctx.who.uid,
                                  import_created(timer, "created_at"));
@@ -610,34 +357,24 @@ json transfer_service::apply_household(const json& file, const request_context& 
             if (auto name = optional_string(agreement, "proposed_by")) by = record_.member_id(*name, "proposed_by");
             std::optional<std::int64_t> decided;
             if (find(agreement, "decided_at") && !find(agreement, "decided_at")->is_null()) decided = import_time(agreement, "decided_at", true).time_since_epoch().count();
-            // Written as proposed, its shares and answers added, then decided: the record's rules hold on import too.
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO agreement (thing, from_day, proposed_by_member_id, proposed_by_uid, proposed_at, note) VALUES (?, ?, ?, ?, ?, ?)"));
-            insert->bind(1, optional_string(agreement, "thing")).bind(2, *from_day).bind(3, by)
-                .bind(4, uid_field(agreement, "proposed_by_uid").value_or(ctx.who.uid))
-                .bind(5, import_created(agreement, "proposed_at")).bind(6, optional_string(agreement, "note").value_or("")).step();
-            const std::int64_t id = record_.db().last_insert_rowid();
+            // Written as proposed, its shares and answers added, then decided: the record's writers and rules, as live.
+            household_record::agreement_row row{optional_string(agreement, "thing"), *from_day, by,
+                                                uid_field(agreement, "proposed_by_uid").value_or(ctx.who.uid),
+                                                import_created(agreement, "proposed_at"), optional_string(agreement, "note").value_or(""), {}};
             if (const json* shares = find(agreement, "shares"); shares && shares->is_object()) {
                 for (const auto& [name, share] : shares->items()) {
-                    if (!share.is_number() || share.get<double>() < 0 || share.get<double>() > 100) bad_param("shares", "a percent from 0 to 100");
-                    store::statement_use row(record_.db().cached("INSERT INTO agreement_share (agreement_id, member_id, share) VALUES (?, ?, ?)"));
-                    row->bind(1, id).bind(2, record_.member_id(name, "shares")).bind(3, share.get<double>()).step();
+                    if (!share.is_number()) bad_param("shares", "a percent from 0 to 100");
+                    row.shares.emplace_back(record_.member_id(name, "shares"), share.get<double>());
                 }
             }
+            const std::int64_t id = record_.insert_agreement(row);
             if (const json* answers = find(agreement, "answers"); answers && answers->is_array()) {
                 for (const json& answer : *answers) {
-                    const std::string said = required_string(answer, "answer");
-                    if (said != "accept" && said != "decline") bad_param("answer", "accept or decline");
-                    store::statement_use row(record_.db().cached(
-                        "INSERT INTO agreement_answer (agreement_id, member_id, answer, uid, at) VALUES (?, ?, ?, ?, ?)"));
-                    row->bind(1, id).bind(2, record_.member_id(required_string(answer, "member"), "member")).bind(3, said)
-                        .bind(4, uid_field(answer, "uid").value_or(ctx.who.uid)).bind(5, import_created(answer, "at")).step();
+                    record_.answer_agreement(id, record_.member_id(required_string(answer, "member"), "member"), required_string(answer, "answer"),
+                                             uid_field(answer, "uid").value_or(ctx.who.uid), import_created(answer, "at"));
                 }
             }
-            if (state != "proposed") {
-                store::statement_use decide(record_.db().cached("UPDATE agreement SET state = ?, decided_at = ? WHERE id = ?"));
-                decide->bind(1, state).bind(2, decided.value_or(import_created(agreement, "proposed_at"))).bind(3, id).step();
-            }
+            if (state != "proposed") record_.decide_agreement(id, state, decided.value_or(import_created(agreement, "proposed_at")));
         }
     }
     int away_added = 0;
@@ -646,17 +383,21 @@ json transfer_service::apply_household(const json& file, const request_context& 
         for (const json& entry : *away) {
             const std::int64_t member = record_.member_id(required_string(entry, "member"), "member");
             const auto from = optional_integer(entry, "from_day"), to = optional_integer(entry, "to_day");
-            if (!from || !to || *to < *from) bad_param("to_day", "the last day away is on or after the first");
+            if (!from || !to) bad_param("to_day", "the first and last day away (from_day, to_day) are required");
             const std::string note = optional_string(entry, "note").value_or("");
             store::statement_use same(record_.db().cached("SELECT 1 FROM away WHERE member_id = ? AND from_day = ? AND to_day = ?"));
             same->bind(1, member).bind(2, *from).bind(3, *to);
             if (same->step()) continue;
             std::optional<std::int64_t> by;
             if (auto name = optional_string(entry, "by")) by = record_.member_id(*name, "by");
-            store::statement_use insert(record_.db().cached(
-                "INSERT INTO away (member_id, from_day, to_day, note, by_member_id, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-            insert->bind(1, member).bind(2, *from).bind(3, *to).bind(4, note).bind(5, by)
-                .bind(6, fresh ? uid_field(entry, "uid").value_or(ctx.who.uid) : ctx.who.uid).bind(7, import_created(entry, "created_at")).step();
+            const std::string what = "time away of " + record_.member_name(member) + " from " + date_text(*from) + " to " + date_text(*to);
+            if (as_member && by && *by != me) {
+                const std::string name = record_.member_name(*by);
+                refuse_merge(what + " recorded by " + name, "time away is recorded as whoever records it; only " + name + " can record it as " + name);
+            }
+            refuse_merge(what + ", not in this household", std::string(merge_rule));
+            record_.insert_away(member, *from, *to, note, by, fresh ? uid_field(entry, "uid").value_or(ctx.who.uid) : ctx.who.uid,
+                                import_created(entry, "created_at"));
             ++away_added;
         }
     }
@@ -669,10 +410,20 @@ json transfer_service::apply_household(const json& file, const request_context& 
             if (!week || !share || *share < 0 || *share > 1) bad_param("share", "a fraction from 0 to 1");
             const auto night = optional_number(guess, "night_share");
             if (night && (*night < 0 || *night > 1)) bad_param("night_share", "a fraction from 0 to 1");
-            store::statement_use insert(record_.db().cached(
-                "INSERT OR IGNORE INTO guess (member_id, week_day, share, night_share, uid, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-            insert->bind(1, member).bind(2, *week).bind(3, *share).bind(4, night)
-                .bind(5, fresh ? uid_field(guess, "uid").value_or(ctx.who.uid) : ctx.who.uid).bind(6, import_created(guess, "created_at")).step();
+            {
+                store::statement_use same(record_.db().cached(
+                    "SELECT 1 FROM guess WHERE member_id = ? AND week_day = ? AND share = ? AND night_share IS ?"));
+                same->bind(1, member).bind(2, *week).bind(3, *share).bind(4, night);
+                if (same->step()) continue;
+            }
+            const std::string name = record_.member_name(member);
+            if (as_member && member != me) {
+                refuse_merge(name + "'s guess for the week of " + date_text(*week), "a guess is one's own; only " + name + " can make it");
+            }
+            refuse_merge(name + "'s guess for the week of " + date_text(*week) + ", not in this household", std::string(merge_rule));
+            // One guess a member and week: the newest stands (household_record::set_guess).
+            record_.set_guess(member, *week, *share, night, fresh ? uid_field(guess, "uid").value_or(ctx.who.uid) : ctx.who.uid,
+                              import_created(guess, "created_at"));
         }
     }
     record_.forget();
@@ -683,7 +434,7 @@ json transfer_service::apply_household(const json& file, const request_context& 
 
 // ---------------------------------------------------------------- import: records
 
-json transfer_service::import_records(const json& params, const request_context& ctx) {
+json import_service::import_records(const json& params, const request_context& ctx) {
     const json* rows = find(params, "rows");
     if (!rows || !rows->is_array()) bad_param("rows", "expected a list of records");
     if (rows->size() > largest_batch) bad_param("rows", "at most " + std::to_string(largest_batch) + " records in one batch");
@@ -719,6 +470,14 @@ json transfer_service::import_records(const json& params, const request_context&
                 else bad_param("type", "\"" + type + "\" is not a record type; event, turn, thanks or moved");
                 ++(is_new ? added : skipped);
             } catch (const rpc_error& e) {
+                // A row that speaks for another member refuses the whole
+                // import: a member's file adds only what they could add
+                // themself, as themself (the CLI names the row as the file has it).
+                if (e.code == error_code::permission_denied) {
+                    json data = e.data.is_object() ? e.data : json::object();
+                    data["index"] = index;
+                    throw rpc_error(e.code, "row " + std::to_string(index + 1) + ": " + e.what(), data);
+                }
                 json entry{{"index", index}, {"reason", e.what()}};
                 if (e.data.is_object() && e.data.contains("field")) entry["field"] = e.data["field"];
                 refused.push_back(std::move(entry));
@@ -747,7 +506,7 @@ json transfer_service::import_records(const json& params, const request_context&
     }
 }
 
-std::optional<std::int64_t> transfer_service::import_logger(const json& row, const request_context& ctx,
+std::optional<std::int64_t> import_service::import_logger(const json& row, const request_context& ctx,
                                                           std::int64_t fallback) {
     // What the file says about who logged a record stands when an admin
     // restores it; a member importing is recorded as having logged it.
@@ -757,11 +516,11 @@ std::optional<std::int64_t> transfer_service::import_logger(const json& row, con
     return std::nullopt; // logged by root or fairlyd's user, bound to nobody
 }
 
-std::int64_t transfer_service::import_uid(const json& row, const char* field, const request_context& ctx) {
+std::int64_t import_service::import_uid(const json& row, const char* field, const request_context& ctx) {
     return ctx.privileged ? uid_field(row, field).value_or(ctx.who.uid) : ctx.who.uid;
 }
 
-bool transfer_service::import_event(const json& row, const request_context& ctx) {
+bool import_service::import_event(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     {
         const std::optional<recorded_event> recorded = record_.find_event(uuid);
@@ -788,6 +547,11 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     if (status != "active" && status != "voided" && status != "superseded") bad_param("status", "active, voided or superseded");
     std::optional<std::string> void_reason;
     std::optional<std::int64_t> voided_by, voided_at;
+    if (status == "superseded") {
+        // Why it was corrected (`fairly edit --reason`) goes with it.
+        void_reason = note_param(row, "void_reason");
+        if (void_reason && void_reason->empty()) void_reason.reset();
+    }
     if (status == "voided") {
         void_reason = import_void_reason(row);
         voided_by = import_uid(row, "voided_by_uid", ctx);
@@ -799,6 +563,8 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
         if (const auto original = record_.find_event(*earlier)) {
             supersedes = original->id;
             earlier_status = original->status;
+            as_caller("a correction of " + record_.member_name(original->member_id) + "'s entry #" + std::to_string(original->id),
+                      [&] { record_.check_may_correct(ctx, original->id, *original); });
         } else if (!(checking_import_ && optional_bool(row, "earlier_in_file"))) {
             bad_param("supersedes", "corrects event " + *earlier + ", which is neither in the file before it nor in this household");
         }
@@ -813,6 +579,16 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
         }
     }
     const std::vector<imported_review> reviews = import_reviews(row, 0, ctx);
+    if (!ctx.privileged) {
+        // A review in the file is the reviewer's own: a member imports only theirs, of their own entries.
+        recorded_event as_new;
+        as_new.member_id = member;
+        for (const imported_review& review : reviews) {
+            as_caller("a " + std::string(review.verdict == "disputed" ? "dispute" : "confirmation") + " of " + record_.member_name(member) +
+                          "'s entry " + uuid,
+                      [&] { record_.check_may_review(ctx, 0, as_new, review.member); });
+        }
+    }
     const std::optional<std::int64_t> logged_by = import_logger(row, ctx, member);
     auto source = optional_string(row, "source");
     if (source && !is_valid_name(*source)) bad_param("source", "a short word such as cli or timewarrior");
@@ -842,11 +618,18 @@ bool transfer_service::import_event(const json& row, const request_context& ctx)
     if (checking_import_) return true;
     std::vector<review_row> rows;
     for (const imported_review& review : reviews) rows.push_back({review.member, review.verdict, review.reason, review.uid, review.at});
-    record_.insert_event(event, rows);
+    std::optional<std::string> correction_reason;
+    if (supersedes) {
+        if (auto kept = correction_reasons_.find(*supersedes); kept != correction_reasons_.end()) {
+            correction_reason = kept->second;
+            correction_reasons_.erase(kept);
+        }
+    }
+    record_.insert_event(event, rows, correction_reason);
     return true;
 }
 
-bool transfer_service::import_career_event(const json& row, const request_context& ctx, std::int64_t member, const kind_entry& kind,
+bool import_service::import_career_event(const json& row, const request_context& ctx, std::int64_t member, const kind_entry& kind,
                                            sys_seconds start) {
     // A career cost logged as an event (fairly before it refused them) is
     // brought in as what it is, a meeting moved, under the same uuid; a voided
@@ -864,13 +647,13 @@ bool transfer_service::import_career_event(const json& row, const request_contex
     return true;
 }
 
-std::string transfer_service::import_void_reason(const json& row) {
+std::string import_service::import_void_reason(const json& row) {
     auto reason = note_param(row, "void_reason");
     if (!reason || reason->empty()) bad_param("void_reason", "a voided event needs the reason it was voided");
     return *reason;
 }
 
-std::vector<transfer_service::imported_review> transfer_service::import_reviews(const json& row, std::size_t skip, const request_context& ctx) {
+std::vector<import_service::imported_review> import_service::import_reviews(const json& row, std::size_t skip, const request_context& ctx) {
     std::vector<imported_review> reviews;
     const json* given = find(row, "reviews");
     if (!given) return reviews;
@@ -886,12 +669,22 @@ std::vector<transfer_service::imported_review> transfer_service::import_reviews(
     return reviews;
 }
 
-bool transfer_service::catch_up_event(const recorded_event& event, const json& row, const request_context& ctx) {
+bool import_service::catch_up_event(const recorded_event& event, const json& row, const request_context& ctx) {
     // The record is append-only, so only what can follow is taken: a void of
     // an event still active here, and reviews beyond those recorded here.
     // (A correction arrives as its own record and supersedes the original.)
     const bool voided_since = event.status == "active" && optional_string(row, "status") == "voided";
+    const std::string whose = record_.member_name(event.member_id) + "'s entry #" + std::to_string(event.id);
+    if (voided_since) as_caller("a void of " + whose, [&] { record_.check_may_void(ctx, event.id, event); });
     const std::vector<imported_review> added = import_reviews(row, event.reviews, ctx);
+    for (const imported_review& review : added) {
+        as_caller("a " + std::string(review.verdict == "disputed" ? "dispute" : "confirmation") + " of " + whose,
+                  [&] { record_.check_may_review(ctx, event.id, event, review.member); });
+    }
+    // Why an event was corrected is kept with it; its correction comes as a row of its own.
+    if (event.status == "active" && optional_string(row, "status") == "superseded") {
+        if (auto reason = note_param(row, "void_reason"); reason && !reason->empty()) correction_reasons_[event.id] = *reason;
+    }
     if (!voided_since && added.empty()) return false;
     std::optional<std::string> void_reason;
     if (voided_since) void_reason = import_void_reason(row);
@@ -904,7 +697,7 @@ bool transfer_service::catch_up_event(const recorded_event& event, const json& r
     return true;
 }
 
-bool transfer_service::import_turn(const json& row, const request_context& ctx) {
+bool import_service::import_turn(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     if (record_.id_by_uuid(household_record::uuid_table::turn, uuid)) return false;
     const std::string thing = required_string(row, "thing");
@@ -919,11 +712,14 @@ bool transfer_service::import_turn(const json& row, const request_context& ctx) 
     return true;
 }
 
-bool transfer_service::import_thanks(const json& row, const request_context& ctx) {
+bool import_service::import_thanks(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     if (record_.id_by_uuid(household_record::uuid_table::thanks, uuid)) return false;
-    const std::int64_t from = record_.member_id(required_string(row, "from"), "from");
+    const std::string from_name = required_string(row, "from");
+    const std::int64_t from = record_.member_id(from_name, "from");
     const std::int64_t to = record_.member_id(required_string(row, "to"), "to");
+    as_caller("a thanks from " + record_.member_name(from) + " to " + record_.member_name(to),
+              [&] { record_.own_member(ctx, from_name, "a thanks"); });
     const std::string note = optional_string(row, "note").value_or("");
     record_.check_thanks(from, to, note);
     const std::int64_t at = import_time(row, "at", true).time_since_epoch().count();
@@ -933,7 +729,7 @@ bool transfer_service::import_thanks(const json& row, const request_context& ctx
     return true;
 }
 
-bool transfer_service::import_moved(const json& row, const request_context& ctx) {
+bool import_service::import_moved(const json& row, const request_context& ctx) {
     const std::string uuid = row_uuid(row);
     if (record_.id_by_uuid(household_record::uuid_table::meeting_moved, uuid)) return false;
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
@@ -956,119 +752,6 @@ bool transfer_service::import_moved(const json& row, const request_context& ctx)
     if (checking_import_) return true;
     record_.insert_moved(moved);
     return true;
-}
-
-// ---------------------------------------------------------------- backup
-
-json transfer_service::backup(const json& params, const request_context& ctx) {
-    record_.require_access(ctx);
-    const std::string target = required_string(params, "path");
-    if (target.empty() || target.front() != '/') bad_param("path", "give an absolute path for the copy");
-    std::error_code ec;
-    if (std::filesystem::exists(target, ec)) bad_param("path", target + " exists; a backup never overwrites a file");
-    const auto parent = std::filesystem::path(target).parent_path();
-    if (!std::filesystem::is_directory(parent, ec)) bad_param("path", parent.string() + " is not a directory fairlyd can see");
-    if (record_.db().path() == ":memory:") throw rpc_error(error_code::conflict, "an in-memory household has no file to back up");
-    const int pages = store::backup_database(record_.db().path(), target);
-    return json{{"path", target}, {"pages", pages}, {"bytes", std::filesystem::file_size(target, ec)}};
-}
-
-// ---------------------------------------------------------------- restore
-
-namespace {
-
-/// "household.db.before-restore-20261104T120000Z" beside the database: a
-/// name that sorts by time and is never one already there.
-std::string kept_copy_name(const std::string& database, sys_seconds now) {
-    const auto day = std::chrono::floor<std::chrono::days>(now);
-    const std::chrono::year_month_day date{day};
-    const std::chrono::hh_mm_ss time{now - day};
-    char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()));
-    const std::string base = database + ".before-restore-" + stamp;
-    std::error_code ec;
-    std::string name = base;
-    for (int n = 2; std::filesystem::exists(name, ec); ++n) name = base + "-" + std::to_string(n);
-    return name;
-}
-
-[[noreturn]] void refuse_file(const std::string& why) {
-    throw rpc_error(error_code::invalid_params, why + "; nothing was changed", json{{"field", "path"}});
-}
-
-} // namespace
-
-json transfer_service::restore(const json& params, const request_context& ctx) {
-    if (!ctx.privileged) {
-        throw rpc_error(error_code::permission_denied,
-                        "only root or the user fairlyd runs as can restore a backup, since it replaces everyone's record; "
-                        "ask them to run `sudo fairly restore FILE`");
-    }
-    const std::string path = required_string(params, "path");
-    if (path.front() != '/') bad_param("path", "give an absolute path of the backup file");
-    if (record_.db().path() == ":memory:") throw rpc_error(error_code::conflict, "an in-memory household has no file to restore into");
-    pending_restore_ = restore_request{path, ctx.who.uid};
-    return json{{"restoring", path}}; // replaced by run_restore's reply once the round has committed
-}
-
-json transfer_service::run_restore() {
-    namespace fs = std::filesystem;
-    const restore_request request = std::move(*pending_restore_);
-    pending_restore_.reset();
-    store::database& db = record_.db();
-    const std::string& path = request.path;
-
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (!fs::exists(status)) refuse_file(path + " does not exist where fairlyd looks (with the system service, put it under /var/lib/fairly)");
-    if (fs::is_directory(status)) refuse_file(path + " is a directory, not a backup file");
-    if (!fs::is_regular_file(status)) refuse_file(path + " is not a regular file, so not a backup file");
-    if (fs::equivalent(path, db.path(), ec)) {
-        refuse_file(path + " is the household's database itself, not a backup");
-    }
-    const int newest = store::latest_schema_version();
-    store::backup_facts facts;
-    try {
-        facts = store::inspect_backup(path, newest);
-    } catch (const store::backup_refused& refused) {
-        refuse_file(refused.what());
-    }
-
-    // The record as it is now, whole and consistent (the round before this
-    // one has committed), beside the database: a restore undoes nothing for good.
-    const std::string kept = kept_copy_name(db.path(), record_.now());
-    store::backup_database(db.path(), kept);
-    store::sync_directory_of(kept);
-
-    record_.book().discard();
-    record_.forget();
-    const int pages = store::replace_database(db, path);
-    int schema = facts.schema_version;
-    if (schema < newest) {
-        // An older backup is brought up to this fairlyd's schema, as at start.
-        try {
-            schema = store::apply_migrations(db);
-        } catch (const std::exception& failed) {
-            store::replace_database(db, kept);
-            record_.forget();
-            throw rpc_error(error_code::storage_error, std::string("the backup was restored but could not be brought up to this "
-                                                                   "fairlyd's schema, so the record before was put back: ") +
-                                                           failed.what());
-        }
-    }
-    record_.forget();
-    db.preallocate_wal();
-    std::clog << "fairlyd: restored the household from " << path << " (" << facts.events << " events, schema " << facts.schema_version
-              << (schema != facts.schema_version ? " migrated to " + std::to_string(schema) : std::string()) << ") for uid " << request.uid
-              << "; the record before is kept in " << kept << std::endl;
-    return json{{"path", path},
-                {"kept", kept},
-                {"events", facts.events},
-                {"pages", pages},
-                {"schema_of_backup", facts.schema_version},
-                {"schema", schema}};
 }
 
 } // namespace fairly::daemon
