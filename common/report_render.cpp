@@ -1,5 +1,6 @@
 #include "report_render.hpp"
 
+#include "catalogue.hpp"
 #include "spelling.hpp"
 #include "time_expr.hpp"
 
@@ -866,10 +867,10 @@ std::string html_body(const json& report) {
     out << "</p>\n" << share_chart(report) << '\n';
 
     std::vector<std::pair<std::string, std::vector<double>>> categories;
-    for (const char* category : {"care", "household", "logistics", "thinking"}) {
+    for (const std::string_view category : load_categories()) {
         std::vector<double> values;
-        for (const json& member : members) values.push_back(member["points_by_category"].value(category, 0.0));
-        categories.emplace_back(category, values);
+        for (const json& member : members) values.push_back(member["points_by_category"].value(std::string(category), 0.0));
+        categories.emplace_back(std::string(category), values);
     }
     out << "<h2>Load by category (points)</h2>\n" << bar_chart("category-chart", "Load by category per member", members, categories, "pts") << '\n';
     std::vector<double> night;
