@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 #include "catalogue.hpp"
+#include "change_log.hpp"
 #include "protocol.hpp"
 #include "spelling.hpp"
 #include "time_expr.hpp"
@@ -632,9 +633,7 @@ std::int64_t household_record::insert_moved(const moved_row& row) {
 }
 
 bool household_record::is_change_subject(std::string_view subject) {
-    static constexpr std::array<std::string_view, 10> subjects{"kind", "night", "drift", "timer", "agreement",
-                                                               "member", "binding", "goal", "slot", "away"};
-    return std::find(subjects.begin(), subjects.end(), subject) != subjects.end();
+    return find_change_subject(subject) != nullptr;
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,

@@ -15,6 +15,7 @@
 
 #include "calendar.hpp"
 #include "catalogue.hpp"
+#include "change_log.hpp"
 #include "duration.hpp"
 #include "protocol.hpp"
 #include "zone.hpp"
@@ -358,10 +359,11 @@ void reminder_service::timer_notices(const sys_seconds now, std::vector<notice>&
 
 void reminder_service::change_notices(const sys_seconds now, std::vector<notice>& out) {
     const std::string& tz = record_.household().tz;
-    store::statement_use query(record_.db().cached(
+    static const std::string told_sql =
         "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_member_id, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('goal', 'slot', 'binding', 'away') AND c.changed_at >= ? "
-        "ORDER BY c.id"));
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN " +
+        change_subjects_sql(&change_subject::told_to_whom_it_concerns) + " AND c.changed_at >= ? ORDER BY c.id";
+    store::statement_use query(record_.db().cached(told_sql));
     query->bind(1, now.time_since_epoch().count() - pending_window);
     struct row {
         std::int64_t id;
@@ -393,9 +395,11 @@ void reminder_service::change_notices(const sys_seconds now, std::vector<notice>
                                                         : "added a slot for " + std::string(owner == "couple" ? "the two of you" : "you") + ": " + described;
         } else if (change.subject == "binding") {
             what = "bound your member to the Unix user with uid " + std::to_string(change.after.value("uid", -1));
-        } else {
+        } else if (change.subject == "away") {
             what = "recorded you away from " + date_as_said(change.after.value("from", ""), true) + " to " +
                    date_as_said(change.after.value("to", ""), true);
+        } else {
+            continue; // a subject told of (change_log.hpp) without words here yet
         }
         notice told{"change:" + std::to_string(change.id), "change", owner, sys_seconds{seconds{change.at}}, {}};
         for (const member_entry& member : record_.names().members) {

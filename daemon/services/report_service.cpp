@@ -3,6 +3,8 @@
 // (text, CSV, Markdown, HTML) live with the CLI and read only this object.
 #include "report_service.hpp"
 
+#include "change_log.hpp"
+
 #include "settings_service.hpp"
 
 #include "catalogue.hpp"
@@ -541,9 +543,11 @@ json report_service::build(const report_request& asked, const sys_seconds refere
 
     json weights_note = nullptr;
     {
-        store::statement_use query(record_.db().cached(
+        static const std::string last_reweighing =
             "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night') ORDER BY c.id DESC LIMIT 1"));
+            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN " +
+            change_subjects_sql(&change_subject::reweighs_history) + " ORDER BY c.id DESC LIMIT 1";
+        store::statement_use query(record_.db().cached(last_reweighing));
         if (query->step()) {
             weights_note = {{"name", query->text(0)}, {"by", query->text(1)},
                             {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}};
