@@ -33,6 +33,19 @@ std::string_view filed_category(std::string_view role, std::string_view category
     return is_thinking_work(role, category) ? std::string_view("thinking") : category;
 }
 
+bool is_loggable_category(std::string_view category) { return category != career_category; }
+
+std::chrono::seconds instant_length(std::chrono::seconds usual, std::string_view role) {
+    return role == "did" ? usual : std::min(usual, thinking_instant_length);
+}
+
+std::string event_end_sql(std::string_view start, std::string_view end, std::string_view role, std::string_view usual) {
+    // instant_length() in SQL: min() of two arguments is SQLite's scalar min.
+    const std::string thought = std::to_string(thinking_instant_length.count());
+    return "coalesce(" + std::string(end) + ", " + std::string(start) + " + CASE WHEN " + std::string(role) + " = 'did' THEN " +
+           std::string(usual) + " ELSE min(" + std::string(usual) + ", " + thought + ") END)";
+}
+
 const std::vector<std::string_view>& roles() {
     static const std::vector<std::string_view> all{"noticed", "planned", "decided", "followed-up", "did"};
     return all;

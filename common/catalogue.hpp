@@ -28,6 +28,28 @@ bool is_thinking_work(std::string_view role, std::string_view category);
 /// thinking work, else its kind's category.
 std::string_view filed_category(std::string_view role, std::string_view category);
 
+/// Career costs (category career) are their own record (`fairly moved`),
+/// kept beside the load: a kind of this category cannot be logged or timed
+/// as an event, the phone does not offer it, and an import files such a row
+/// as the meeting moved it was. The one rule: is_loggable_category().
+inline constexpr std::string_view career_category = "career";
+bool is_loggable_category(std::string_view category);
+
+/// How long thinking work logged as an instant counts (docs/fairness.md,
+/// "Lengths"): the thought, not the task it is about.
+inline constexpr std::chrono::seconds thinking_instant_length{5 * 60};
+
+/// The length an event logged as an instant (no end, no length) counts: its
+/// kind's usual length when it was done (`did`); when it was noticed,
+/// planned, decided or followed up, thinking_instant_length, or the usual
+/// length if that is shorter. An instant's end is its start plus this.
+std::chrono::seconds instant_length(std::chrono::seconds usual, std::string_view role);
+
+/// The same end as an SQL expression over the named columns (an event's
+/// start, end, role and its kind's usual length, all in seconds), for the
+/// record's views and queries: its end, or start + instant_length().
+std::string event_end_sql(std::string_view start, std::string_view end, std::string_view role, std::string_view usual);
+
 /// What part of a task a member carried. Anything but `did` is thinking work
 /// (noticing, planning, deciding, following up — the cognitive labour).
 const std::vector<std::string_view>& roles();
@@ -41,6 +63,11 @@ struct kind_definition {
     std::chrono::minutes default_length; ///< for an instant ("logged now")
     bool night_applies;                ///< the night multiplier counts for this kind
 };
+
+/// The couple's time together (category protected): counted for the
+/// couple's goal, not either member's own, and an entry of it logged for both
+/// is not waiting for the partner's confirmation.
+inline constexpr std::string_view couple_time_kind = "couple-time";
 
 /// The seed catalogue.
 const std::vector<kind_definition>& default_kinds();

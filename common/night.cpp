@@ -196,4 +196,10 @@ rest_summary summarize_rest(std::vector<std::chrono::seconds> nights) {
     return summary;
 }
 
+void check_night_multiplier(double multiplier, std::string_view field) {
+    if (!(multiplier >= least_night_multiplier && multiplier <= most_night_multiplier)) {
+        throw input_error(std::string(field), std::string(field) + ": from 1 (no extra weight) to 10");
+    }
+}
+
 } // namespace fairly

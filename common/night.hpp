@@ -16,6 +16,12 @@ struct night_window {
     double multiplier = 1.5;             ///< weight of a night minute for kinds it applies to
 };
 
+/// The night multiplier's range: 1 (no extra weight) to 10. Throws
+/// input_error(field), "multiplier: from 1 (no extra weight) to 10", outside
+/// it: `fairly night`, `fairly init` and an import alike.
+inline constexpr double least_night_multiplier = 1, most_night_multiplier = 10;
+void check_night_multiplier(double multiplier, std::string_view field = "multiplier");
+
 /// One night's window in real time: [begin, end).
 struct night_interval {
     std::chrono::sys_seconds begin;
@@ -38,6 +44,11 @@ std::vector<night_interval> night_intervals(std::chrono::sys_seconds from, std::
 /// (0 when end <= start); throws as night_intervals() does.
 std::chrono::seconds night_seconds(std::chrono::sys_seconds start, std::chrono::sys_seconds end, const night_window& window,
                                    std::string_view zone);
+
+/// A wake-up: a load event with any time inside a night window, one per
+/// event however many nights it touches (docs/fairness.md, "Sleep"). The
+/// same events are the ones that break a night's rest.
+inline bool is_wake_up(bool load, std::chrono::seconds night_length) { return load && night_length > std::chrono::seconds{0}; }
 
 /// Points of one event: per occurrence + hours x per hour, where the hours
 /// inside the night window count `window.multiplier` times when the kind's

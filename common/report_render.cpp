@@ -1,5 +1,7 @@
 #include "report_render.hpp"
 
+#include "catalogue.hpp"
+#include "change_log.hpp"
 #include "spelling.hpp"
 #include "time_expr.hpp"
 
@@ -311,17 +313,11 @@ report_words words_of(const json& report) {
         std::vector<std::string> listed;
         std::size_t shown = 0;
         for (const json& change : period.at("changes")) {
-            // Only what changes a figure; goals, slots and bindings are in `fairly changes`.
-            const std::string subject = change.value("subject", ""), name = change.value("name", "");
-            if (subject != "agreement" && subject != "kind" && subject != "night" && subject != "drift" && subject != "away" && subject != "member") continue;
-            if (subject == "drift" && name == "talked") continue; // said on its own, below
+            // Only what changes a figure (change_log.hpp); goals, slots and bindings are in
+            // `fairly changes`, and the drift talk is said on its own, below.
+            const std::string what = change_label(change.value("subject", ""), change.value("name", ""));
+            if (what.empty()) continue;
             if (++shown > 4) continue;
-            const std::string what = subject == "agreement" ? (name == "load" ? "the agreed split" : "the split of " + name.substr(name.find(' ') + 1))
-                                   : subject == "kind"    ? "the kind " + name
-                                   : subject == "night"   ? "the night window"
-                                   : subject == "drift"   ? "the drift settings"
-                                   : subject == "away"    ? "time away for " + name
-                                                          : "the member " + name;
             listed.push_back(what + (change["by"].is_string() ? " (by " + change["by"].get<std::string>() + ")" : std::string()));
         }
         if (shown > 4) listed.push_back(std::to_string(shown - 4) + " more");
@@ -866,10 +862,10 @@ std::string html_body(const json& report) {
     out << "</p>\n" << share_chart(report) << '\n';
 
     std::vector<std::pair<std::string, std::vector<double>>> categories;
-    for (const char* category : {"care", "household", "logistics", "thinking"}) {
+    for (const std::string_view category : load_categories()) {
         std::vector<double> values;
-        for (const json& member : members) values.push_back(member["points_by_category"].value(category, 0.0));
-        categories.emplace_back(category, values);
+        for (const json& member : members) values.push_back(member["points_by_category"].value(std::string(category), 0.0));
+        categories.emplace_back(std::string(category), values);
     }
     out << "<h2>Load by category (points)</h2>\n" << bar_chart("category-chart", "Load by category per member", members, categories, "pts") << '\n';
     std::vector<double> night;

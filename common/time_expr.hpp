@@ -8,6 +8,14 @@
 
 namespace fairly {
 
+/// A time typed for something that has happened (an event's start or end, a
+/// timer's start or stop, a meeting moved, a turn, an imported row) may be a
+/// little ahead of the reference, a slow clock or the minute being typed: less
+/// than this ahead it is taken as typed; this far ahead or more it is refused,
+/// whatever form it was typed in (docs/fairness.md, "Times ahead"). The one
+/// rule: resolve_past_time() and check_has_happened() in zone.hpp apply it.
+inline constexpr std::chrono::seconds future_tolerance{5 * 60};
+
 struct time_expr {
     enum class form {
         now,            ///< "now"

@@ -178,10 +178,10 @@ sys_seconds resolve_time(const time_expr& expr, sys_seconds reference, std::stri
         check_time_of_day(expr.time_of_day, field);
         // A bare clock time is the latest that has passed. One a little
         // ahead (03:10 typed at 03:05) is more likely a slip than last night,
-        // so it is refused with the way to say last night; within a minute
-        // ahead it is now.
+        // so it is refused with the way to say last night; less than
+        // future_tolerance ahead it is taken as typed, as any form is.
         const sys_seconds today_at = from_local(zone, local_at(today, expr.time_of_day));
-        if (today_at > reference && today_at - reference <= minutes{1}) return today_at;
+        if (today_at > reference && today_at - reference < future_tolerance) return today_at;
         if (today_at > reference && today_at - reference <= hours{1}) refuse_near_future(today_at - reference, expr.time_of_day, field);
         return latest_clock_time(zone, expr.time_of_day, reference);
     }
@@ -199,6 +199,20 @@ sys_seconds resolve_time(const time_expr& expr, sys_seconds reference, std::stri
         return from_local(zone, local_at(sys_days{expr.date}, expr.time_of_day + expr.seconds_past_minute));
     }
     return reference;
+}
+
+sys_seconds resolve_past_time(const time_expr& expr, sys_seconds reference, std::string_view zone_name, std::string_view field) {
+    const sys_seconds t = resolve_time(expr, reference, zone_name, field);
+    check_has_happened(t, reference, zone_name, field);
+    return t;
+}
+
+void check_has_happened(sys_seconds t, sys_seconds reference, std::string_view zone_name, std::string_view field) {
+    if (t - reference < future_tolerance) return;
+    const long long away = (std::chrono::duration_cast<seconds>(t - reference).count() + 30) / 60;
+    const std::string ahead = away < 120 ? std::to_string(away) + " minutes from now" : "in the future";
+    throw input_error(std::string(field), format_local(t, zone_name) + " is " + ahead +
+                                              "; fairly keeps what has happened: give a time that has passed");
 }
 
 std::string format_local(sys_seconds t, std::string_view zone_name) {

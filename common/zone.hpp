@@ -32,6 +32,20 @@ bool is_known_zone(std::string_view name);
 std::chrono::sys_seconds resolve_time(const time_expr& expr, std::chrono::sys_seconds reference,
                                       std::string_view zone, std::string_view field = "at");
 
+/// A time of something that has happened, as typed for every command that
+/// takes one: resolve_time(), then check_has_happened(). A bare clock time
+/// between future_tolerance and an hour ahead is already refused by
+/// resolve_time() with the way to say yesterday's; one further ahead is
+/// yesterday's, so it has happened.
+std::chrono::sys_seconds resolve_past_time(const time_expr& expr, std::chrono::sys_seconds reference,
+                                           std::string_view zone, std::string_view field = "at");
+
+/// Refuses `t` when it is future_tolerance or more ahead of `reference`,
+/// with input_error(field): "2026-12-08 09:00 is 50 minutes from now; ...".
+/// The same rule for a time already resolved (an imported row's start).
+void check_has_happened(std::chrono::sys_seconds t, std::chrono::sys_seconds reference, std::string_view zone,
+                        std::string_view field = "at");
+
 /// "2026-11-23 09:00" in the zone (seconds dropped). Throws input_error("tz")
 /// for an unknown zone, as do the two functions below.
 std::string format_local(std::chrono::sys_seconds t, std::string_view zone);

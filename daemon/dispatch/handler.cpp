@@ -272,12 +272,18 @@ using method_fn = json (*)(services&, household_record&, const json&, const requ
 struct method_entry {
     access kind;
     method_fn run;
+    reach who = reach::socket;      ///< who may call it (phone: over HTTP only; both: the socket and a paired phone)
+    const char* path = nullptr;     ///< a phone's route to it, under /api/ (phone or both)
+    bool post = false;              ///< the route is a POST with a JSON body of `fields`
+    std::vector<phone_field> fields{};
 };
 
 #define FAIRLY_SERVICE(service, call) \
     [](services& s, household_record&, const json& p, const request_context& c) -> json { return s.service.call(p, c); }
 
-const method_entry* find_method(std::string_view method) {
+/// The method table: each method's name, whether it reads or writes, its
+/// service call, who may call it (reach) and a phone's route to it.
+const std::map<std::string_view, method_entry>& method_table() {
     static const std::map<std::string_view, method_entry> methods{
         {"status", {access::reads, FAIRLY_SERVICE(household, status)}},
         {"init", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
@@ -300,13 +306,13 @@ const method_entry* find_method(std::string_view method) {
                  return json{{"id", id}, {"duplicate", duplicate}};
              }
              return log_reply(r, s.events.log(request, c));
-         }}},
+         }, reach::both, "/api/log", true, {{"uuid", false}, {"kind", false}, {"at", false}, {"until", false}, {"for", false}, {"note", false}}}},
         {"timer.start", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return timer_reply(r, s.events.start(read_timer_start(p), c), c.reference);
-         }}},
+         }, reach::both, "/api/start", true, {{"uuid", false}, {"kind", false}, {"at", false}, {"note", false}}}},
         {"timer.stop", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.stop(read_timer_stop(p), c));
-         }}},
+         }, reach::both, "/api/stop", true, {{"uuid", false}, {"kind", false}, {"at", false}, {"note", false}}}},
         {"timer.cancel", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              const timer_record cancelled = s.events.cancel(timer_cancel_request{optional_string(p, "member"), optional_string(p, "kind")}, c);
              return json{{"cancelled", timer_json(r, cancelled, c.reference)}};
@@ -324,10 +330,10 @@ const method_entry* find_method(std::string_view method) {
          }}},
         {"event.void", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.void_event(read_void(p), c));
-         }}},
+         }, reach::both, "/api/void", true, {{"id", true}, {"reason", false}}}},
         {"event.edit", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.edit(read_edit(p), c));
-         }}},
+         }, reach::both, "/api/edit", true, {{"uuid", false}, {"id", true}, {"kind", false}, {"at", false}, {"for", false}, {"note", false}}}},
         {"events.pending", {access::reads, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              std::int64_t me = 0;
              const auto events = s.events.pending(optional_string(p, "member"), c, me);
@@ -335,10 +341,10 @@ const method_entry* find_method(std::string_view method) {
          }}},
         {"event.confirm", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.review(read_review(p, "confirmed"), c));
-         }}},
+         }, reach::both, "/api/confirm", true, {{"id", true}}}},
         {"event.dispute", {access::writes, [](services& s, household_record& r, const json& p, const request_context& c) -> json {
              return event_reply(r, s.events.review(read_review(p, "disputed"), c));
-         }}},
+         }, reach::both, "/api/dispute", true, {{"id", true}, {"reason", false}}}},
         {"kinds.list", {access::reads, FAIRLY_SERVICE(settings, kinds_list)}},
         {"kind.add", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.settings.kind_add(read_kind(p), c);
@@ -380,11 +386,11 @@ const method_entry* find_method(std::string_view method) {
         {"turn.whose", {access::reads, FAIRLY_SERVICE(acts, turn_whose)}},
         {"thanks.give", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.acts.thanks_give(read_thanks(p), c);
-         }}},
+         }, reach::both, "/api/thanks", true, {{"uuid", false}, {"to", false}, {"note", false}}}},
         {"thanks.list", {access::reads, FAIRLY_SERVICE(acts, thanks_list)}},
         {"report", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.reports.report(read_report(p), c);
-         }}},
+         }, reach::both, "/api/report"}},
         {"balance", {access::reads, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.reports.balance(read_report(p), c);
          }}},
@@ -434,10 +440,10 @@ const method_entry* find_method(std::string_view method) {
          }}},
         {"device.claim", {access::writes, [](services& s, household_record&, const json& p, const request_context&) -> json {
              return s.devices.claim(required_string(p, "code"), optional_string(p, "name").value_or(""));
-         }}},
+         }, reach::phone}},
         {"device.check", {access::reads, [](services&, household_record& r, const json&, const request_context& c) -> json {
              return json{{"member", r.member_name(*c.binding)}};
-         }}},
+         }, reach::phone}},
         {"phone.state", {access::reads, [](services& s, household_record& r, const json&, const request_context& c) -> json {
              const std::int64_t me = *c.binding;
              json members = json::array(), partners = json::array();
@@ -462,7 +468,7 @@ const method_entry* find_method(std::string_view method) {
                          {"kinds", s.devices.kinds_for(me)},
                          {"timers", std::move(timers)},
                          {"pending", event_list(r, pending)}};
-         }}},
+         }, reach::phone, "/api/state"}},
         {"phone.events", {access::reads, [](services& s, household_record& r, const json&, const request_context& c) -> json {
              // This household week's entries, everyone's (the page shows the week as the report does).
              const std::string& tz = r.household().tz;
@@ -472,7 +478,7 @@ const method_entry* find_method(std::string_view method) {
              auto events = s.events.list(query, c, since);
              std::reverse(events.begin(), events.end());
              return json{{"events", event_list(r, events)}, {"since", format_local_iso(since, tz)}, {"tz", tz}};
-         }}},
+         }, reach::phone, "/api/events"}},
         {"backup", {access::reads, FAIRLY_SERVICE(backups, backup)}},
         // Runs after its round commits (request_handler::run_deferred).
         {"restore", {access::reads, FAIRLY_SERVICE(backups, restore)}},
@@ -482,26 +488,39 @@ const method_entry* find_method(std::string_view method) {
         {"import.household", {access::writes, FAIRLY_SERVICE(imports, import_household)}},
         {"import.records", {access::writes, FAIRLY_SERVICE(imports, import_records)}},
     };
+    return methods;
+}
+
+const method_entry* find_method(std::string_view method) {
+    const auto& methods = method_table();
     auto found = methods.find(method);
     return found == methods.end() ? nullptr : &found->second;
 }
 
 #undef FAIRLY_SERVICE
 
-/// The methods a phone reaches (docs/phone.md); everything else is the socket's.
-bool reachable_over_http(std::string_view method) {
-    static const std::set<std::string_view> phone{"device.claim", "device.check", "phone.state", "phone.events"};
-    return phone.count(method) != 0;
-}
-
-/// The socket's methods a paired device may also call, as its member: the page's writes and the report.
-bool also_reached_by_phones(std::string_view method) {
-    static const std::set<std::string_view> shared{"event.log",     "timer.start",   "timer.stop", "thanks.give", "event.confirm",
-                                                   "event.dispute", "event.void",    "event.edit", "report"};
-    return shared.count(method) != 0;
-}
-
 } // namespace
+
+bool phone_route::takes(std::string_view field) const {
+    return std::any_of(fields.begin(), fields.end(), [&](const phone_field& f) { return field == f.name; });
+}
+
+const std::vector<phone_route>& phone_routes() {
+    static const std::vector<phone_route> routes = [] {
+        std::vector<phone_route> all;
+        for (const auto& [name, entry] : method_table()) {
+            if (entry.path) all.push_back(phone_route{name, entry.path, entry.post, entry.fields});
+        }
+        return all;
+    }();
+    return routes;
+}
+
+bool reachable(std::string_view method, bool over_http) {
+    const method_entry* entry = find_method(method);
+    if (!entry) return false;
+    return over_http ? entry->who != reach::socket : entry->who != reach::phone;
+}
 
 request_handler::request_handler(store::database& db, handler_settings settings) : record_(db, std::move(settings)) {}
 
@@ -548,7 +567,7 @@ json request_handler::handle(const json& request, const caller& who, isolation m
     }
 
     const std::string& name = method->get_ref<const std::string&>();
-    const bool allowed = who.http ? reachable_over_http(name) || also_reached_by_phones(name) : !reachable_over_http(name);
+    const bool allowed = reachable(name, who.http);
     if (!allowed) {
         return notification ? json(nullptr)
                             : rpc::make_error(id, error_code::permission_denied,

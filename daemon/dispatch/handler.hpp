@@ -26,6 +26,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fairly::daemon {
 
@@ -50,6 +51,37 @@ enum class isolation {
 struct round_retry : std::exception {
     const char* what() const noexcept override { return "a write failed half-way; the round runs again with savepoints"; }
 };
+
+/// Who may call a method: declared with it in the method table
+/// (handler.cpp), the one list. A socket caller (`fairly`) reaches the
+/// socket's methods; a paired phone (over HTTP, as its member) reaches the
+/// phone's; some are both.
+enum class reach { socket, phone, both };
+
+/// A field a phone's request carries: text, or (integer) a whole number.
+struct phone_field {
+    const char* name;
+    bool integer;
+};
+
+/// How a phone calls a method over HTTP: its path under /api/, GET (reads)
+/// or POST with the JSON fields it may send. Declared with the method in the
+/// method table; the HTTP server serves exactly these.
+struct phone_route {
+    std::string_view method;
+    std::string_view path;
+    bool post = false;
+    std::vector<phone_field> fields;
+    /// Whether the route's body may carry `field`.
+    bool takes(std::string_view field) const;
+};
+
+/// Every route of the phone's API, from the method table (docs/phone.md).
+const std::vector<phone_route>& phone_routes();
+
+/// Whether a caller over HTTP (a phone) or on the socket may call `method`,
+/// by the method table's `reach`; false for an unknown method.
+bool reachable(std::string_view method, bool over_http);
 
 /// The services a method may call, over one household record.
 struct services {

@@ -1,5 +1,6 @@
 #include "event_record.hpp"
 
+#include "catalogue.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
 
@@ -18,9 +19,16 @@ const std::string_view event_columns =
     "FROM event e JOIN member m ON m.id = e.member_id JOIN kind k ON k.id = e.kind_id "
     "LEFT JOIN member lb ON lb.id = e.logged_by_member_id ";
 
+const std::string awaiting_answer =
+    "e.member_id = ?1 AND e.status = 'active' AND e.logged_by_member_id IS NOT NULL AND e.logged_by_member_id <> ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM event_review r WHERE r.event_id = e.id) "
+    "AND NOT (k.name = '" + std::string(couple_time_kind) + "' AND EXISTS (SELECT 1 FROM event both_of_us "
+    "WHERE both_of_us.member_id = e.logged_by_member_id AND both_of_us.logged_by_member_id = e.logged_by_member_id "
+    "AND both_of_us.kind_id = e.kind_id AND both_of_us.start_utc = e.start_utc AND both_of_us.end_utc IS e.end_utc)) ";
+
 json event_json(const event_record& e, std::string_view tz) {
     const sys_seconds start{seconds{e.start_utc}};
-    const seconds length = e.end_utc ? seconds{*e.end_utc - e.start_utc} : seconds{e.default_seconds};
+    const seconds length = e.end_utc ? seconds{*e.end_utc - e.start_utc} : instant_length(seconds{e.default_seconds}, e.role);
     // Member by member into the object: a braced list of pairs builds each
     // pair as an array of two and copies it in, three times the allocations
     // on the path of every `fairly log` reply and every listed event.

@@ -48,6 +48,15 @@ json event_json(const event_record& event, std::string_view tz);
 /// The columns event_row() reads, ending with the FROM clause; add WHERE ...
 extern const std::string_view event_columns;
 event_record event_from_row(const store::statement& row);
+
+/// The one definition of an entry waiting for its member's answer (`fairly
+/// pending`, the phone, the reminders), as a condition on event_columns' `e`
+/// and `k` for the member bound to ?1: active, logged for ?1 by another
+/// member, not yet confirmed or disputed, and not couple time logged for
+/// both (its logger logged the same couple time, start and end, for
+/// themselves: they were there, so there is nothing to confirm; it can still
+/// be disputed).
+extern const std::string awaiting_answer;
 json event_row(const store::statement& row, std::string_view tz);
 
 } // namespace fairly::daemon

@@ -1,5 +1,6 @@
 #include "load_book.hpp"
 
+#include "week.hpp"
 #include "zone.hpp"
 
 #include <algorithm>
@@ -23,11 +24,11 @@ std::int64_t local_day(sys_seconds t, const std::string& tz) { return local_date
 
 } // namespace
 
-std::int64_t week_day_of(sys_seconds t, const load_settings& settings) {
-    const std::int64_t day = local_day(t, settings.tz);
-    const std::int64_t weekday = ((day % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday (4)
-    return day - ((weekday - settings.week_start + 7) % 7);
+household_week week_of(sys_seconds t, const load_settings& settings) {
+    return household_week::of(t, std::chrono::weekday{static_cast<unsigned>(settings.week_start)}, settings.tz);
 }
+
+std::int64_t week_day_of(sys_seconds t, const load_settings& settings) { return week_of(t, settings).day_number(); }
 
 std::int64_t longest_free(std::int64_t begin, std::int64_t end, std::vector<std::pair<std::int64_t, std::int64_t>> busy) {
     std::sort(busy.begin(), busy.end());
@@ -44,9 +45,10 @@ std::int64_t longest_free(std::int64_t begin, std::int64_t end, std::vector<std:
 void load_book::add(const load_settings& settings, const load_event& event, int sign) {
     const sys_seconds start{seconds{event.start_utc}}, end{seconds{event.end_utc}};
     const std::int64_t night = night_seconds(start, end, settings.night, settings.tz).count();
+    const bool wake_up = is_wake_up(event.load, seconds{night});
     changes_.push_back(change{week_day_of(start, settings), event.member_id, event.kind_id, event.thinking ? 1 : 0, sign,
-                              sign * (event.end_utc - event.start_utc), sign * night, night > 0 && event.load ? sign : 0});
-    if (event.load && night > 0) {
+                              sign * (event.end_utc - event.start_utc), sign * night, wake_up ? sign : 0});
+    if (wake_up) {
         for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
             change touched{};
             touched.member_id = event.member_id;
@@ -151,8 +153,9 @@ void load_book::rebuild(const load_settings& settings) {
             row.events += 1;
             row.seconds += event.end_utc - event.start_utc;
             row.night += night;
-            row.wakeups += night > 0 && event.load ? 1 : 0;
-            if (event.load && night > 0) {
+            const bool wake_up = is_wake_up(event.load, seconds{night});
+            row.wakeups += wake_up ? 1 : 0;
+            if (wake_up) {
                 for (const night_interval& window : night_intervals(start, end, settings.night, settings.tz)) {
                     auto& entry = nights[{event.member_id, window.begin.time_since_epoch().count()}];
                     entry.first = window.end.time_since_epoch().count();

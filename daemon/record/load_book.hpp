@@ -4,6 +4,7 @@
 /// changes what counts goes through here, in the same transaction.
 #include "night.hpp"
 #include "store.hpp"
+#include "week.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -29,8 +30,10 @@ struct load_event {
     std::int64_t end_utc = 0;     ///< an instant: start + its kind's usual length
 };
 
-/// Local day number (days since 1970-01-01 in the household's calendar) of
-/// the household week containing `t`.
+/// The household week containing `t` (common/week.hpp has the arithmetic).
+household_week week_of(std::chrono::sys_seconds t, const load_settings& settings);
+/// Its first day's number (days since 1970-01-01 in the household's
+/// calendar), as the aggregates key their rows.
 std::int64_t week_day_of(std::chrono::sys_seconds t, const load_settings& settings);
 
 /// The longest stretch of [begin, end) not covered by `busy` (any order, may overlap or stick out).

@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "protocol.hpp"
 #include "store.hpp"
+#include "time_expr.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,9 +19,9 @@ namespace fairly::daemon {
 
 using json = nlohmann::json;
 
-/// A start may be a little ahead of the reference (clocks of two machines, a
-/// typo of a minute); more than this is refused as "in the future".
-inline constexpr std::chrono::seconds future_tolerance{5 * 60};
+/// How far ahead a time of something that happened may be: one rule, in
+/// common/time_expr.hpp (applied by resolve_past_time() in zone.hpp).
+using fairly::future_tolerance;
 inline constexpr std::chrono::seconds longest_event{7 * 24 * 3600};
 inline constexpr std::size_t longest_note = longest_note_characters;
 

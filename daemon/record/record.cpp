@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 #include "catalogue.hpp"
+#include "change_log.hpp"
 #include "protocol.hpp"
 #include "spelling.hpp"
 #include "time_expr.hpp"
@@ -20,7 +21,7 @@ namespace {
 /// active event (not voided, not superseded) whose latest review is not a
 /// dispute, with its kind's category, whether it is load (from the
 /// catalogue's list), whether its role makes it thinking work, and its end
-/// (an instant lasts its kind's usual length). A temporary view, made per
+/// (an instant's, by instant_length() in the catalogue). A temporary view, made per
 /// connection from the catalogue, so the list of load categories exists once.
 std::string counted_view_sql() {
     std::string load;
@@ -29,7 +30,7 @@ std::string counted_view_sql() {
     }
     return "CREATE TEMP VIEW IF NOT EXISTS counted_event AS "
            "SELECT e.id, e.member_id, e.kind_id, k.name AS kind, k.category, (" + load + ") AS is_load, "
-           "e.role <> 'did' AS role_thinking, e.start_utc, coalesce(e.end_utc, e.start_utc + k.default_seconds) AS end_utc "
+           "e.role <> 'did' AS role_thinking, e.start_utc, " + event_end_sql("e.start_utc", "e.end_utc", "e.role", "k.default_seconds") + " AS end_utc "
            "FROM main.event e JOIN main.kind k ON k.id = e.kind_id "
            "WHERE e.status = 'active' AND coalesce((SELECT r.verdict FROM main.event_review r WHERE r.event_id = e.id "
            "ORDER BY r.id DESC LIMIT 1), '') <> 'disputed'";
@@ -384,7 +385,7 @@ std::optional<load_event> household_record::counted(std::int64_t id) {
 }
 
 void household_record::check_loggable(const kind_entry& kind) {
-    if (kind.category == "career") {
+    if (!is_loggable_category(kind.category)) {
         bad_param("kind", kind.name + " is a career cost, kept beside the load: record it with `fairly moved \"WHAT\" --for KIND` "
                                       "(whose meeting or work was moved, and for which task)");
     }
@@ -614,7 +615,7 @@ std::int64_t household_record::insert_talk(std::int64_t at, const std::string& n
 void household_record::check_turn(const std::string& thing, std::int64_t at, const std::string& note, std::chrono::sys_seconds reference) {
     if (!is_valid_name(thing)) bad_param("thing", "name the contested thing in one word, e.g. lie-in or gym-slot");
     const std::chrono::sys_seconds when{std::chrono::seconds{at}};
-    if (when > reference + future_tolerance) bad_param("at", format_local(when, household().tz) + " is in the future");
+    checked_input([&] { check_has_happened(when, reference, household().tz, "at"); });
     check_note(note, "note");
 }
 
@@ -641,9 +642,7 @@ std::int64_t household_record::insert_moved(const moved_row& row) {
 }
 
 bool household_record::is_change_subject(std::string_view subject) {
-    static constexpr std::array<std::string_view, 10> subjects{"kind", "night", "drift", "timer", "agreement",
-                                                               "member", "binding", "goal", "slot", "away"};
-    return std::find(subjects.begin(), subjects.end(), subject) != subjects.end();
+    return find_change_subject(subject) != nullptr;
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,

@@ -208,8 +208,8 @@ public:
     // ---- the household, its members and kinds (each checked here, for init, member add and import alike)
     struct household_row {
         std::string tz;
-        std::int64_t week_start = 1, night_start = 1320, night_end = 360;
-        double multiplier = 1.5, slack = 0.5, threshold = 4; ///< the drift detector's k and h, in sigma
+        std::int64_t week_start = 1, night_start = night_window{}.start.count(), night_end = night_window{}.end.count();
+        double multiplier = night_window{}.multiplier, slack = 0.5, threshold = 4; ///< the drift detector's k and h, in sigma
         std::int64_t couple_weekday = 4, couple_minute = 1080, created = 0;
     };
     void insert_household(const household_row& row);

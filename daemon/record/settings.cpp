@@ -2,6 +2,8 @@
 // drift detector, the couple's weekly check; each checked as at init.
 #include "record.hpp"
 
+#include "night.hpp"
+
 namespace fairly::daemon {
 
 namespace {
@@ -10,7 +12,7 @@ void check_night(std::int64_t start, std::int64_t end, double multiplier) {
     if (start < 0 || start >= 1440) bad_param("from", "a time of day, 00:00 to 23:59");
     if (end < 0 || end >= 1440) bad_param("to", "a time of day, 00:00 to 23:59");
     if (start == end) bad_param("to", "the night needs a length: --from and --to are the same time");
-    if (!(multiplier >= 1 && multiplier <= 10)) bad_param("multiplier", "from 1 (no extra weight) to 10");
+    checked_input([&] { check_night_multiplier(multiplier); });
 }
 
 void check_couple_check(std::int64_t weekday, std::int64_t minute) {

@@ -1,5 +1,6 @@
 #include "device_service.hpp"
 
+#include "catalogue.hpp"
 #include "load_book.hpp"
 #include "protocol.hpp"
 #include "qr.hpp"
@@ -171,10 +172,11 @@ json device_service::kinds_for(std::int64_t member) {
         "SELECT k.name, k.category, k.default_seconds, k.night_applies, "
         "(SELECT count(*) FROM event e WHERE e.kind_id = k.id AND e.member_id = ?1 AND e.start_utc >= ?2 AND e.status = 'active') AS mine, "
         "(SELECT count(*) FROM event e WHERE e.kind_id = k.id AND e.start_utc >= ?2 AND e.status = 'active') AS everyone "
-        "FROM kind k WHERE k.category <> 'career' ORDER BY mine DESC, everyone DESC, k.name"));
+        "FROM kind k ORDER BY mine DESC, everyone DESC, k.name"));
     query->bind(1, member).bind(2, since);
     json kinds = json::array();
     while (query->step()) {
+        if (!is_loggable_category(query->text(1))) continue; // a career cost is `fairly moved`, not a tap
         kinds.push_back({{"name", query->text(0)},
                          {"category", query->text(1)},
                          {"default_minutes", query->int64(2) / 60},

@@ -24,6 +24,12 @@ sys_seconds resolve(const std::string& text, const char* field, sys_seconds refe
     return checked_input([&] { return resolve_time(parse_time_expr(text, field), reference, tz, field); });
 }
 
+/// A time of something that has happened (a start, an end, a stop): the one
+/// rule for a time ahead (zone.hpp, resolve_past_time).
+sys_seconds resolve_past(const std::string& text, const char* field, sys_seconds reference, const std::string& tz) {
+    return checked_input([&] { return resolve_past_time(parse_time_expr(text, field), reference, tz, field); });
+}
+
 std::string number(std::int64_t id) { return "#" + std::to_string(id); }
 
 /// Refuses a length far beyond the kind's usual one (a forgotten timer, a
@@ -49,11 +55,11 @@ event_record event_service::prepare(const log_request& request, const request_co
     if (span.at && span.length && span.until) bad_param("for", "give two of a start (--at), a length (--for) and an end (--until), not all three");
     sys_seconds start = reference;
     std::optional<sys_seconds> end;
-    if (span.at) start = resolve(*span.at, "at", reference, tz);
+    if (span.at) start = resolve_past(*span.at, "at", reference, tz);
     if (span.until && !span.at) {
         // An end alone is something that finished then: it lasted --for, or the kind's usual length
         // (a tap on the phone page, sent late from its queue, keeps the time of the tap).
-        end = resolve(*span.until, "until", reference, tz);
+        end = resolve_past(*span.until, "until", reference, tz);
         const seconds how_long = span.length ? checked_input([&] { return parse_duration(*span.length, "for"); }) : seconds{kind.default_seconds};
         start = *end - how_long;
     } else if (span.length) {
@@ -62,10 +68,7 @@ event_record event_service::prepare(const log_request& request, const request_co
         if (!span.at) start = reference - how_long;
         end = start + how_long;
     } else if (span.until) {
-        end = resolve(*span.until, "until", reference, tz);
-    }
-    if (start > reference + future_tolerance) {
-        bad_param("at", format_local(start, tz) + " is in the future; log things that happened (or start a timer)");
+        end = resolve_past(*span.until, "until", reference, tz);
     }
     event_record event;
     event.uuid = request.uuid;
@@ -112,7 +115,7 @@ log_outcome event_service::log(const log_request& request, const request_context
 
 std::optional<log_outcome::similar> event_service::recent_overlap(const event_record& event, const kind_entry& kind) {
     // The same member and kind, still active, overlapping in time (an
-    // instant lasts its kind's usual length), among the newest
+    // instant lasts its instant_length()), among the newest
     // recent_overlap_rows entries of that member and kind in the last few
     // minutes (event_by_member_kind_created, read backwards). Bounded, so a
     // script or an import pouring in entries does not make each one read all
@@ -121,10 +124,11 @@ std::optional<log_outcome::similar> event_service::recent_overlap(const event_re
     // ends the walk: filtering and ordering in SQL made SQLite read all of
     // them into a temporary b-tree to sort them again (210,000 instructions
     // a log when the last 64 entries were all minutes old).
-    const std::int64_t end = event.end_utc.value_or(event.start_utc + kind.default_seconds);
-    store::statement_use query(record_.db().cached(
-        "SELECT id, created_at, status = 'active', start_utc, coalesce(end_utc, start_utc + ?4) FROM event "
-        "WHERE member_id = ?1 AND kind_id = ?2 AND created_at >= ?3 ORDER BY created_at DESC, id DESC LIMIT ?5"));
+    const std::int64_t end = event.end_utc.value_or(event.start_utc + instant_length(seconds{kind.default_seconds}, event.role).count());
+    static const std::string recent_sql =
+        "SELECT id, created_at, status = 'active', start_utc, " + event_end_sql("start_utc", "end_utc", "role", "?4") + " FROM event "
+        "WHERE member_id = ?1 AND kind_id = ?2 AND created_at >= ?3 ORDER BY created_at DESC, id DESC LIMIT ?5";
+    store::statement_use query(record_.db().cached(recent_sql));
     query->bind(1, event.member_id).bind(2, kind.id).bind(3, event.created_at - twice_window.count()).bind(4, kind.default_seconds)
         .bind(5, recent_overlap_rows);
     while (query->step()) {
@@ -202,8 +206,7 @@ timer_outcome event_service::start(const timer_start_request& request, const req
     const std::int64_t member = record_.subject_member(ctx, request.member);
     sys_seconds start = ctx.reference;
     if (request.at) {
-        start = resolve(*request.at, "at", ctx.reference, tz);
-        if (start > ctx.reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
+        start = resolve_past(*request.at, "at", ctx.reference, tz);
     }
     event_record planned;
     planned.start_utc = start.time_since_epoch().count();
@@ -237,7 +240,7 @@ event_outcome event_service::stop(const timer_stop_request& request, const reque
     std::string role = timer.role, note = timer.note;
 
     sys_seconds end = ctx.reference;
-    if (request.at) end = resolve(*request.at, "at", ctx.reference, tz);
+    if (request.at) end = resolve_past(*request.at, "at", ctx.reference, tz);
     const sys_seconds start{seconds{start_utc}};
     if (end <= start) bad_param("at", "the end " + format_local(end, tz) + " is not after the start " + format_local(start, tz));
     if (end - start > longest_event) {
@@ -297,12 +300,11 @@ std::vector<timer_record> event_service::timers(const request_context& ctx) {
 std::vector<event_record> event_service::list(const events_query& query, const request_context& ctx, sys_seconds& since) {
     record_.require_access(ctx);
     const household_info& house = record_.household();
-    static constexpr std::array<std::string_view, 7> day_names{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     if (query.since) {
         since = resolve(*query.since, "since", ctx.reference, house.tz);
     } else {
         // Default: this household week so far.
-        since = resolve_time(parse_time_expr(day_names[static_cast<std::size_t>(house.week_start)]), ctx.reference, house.tz);
+        since = week_of(ctx.reference, house.load).begins(house.tz);
     }
     std::int64_t until = std::numeric_limits<std::int64_t>::max();
     if (query.until) until = resolve(*query.until, "until", ctx.reference, house.tz).time_since_epoch().count();
@@ -378,12 +380,11 @@ event_outcome event_service::edit(const edit_request& request, const request_con
     std::optional<seconds> kept_length;
     if (original.end_utc) kept_length = seconds{*original.end_utc - original.start_utc};
     sys_seconds start{seconds{original.start_utc}};
-    if (span.at) start = resolve(*span.at, "at", ctx.reference, tz);
+    if (span.at) start = resolve_past(*span.at, "at", ctx.reference, tz);
     std::optional<sys_seconds> end;
     if (kept_length) end = start + *kept_length;
     if (span.length) end = start + checked_input([&] { return parse_duration(*span.length, "for"); });
-    if (span.until) end = resolve(*span.until, "until", ctx.reference, tz);
-    if (span.at && start > ctx.reference + future_tolerance) bad_param("at", format_local(start, tz) + " is in the future");
+    if (span.until) end = resolve_past(*span.until, "until", ctx.reference, tz);
     event.start_utc = start.time_since_epoch().count();
     if (end) event.end_utc = end->time_since_epoch().count();
     event.supersedes = request.id;
@@ -416,9 +417,7 @@ std::vector<event_record> event_service::pending(const std::optional<std::string
     record_.household();
     me = record_.acting_member(ctx, member);
     store::statement_use query(record_.db().cached(
-        std::string(event_columns) +
-        "WHERE e.member_id = ?1 AND e.status = 'active' AND e.logged_by_member_id IS NOT NULL AND e.logged_by_member_id <> ?1 "
-        "AND NOT EXISTS (SELECT 1 FROM event_review r WHERE r.event_id = e.id) ORDER BY e.start_utc, e.id"));
+        std::string(event_columns) + "WHERE " + awaiting_answer + "ORDER BY e.start_utc, e.id"));
     query->bind(1, me);
     std::vector<event_record> events;
     while (query->step()) events.push_back(event_from_row(*query));

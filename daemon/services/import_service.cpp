@@ -143,15 +143,16 @@ json import_service::apply_household(const json& file, const request_context& ct
             auto text = optional_string(object, field);
             return text ? checked_input([&] { return parse_time_of_day(*text, field); }).count() : fallback;
         };
-        const double multiplier = optional_number(*night, "multiplier").value_or(1.5);
-        if (multiplier < 1 || multiplier > 10) bad_param("multiplier", "from 1 to 10");
+        const night_window usual_night; // the defaults, for a file that leaves them out
+        const double multiplier = optional_number(*night, "multiplier").value_or(usual_night.multiplier);
+        checked_input([&] { check_night_multiplier(multiplier); });
         const std::int64_t couple_day = optional_integer(*couple, "weekday").value_or(4);
         if (couple_day < 0 || couple_day > 6) bad_param("weekday", "0 (Sunday) to 6 (Saturday)");
         household_record::household_row house;
         house.tz = tz;
         house.week_start = week_start;
-        house.night_start = minutes_of(*night, "from", 1320);
-        house.night_end = minutes_of(*night, "to", 360);
+        house.night_start = minutes_of(*night, "from", usual_night.start.count());
+        house.night_end = minutes_of(*night, "to", usual_night.end.count());
         house.multiplier = multiplier;
         // In sigma since schema 6 (k, h); an older file's fixed shares (slack, threshold) are not carried over.
         house.slack = optional_number(*drift, "k").value_or(0.5);
@@ -532,7 +533,7 @@ bool import_service::import_event(const json& row, const request_context& ctx) {
     const std::int64_t member = record_.member_id(required_string(row, "member"), "member");
     const kind_entry& kind = record_.kind_named(required_string(row, "kind"));
     const sys_seconds start = import_time(row, "start", true);
-    if (kind.category == "career") return import_career_event(row, ctx, member, kind, start);
+    if (!is_loggable_category(kind.category)) return import_career_event(row, ctx, member, kind, start);
     std::optional<std::int64_t> end_utc;
     if (find(row, "end")) {
         const sys_seconds end = import_time(row, "end", true);
@@ -540,7 +541,7 @@ bool import_service::import_event(const json& row, const request_context& ctx) {
         if (end - start > longest_event) bad_param("end", "an event lasts at most 7 days");
         end_utc = end.time_since_epoch().count();
     }
-    if (start > record_.now() + future_tolerance) bad_param("start", format_local(start, record_.household().tz) + " is in the future");
+    checked_input([&] { check_has_happened(start, record_.now(), record_.household().tz, "start"); });
     const std::string role = role_param(row, "did");
     const std::string note = note_param(row).value_or("");
     const std::string status = optional_string(row, "status").value_or("active");

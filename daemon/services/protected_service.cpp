@@ -110,8 +110,8 @@ json protected_service::protect_list(const json&, const request_context& ctx) {
 
 json protected_service::goals(const sys_seconds now) {
     const household_info& house = record_.household();
-    const std::int64_t week = week_day_of(now, house.load);
-    const sys_seconds week_start = local_at(week, 0, house.tz), week_end = local_at(week + 7, 0, house.tz);
+    const household_week week = week_of(now, house.load);
+    const sys_seconds week_start = week.begins(house.tz), week_end = (week + 1).begins(house.tz);
     json list = json::array();
     store::statement_use query(record_.db().cached(
         "SELECT g.member_id, m.name, g.weekly_seconds FROM protected_goal g LEFT JOIN member m ON m.id = g.member_id ORDER BY g.id"));
@@ -125,7 +125,7 @@ json protected_service::goals(const sys_seconds now) {
             "SELECT start_utc, end_utc, kind, member_id FROM counted_event WHERE category = 'protected' AND start_utc >= ? AND start_utc < ?"));
         kept->bind(1, week_start.time_since_epoch().count()).bind(2, now.time_since_epoch().count() + 1);
         while (kept->step()) {
-            const bool couple_time = kept->text(2) == "couple-time";
+            const bool couple_time = kept->text(2) == couple_time_kind;
             if (member ? (!couple_time && kept->int64(3) == *member) : couple_time) spans.emplace_back(kept->int64(0), kept->int64(1));
         }
         std::sort(spans.begin(), spans.end());

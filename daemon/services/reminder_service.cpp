@@ -15,6 +15,7 @@
 
 #include "calendar.hpp"
 #include "catalogue.hpp"
+#include "change_log.hpp"
 #include "duration.hpp"
 #include "protocol.hpp"
 #include "zone.hpp"
@@ -178,7 +179,7 @@ void reminder_service::slot_notices(const seconds within, const sys_seconds now,
                     if (slot.member && query->int64(2) != *slot.member) continue;
                     if (query->text(1) == "protected") {
                         // A member's slot is kept by any protected time of theirs; the couple's by couple time.
-                        if (slot.member || query->text(0) == "couple-time") kept = true;
+                        if (slot.member || query->text(0) == couple_time_kind) kept = true;
                     } else if (query->int64(3) != 0 && std::find(load_kinds.begin(), load_kinds.end(), query->text(0)) == load_kinds.end()) {
                         load_kinds.push_back(query->text(0));
                     }
@@ -216,9 +217,10 @@ void reminder_service::goal_notices(const sys_seconds now, std::vector<notice>& 
     const household_info& house = record_.household();
     const std::string& tz = house.tz;
     const std::vector<member_entry>& members = record_.names().members;
-    const std::int64_t week = week_day_of(now, house.load);
-    const sys_seconds week_end = local_at(week + 7, 0, tz);
-    const std::string week_label = format_local_iso(local_at(week, 0, tz), tz).substr(0, 10);
+    const household_week this_week = week_of(now, house.load);
+    const std::int64_t week = this_week.day_number();
+    const sys_seconds week_end = (this_week + 1).begins(tz);
+    const std::string week_label = date_text(week);
     const json goals = protected_.goals(now);
 
     // Slot time still to come this week, per owner (0: the couple).
@@ -304,9 +306,7 @@ void reminder_service::pending_notices(const std::vector<std::int64_t>& to, cons
     for (const std::int64_t member : to) {
         std::vector<event_record> waiting;
         store::statement_use query(record_.db().cached(
-            std::string(event_columns) +
-            "WHERE e.member_id = ?1 AND e.status = 'active' AND e.logged_by_member_id IS NOT NULL AND e.logged_by_member_id <> ?1 "
-            "AND NOT EXISTS (SELECT 1 FROM event_review r WHERE r.event_id = e.id) AND e.start_utc >= ?2 ORDER BY e.start_utc, e.id"));
+            std::string(event_columns) + "WHERE " + awaiting_answer + "AND e.start_utc >= ?2 ORDER BY e.start_utc, e.id"));
         query->bind(1, member).bind(2, now.time_since_epoch().count() - pending_window);
         while (query->step()) {
             event_record event = event_from_row(*query);
@@ -359,10 +359,11 @@ void reminder_service::timer_notices(const sys_seconds now, std::vector<notice>&
 
 void reminder_service::change_notices(const sys_seconds now, std::vector<notice>& out) {
     const std::string& tz = record_.household().tz;
-    store::statement_use query(record_.db().cached(
+    static const std::string told_sql =
         "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_member_id, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('goal', 'slot', 'binding', 'away') AND c.changed_at >= ? "
-        "ORDER BY c.id"));
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN " +
+        change_subjects_sql(&change_subject::told_to_whom_it_concerns) + " AND c.changed_at >= ? ORDER BY c.id";
+    store::statement_use query(record_.db().cached(told_sql));
     query->bind(1, now.time_since_epoch().count() - pending_window);
     struct row {
         std::int64_t id;
@@ -394,9 +395,11 @@ void reminder_service::change_notices(const sys_seconds now, std::vector<notice>
                                                         : "added a slot for " + std::string(owner == "couple" ? "the two of you" : "you") + ": " + described;
         } else if (change.subject == "binding") {
             what = "bound your member to the Unix user with uid " + std::to_string(change.after.value("uid", -1));
-        } else {
+        } else if (change.subject == "away") {
             what = "recorded you away from " + date_as_said(change.after.value("from", ""), true) + " to " +
                    date_as_said(change.after.value("to", ""), true);
+        } else {
+            continue; // a subject told of (change_log.hpp) without words here yet
         }
         notice told{"change:" + std::to_string(change.id), "change", owner, sys_seconds{seconds{change.at}}, {}};
         for (const member_entry& member : record_.names().members) {

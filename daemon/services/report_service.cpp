@@ -3,6 +3,8 @@
 // (text, CSV, Markdown, HTML) live with the CLI and read only this object.
 #include "report_service.hpp"
 
+#include "change_log.hpp"
+
 #include "settings_service.hpp"
 
 #include "catalogue.hpp"
@@ -30,19 +32,6 @@ namespace {
 
 constexpr int default_trend_weeks = 8;
 constexpr int longest_report_weeks = 52 * 50;
-
-/// "2026-W46": the ISO week of the household week starting on local day
-/// `week_day` (its Thursday's ISO week when the household week starts Monday).
-std::string iso_week_label(std::int64_t week_day) {
-    const sys_days day{std::chrono::days{week_day + 3}};
-    const unsigned iso_weekday = std::chrono::weekday{day}.iso_encoding(); // Mon 1 .. Sun 7
-    const sys_days thursday = day + std::chrono::days{4 - static_cast<int>(iso_weekday)};
-    const std::chrono::year_month_day thursday_date{thursday};
-    const sys_days january_first{thursday_date.year() / std::chrono::January / 1};
-    const int week = static_cast<int>((thursday - january_first).count() / 7) + 1;
-    const int year = static_cast<int>(thursday_date.year());
-    return std::to_string(year) + "-W" + (week < 10 ? "0" : "") + std::to_string(week);
-}
 
 /// The instant local day `day` begins.
 sys_seconds day_start(std::int64_t day, const std::string& tz) {
@@ -276,7 +265,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
             const std::int64_t night = night_seconds(sys_seconds{seconds{start}}, sys_seconds{seconds{end}}, house.load.night, tz).count();
             const kind_weights& kind = weights[query->int64(1)];
             add_row(part[member_index[query->int64(0)]], kind, query->int64(2) != 0, 1, end - start, night,
-                    night > 0 && is_load_category(kind.category) ? 1 : 0, multiplier);
+                    is_wake_up(is_load_category(kind.category), seconds{night}) ? 1 : 0, multiplier);
         }
         for (std::size_t m = 0; m < members.size(); ++m) merge(period[m], part[m]);
         add_balance(part, w);
@@ -446,7 +435,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     json trend = json::array();
     std::vector<double> running(members.size(), 0.0);
     for (std::int64_t w = trend_from; w < trend_to; w += 7) {
-        week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0)};
+        week_points entry{household_week::starting(w).label(), std::vector<double>(members.size(), 0.0)};
         std::int64_t week_seconds = 0;
         std::vector<std::int64_t> member_seconds(members.size(), 0);
         if (auto found = by_week.find(w); found != by_week.end()) {
@@ -489,7 +478,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         // evidence: a few days are not a week's share (docs/fairness.md).
         const bool partial = local_date_of(sys_seconds{seconds{*first_entry}}, tz).time_since_epoch().count() > *first_week;
         for (std::int64_t w = *first_week + (partial ? 7 : 0); w < trend_to && day_start(w + 7, tz) <= reference; w += 7) {
-            week_points entry{iso_week_label(w), std::vector<double>(members.size(), 0.0), agreed_in_week(w)};
+            week_points entry{household_week::starting(w).label(), std::vector<double>(members.size(), 0.0), agreed_in_week(w)};
             if (auto found = by_week.find(w); found != by_week.end()) {
                 for (std::size_t m = 0; m < members.size(); ++m) entry.points[m] = found->second[m].points;
             }
@@ -508,7 +497,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
         if (query->step()) {
             const sys_seconds at{seconds{query->int64(0)}};
             const std::int64_t week = week_day_of(at, house.load);
-            talked = {{"at", format_local_iso(at, tz)}, {"week", iso_week_label(week)}, {"week_from", date_text(week)},
+            talked = {{"at", format_local_iso(at, tz)}, {"week", household_week::starting(week).label()}, {"week_from", date_text(week)},
                       {"note", query->text(1)}, {"by", query->text(2)}};
             while (restart < history_days.size() && history_days[restart] < week) ++restart;
         }
@@ -554,9 +543,11 @@ json report_service::build(const report_request& asked, const sys_seconds refere
 
     json weights_note = nullptr;
     {
-        store::statement_use query(record_.db().cached(
+        static const std::string last_reweighing =
             "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night') ORDER BY c.id DESC LIMIT 1"));
+            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN " +
+            change_subjects_sql(&change_subject::reweighs_history) + " ORDER BY c.id DESC LIMIT 1";
+        store::statement_use query(record_.db().cached(last_reweighing));
         if (query->step()) {
             weights_note = {{"name", query->text(0)}, {"by", query->text(1)},
                             {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}};
@@ -592,7 +583,7 @@ json report_service::build(const report_request& asked, const sys_seconds refere
     return json{
         {"period", {{"from", date_text(from_day)}, {"to", date_text(to_day - 1)}, {"tz", tz}, {"days", to_day - from_day},
                     {"agreements", std::move(agreements)}, {"changes", std::move(changes)},
-                    {"week", from_day == week_day_of(period_start, house.load) && to_day - from_day == 7 ? json(iso_week_label(from_day)) : json(nullptr)}}},
+                    {"week", from_day == week_day_of(period_start, house.load) && to_day - from_day == 7 ? json(household_week::starting(from_day).label()) : json(nullptr)}}},
         {"generated_at", format_local_iso(reference, tz)},
         {"members", std::move(member_rows)},
         {"load_hours", round_to(static_cast<double>(load_seconds) / 3600.0, 0.01)},

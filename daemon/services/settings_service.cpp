@@ -183,7 +183,7 @@ json settings_service::night_set(const night_request& request, const request_con
     if (request.to) to = checked_input([&] { return parse_time_of_day(*request.to, "to"); }).count();
     double multiplier = before["multiplier"];
     if (const auto value = request.multiplier) {
-        if (*value < 1 || *value > 10) bad_param("multiplier", "from 1 (no extra weight) to 10");
+        checked_input([&] { check_night_multiplier(*value); });
         multiplier = *value;
     }
     record_.set_night(from, to, multiplier);

@@ -84,7 +84,7 @@ json turns_thanks_moved_service::moved_log(const moved_request& request, const r
     }
     const sys_seconds reference = ctx.reference;
     sys_seconds at = reference;
-    if (request.at) at = checked_input([&] { return resolve_time(parse_time_expr(*request.at, "at"), reference, tz, "at"); });
+    if (request.at) at = checked_input([&] { return resolve_past_time(parse_time_expr(*request.at, "at"), reference, tz, "at"); });
     household_record::moved_row row;
     row.uuid = uuid;
     row.member = member;
@@ -128,7 +128,7 @@ json turns_thanks_moved_service::turn_take(const turn_request& request, const re
     if (!duplicate) {
         const std::int64_t member = record_.subject_member(ctx, request.member);
         sys_seconds at = ctx.reference;
-        if (request.at) at = checked_input([&] { return resolve_time(parse_time_expr(*request.at, "at"), ctx.reference, tz, "at"); });
+        if (request.at) at = checked_input([&] { return resolve_past_time(parse_time_expr(*request.at, "at"), ctx.reference, tz, "at"); });
         const std::string thing = known_spelling(request.thing, known_things(record_.db()));
         record_.check_turn(thing, at.time_since_epoch().count(), request.note, ctx.reference);
         record_.insert_turn(request.uuid, thing, member, at.time_since_epoch().count(), request.note,

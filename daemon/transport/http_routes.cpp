@@ -163,31 +163,8 @@ std::string csrf_for(const std::string& token) { return sha256_hex("fairly-csrf:
 
 // ---------------------------------------------------------------- what a request means
 
-/// The JSON a route reads: each field and whether it is text or a number.
-struct field_rule {
-    const char* name;
-    bool integer;
-};
-
-struct api_route {
-    const char* path;
-    const char* method;
-    std::vector<field_rule> fields;
-};
-
-const std::vector<api_route>& api_routes() {
-    static const std::vector<api_route> routes{
-        {"/api/log", "event.log", {{"uuid", false}, {"kind", false}, {"at", false}, {"until", false}, {"for", false}, {"note", false}}},
-        {"/api/start", "timer.start", {{"uuid", false}, {"kind", false}, {"at", false}, {"note", false}}},
-        {"/api/stop", "timer.stop", {{"uuid", false}, {"kind", false}, {"at", false}, {"note", false}}},
-        {"/api/thanks", "thanks.give", {{"uuid", false}, {"to", false}, {"note", false}}},
-        {"/api/confirm", "event.confirm", {{"id", true}}},
-        {"/api/dispute", "event.dispute", {{"id", true}, {"reason", false}}},
-        {"/api/void", "event.void", {{"id", true}, {"reason", false}}},
-        {"/api/edit", "event.edit", {{"uuid", false}, {"id", true}, {"kind", false}, {"at", false}, {"for", false}, {"note", false}}},
-    };
-    return routes;
-}
+// The phone's routes (path, method, fields) are declared with their methods
+// in the method table: phone_routes() in dispatch/handler.hpp.
 
 http::status status_of(const json& error) {
     const json& data = error.contains("data") ? error["data"] : json(nullptr);
@@ -205,13 +182,6 @@ http::status status_of(const json& error) {
     case rpc::error_code::busy: return http::status::service_unavailable;
     default: return http::status::internal_server_error;
     }
-}
-
-bool route_takes(const api_route& route, std::string_view field) {
-    for (const field_rule& rule : route.fields) {
-        if (field == rule.name) return true;
-    }
-    return false;
 }
 
 /// A steady_timer used as a condition, as the socket's sessions do.
@@ -448,31 +418,21 @@ struct http_routes::impl {
         const presented token = token_of(req);
         if (!token.token) co_return json_error(http::status::unauthorized, "this device is not paired; pair it with `fairly pair`");
         const caller who = device_caller(token.token);
-        if (get) {
-            if (path == "/api/state") {
-                json reply = co_await call("phone.state", json::object(), who);
-                if (reply.contains("error")) co_return rpc_failure(reply["error"]);
-                json result = std::move(reply["result"]);
-                result["csrf"] = csrf_for(*token.token);
-                co_return json_reply(http::status::ok, result);
-            }
-            if (path == "/api/events") {
-                json reply = co_await call("phone.events", json::object(), who);
-                if (reply.contains("error")) co_return rpc_failure(reply["error"]);
-                co_return json_reply(http::status::ok, reply["result"]);
-            }
-            if (path == "/api/report") {
-                // The handler identifies the device before the report is read, as for every phone request.
-                json reply = co_await call("report", json::object(), who);
-                if (reply.contains("error")) co_return rpc_failure(reply["error"]);
-                co_return json_reply(http::status::ok, json{{"html", render::html_body(reply["result"])}});
-            }
-        }
-        const api_route* route = nullptr;
-        for (const api_route& candidate : api_routes()) {
+        const phone_route* route = nullptr;
+        for (const phone_route& candidate : phone_routes()) {
             if (path == candidate.path) route = &candidate;
         }
         if (!route) co_return json_error(http::status::not_found, "no such request: " + path + " (see docs/phone.md)");
+        if (get && !route->post) {
+            // The handler identifies the device before anything is read, as for every phone request.
+            json reply = co_await call(std::string(route->method), json::object(), who);
+            if (reply.contains("error")) co_return rpc_failure(reply["error"]);
+            json result = std::move(reply["result"]);
+            if (route->method == "phone.state") result["csrf"] = csrf_for(*token.token);
+            if (route->method == "report") result = json{{"html", render::html_body(result)}};
+            co_return json_reply(http::status::ok, result);
+        }
+        if (!route->post) co_return json_error(http::status::method_not_allowed, path + " takes GET");
         if (!post) co_return json_error(http::status::method_not_allowed, path + " takes POST");
         if (!same_origin(req)) co_return json_error(http::status::forbidden, "refused: the request comes from another site");
         // A browser sends the cookie by itself; only the page, which read /api/state, knows this value.
@@ -489,8 +449,8 @@ struct http_routes::impl {
         }
         json params = json::object();
         for (const auto& [key, value] : body.items()) {
-            const field_rule* rule = nullptr;
-            for (const field_rule& candidate : route->fields) {
+            const phone_field* rule = nullptr;
+            for (const phone_field& candidate : route->fields) {
                 if (key == candidate.name) rule = &candidate;
             }
             if (!rule) {
@@ -505,14 +465,13 @@ struct http_routes::impl {
             }
             params[key] = value;
         }
-        if (std::string_view(route->method) == "event.void" && params.value("reason", "").empty()) params["reason"] = "voided on the phone";
+        if (route->method == "event.void" && params.value("reason", "").empty()) params["reason"] = "voided on the phone";
         // A script or home hub (Bearer) may leave the uuid to fairlyd: then a retry is a second entry.
-        if (token.bearer && !params.contains("uuid") && route_takes(*route, "uuid")) params["uuid"] = make_uuid();
-        if (std::string_view(route->method) == "event.log" || std::string_view(route->method) == "timer.stop" ||
-            std::string_view(route->method) == "event.edit") {
+        if (token.bearer && !params.contains("uuid") && route->takes("uuid")) params["uuid"] = make_uuid();
+        if (route->method == "event.log" || route->method == "timer.stop" || route->method == "event.edit") {
             params["source"] = "phone";
         }
-        json reply = co_await call(route->method, std::move(params), who);
+        json reply = co_await call(std::string(route->method), std::move(params), who);
         if (reply.contains("error")) co_return rpc_failure(reply["error"]);
         co_return json_reply(http::status::ok, reply["result"]);
     }

@@ -230,3 +230,93 @@ TEST_CASE("regression: moved and turn record who logged them by the same rule as
     }
     CHECK(checked == 6);
 }
+
+// `moved … --at "tue 09:00"` accepted a time 50 minutes ahead while `log
+// --at 08:45` 34 minutes ahead was refused: each command had its own idea of
+// a time ahead (log 5 minutes, turn 5 minutes, moved none, a bare clock time
+// one minute). One rule now (docs/fairness.md, "Times ahead"): less than 5
+// minutes ahead is taken as typed; 5 minutes or more is refused, by every
+// command that takes the time of something that happened, in every form.
+//
+//   Tue 8 Dec   08:10 now
+//               08:13  3 minutes ahead   taken as typed
+//               08:44 34 minutes ahead   refused
+//               09:00 50 minutes ahead   refused
+TEST_CASE("regression: times ahead: one rule for every command", "[e2e][rules]") {
+    household home("2026-12-08T08:10:00Z"); // Tuesday 08:10 in London (GMT)
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    const auto command = [](const std::string& which, const std::string& at) -> std::vector<std::string> {
+        if (which == "log") return {"log", "cooking", "--member", "alex", "--at", at};
+        if (which == "moved") return {"moved", "standup", "--member", "alex", "--for", "school-run", "--at", at};
+        if (which == "turn") return {"turn", "lie-in", "--member", "alex", "--at", at};
+        return {"start", "cooking", "--member", "alex", "--at", at};
+    };
+    for (const std::string which : {"log", "moved", "turn"}) {
+        // A few minutes ahead (a slow clock, the minute being typed): taken as typed, in both forms.
+        for (const std::string at : {"tue 08:13", "08:13"}) {
+            INFO(which << " --at " << at);
+            CHECK(home.fairly(command(which, at)).exit_code == 0);
+        }
+        // Further ahead: refused in both forms, by the same words.
+        for (const std::string clock : {"08:44", "09:00"}) {
+            const std::string minutes = clock == "08:44" ? "34" : "50";
+            INFO(which << " --at " << clock << " and tue " << clock);
+            auto weekday_form = home.fairly(command(which, "tue " + clock));
+            CHECK(weekday_form.exit_code == 65);
+            CHECK(weekday_form.err == "fairly: 2026-12-08 " + clock + " is " + minutes +
+                                          " minutes from now; fairly keeps what has happened: give a time that has passed\n");
+            auto clock_form = home.fairly(command(which, clock));
+            CHECK(clock_form.exit_code == 65);
+            CHECK(clock_form.err == "fairly: " + clock + " is " + minutes + " minutes from now; for yesterday use --at 'yesterday " + clock + "'\n");
+        }
+    }
+    // A timer's start is the same rule.
+    CHECK(home.fairly(command("start", "tue 08:44")).exit_code == 65);
+    CHECK(home.fairly(command("start", "08:44")).exit_code == 65);
+    // Nothing refused was recorded: two of each, both at 08:13.
+    const json exported = home.ok({"export"}).out_json();
+    CHECK(exported["events"].size() == 2);
+    CHECK(exported["meetings_moved"].size() == 2);
+    CHECK(exported["turns"].size() == 2);
+}
+
+// A couple-time entry logged for both (`fairly log couple-time --member alex
+// --member sam`) asked the partner to confirm their own couple time: it was
+// "logged for sam by alex" like any other entry.
+TEST_CASE("regression: couple time logged for both needs no confirmation", "[e2e][rules]") {
+    household home("2026-11-24T21:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"log", "couple-time", "--for", "45m", "--member", "alex", "--member", "sam"}, as_alex);
+    CHECK(home.ok({"pending", "--member", "sam", "--json"}).out_json().empty());
+    CHECK(home.ok({"remind", "--member", "sam", "--json"}).out.empty());
+    // Anything else alex logs for sam still waits for sam's answer, as before.
+    home.ok({"log", "cooking", "--member", "sam", "--at", "18:00"}, as_alex);
+    const json pending = home.ok({"pending", "--member", "sam", "--json"}).out_json();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0]["kind"] == "cooking");
+    // And sam may still say the couple time did not happen.
+    const json events = home.ok({"events", "--json", "--member", "sam", "--kind", "couple-time"}).out_json();
+    REQUIRE(events.size() == 1);
+    home.ok({"dispute", std::to_string(events[0]["id"].get<int>()), "we cancelled", "--member", "sam"});
+}
+
+// `log shopping --role noticed` counted a full hour of thinking work, the
+// hour of doing the shopping, for noticing that it was needed.
+TEST_CASE("regression: the thinking work of a noticed instant", "[e2e][rules]") {
+    household home("2026-11-24T12:00:00Z");
+    home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
+    home.ok({"log", "shopping", "--member", "alex", "--role", "noticed", "--at", "09:00"});
+    home.ok({"log", "shopping", "--member", "sam", "--at", "10:00"});
+    const json report = home.report();
+    const json alex = home.member(report, "alex"), sam = home.member(report, "sam");
+    // Noticing counts 5 minutes (docs/fairness.md, "Lengths"): 0.5 + 1.5 x 5/60 points.
+    CHECK(alex["thinking_hours"] == Approx(0.08).margin(0.005));
+    CHECK(alex["thinking_points"] == Approx(0.625).margin(0.006));
+    // Doing it counts the kind's usual hour.
+    CHECK(sam["hours"] == Approx(1.0));
+    CHECK(sam["points"] == Approx(2.0));
+    // The event says so too.
+    const json noticed = home.ok({"events", "--json", "--member", "alex"}).out_json();
+    REQUIRE(noticed.size() == 1);
+    CHECK(noticed[0]["minutes"] == 5);
+}

@@ -91,7 +91,10 @@ std::vector<counted> counted_events(const household& home, const date::time_zone
     for (const event& e : home.events) {
         if (e.status != "active" || e.review == "disputed") continue;
         const kind& k = home.kinds.at(e.kind);
-        counted c{&e, &k, e.start, e.end.value_or(e.start + minutes{k.usual_minutes}), is_load(k.category), false, k.category, 0, 0};
+        // An instant lasts its kind's usual length when it was done; noticed,
+        // planned, decided or followed up, 5 minutes (or the usual length if shorter).
+        const minutes instant = e.role == "did" ? minutes{k.usual_minutes} : std::min(minutes{k.usual_minutes}, minutes{5});
+        counted c{&e, &k, e.start, e.end.value_or(e.start + instant), is_load(k.category), false, k.category, 0, 0};
         c.thinking = c.load && (e.role != "did" || k.category == "thinking");
         if (c.thinking) c.category = "thinking";
         // Walk the event minute by minute against the nights that could hold it.

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 using fairly::daemon::caller;
 using fairly::daemon::json;
 
@@ -550,4 +552,30 @@ TEST_CASE_METHOD(handler_fixture, "an end alone is something finished then, last
     json chip = log({{"kind", "bath-time"}, {"member", "alex"}, {"until", "2026-11-23T11:00:00Z"}, {"for", "20m"}});
     CHECK(chip["start_utc"] == "2026-11-23T10:40:00Z");
     CHECK(chip["minutes"] == 20.0);
+}
+
+TEST_CASE("who may call a method is declared once, in the method table, and the phone's routes follow from it", "[handler]") {
+    using fairly::daemon::phone_routes;
+    using fairly::daemon::reachable;
+    // The socket's own: not over HTTP.
+    for (const char* socket_only : {"init", "kind.edit", "night.set", "agree.propose", "backup", "device.pair", "export.records"}) {
+        CHECK(reachable(socket_only, false));
+        CHECK_FALSE(reachable(socket_only, true));
+    }
+    // A phone's own: not on the socket.
+    for (const char* phone_only : {"device.claim", "device.check", "phone.state", "phone.events"}) {
+        CHECK(reachable(phone_only, true));
+        CHECK_FALSE(reachable(phone_only, false));
+    }
+    CHECK(reachable("event.log", true));
+    CHECK(reachable("event.log", false));
+    CHECK_FALSE(reachable("no.such.method", false));
+    // Every route a phone has is to a method it may call, and every route is listed once.
+    std::set<std::string> paths;
+    for (const auto& route : phone_routes()) {
+        CHECK(reachable(route.method, true));
+        CHECK(paths.insert(std::string(route.path)).second);
+    }
+    CHECK(paths == std::set<std::string>{"/api/confirm", "/api/dispute", "/api/edit", "/api/events", "/api/log", "/api/report",
+                                         "/api/start", "/api/state", "/api/stop", "/api/thanks", "/api/void"});
 }

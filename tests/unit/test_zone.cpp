@@ -326,3 +326,18 @@ TEST_CASE("a time to type back resolves to the same minute, on the night the clo
     CHECK(typed_back("2026-10-25T00:20:00Z", "2026-10-25T09:00:00Z") == "2026-10-25T01:20:00+01:00");
     CHECK(typed_back("2026-10-25T01:20:00Z", "2026-10-25T09:00:00Z") == "01:20");
 }
+
+TEST_CASE("a time of something that happened: less than 5 minutes ahead taken as typed, further refused, in every form", "[zone]") {
+    // Tuesday 8 Dec 2026, 08:10 in London (GMT).
+    const auto past = [](std::string_view text) {
+        return format_iso_utc(fairly::resolve_past_time(parse_time_expr(text), parse_iso_instant("2026-12-08T08:10:00Z"), london));
+    };
+    CHECK(past("tue 08:14") == "2026-12-08T08:14:00Z");
+    CHECK(past("08:14") == "2026-12-08T08:14:00Z");
+    CHECK(past("in 4m") == "2026-12-08T08:14:00Z");
+    CHECK_THROWS_WITH(past("tue 08:15"), "2026-12-08 08:15 is 5 minutes from now; fairly keeps what has happened: give a time that has passed");
+    CHECK_THROWS_WITH(past("08:15"), "08:15 is 5 minutes from now; for yesterday use --at 'yesterday 08:15'");
+    CHECK_THROWS_WITH(past("2026-12-08 09:00"), "2026-12-08 09:00 is 50 minutes from now; fairly keeps what has happened: give a time that has passed");
+    CHECK_THROWS_WITH(past("in 3h"), "2026-12-08 11:10 is in the future; fairly keeps what has happened: give a time that has passed");
+    CHECK(past("10:00") == "2026-12-07T10:00:00Z"); // over an hour ahead: yesterday's, which has happened
+}
