@@ -68,13 +68,24 @@ std::string row_uuid(const json& row) { return uuid_param(row); }
 json transfer_service::change_log() {
     json changes = json::array();
     store::statement_use query(record_.db().cached(
-        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
+        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at, "
+        "c.proposal_id, p.name, c.proposed_by_uid, c.accepted_by FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id LEFT JOIN member p ON p.id = c.proposed_by_member_id ORDER BY c.id"));
     while (query->step()) {
-        changes.push_back({{"subject", query->text(0)}, {"name", query->text(1)},
-                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
-                           {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
-                           {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}});
+        json change{{"subject", query->text(0)}, {"name", query->text(1)},
+                    {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
+                    {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
+                    {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}};
+        // A change by consent: its proposal (ids run from 1 in order, and an import into a new household keeps them), who proposed and who accepted.
+        if (!query->is_null(7)) change["proposal"] = query->int64(7);
+        if (!query->is_null(10)) {
+            json accepted = json::array();
+            for (const json& member : json::parse(query->text(10))) accepted.push_back(record_.member_name(member.get<std::int64_t>()));
+            change["proposed_by"] = optional_json(query->optional_text(8));
+            change["proposed_by_uid"] = optional_json(query->optional_int64(9));
+            change["accepted_by"] = std::move(accepted);
+        }
+        changes.push_back(std::move(change));
     }
     return changes;
 }
@@ -146,6 +157,30 @@ json transfer_service::export_household(const json&, const request_context& ctx)
                              {"weekday", query->int64(2)}, {"start", clock_text(query->int64(3))},
                              {"length_seconds", query->int64(4)}, {"created_by_uid", query->int64(5)},
                              {"created_at", utc_text(query->int64(6))}, {"removed_at", optional_utc_text(query->optional_int64(7))}});
+        }
+    }
+    // Proposed changes of weights and the night, with their answers.
+    json& proposals = result["setting_proposals"] = json::array();
+    {
+        std::vector<std::int64_t> ids;
+        {
+            store::statement_use query(record_.db().cached("SELECT id FROM setting_proposal ORDER BY id"));
+            while (query->step()) ids.push_back(query->int64(0));
+        }
+        for (const std::int64_t id : ids) {
+            const setting_proposal_row row = *record_.setting_proposal(id);
+            json answers = json::array();
+            store::statement_use query(record_.db().cached(
+                "SELECT m.name, a.answer, a.uid, a.at FROM setting_proposal_answer a JOIN member m ON m.id = a.member_id "
+                "WHERE a.proposal_id = ? ORDER BY a.at, a.member_id"));
+            query->bind(1, id);
+            while (query->step()) {
+                answers.push_back({{"member", query->text(0)}, {"answer", query->text(1)}, {"uid", query->int64(2)}, {"at", utc_text(query->int64(3))}});
+            }
+            proposals.push_back({{"subject", row.subject}, {"name", row.name}, {"old", row.old_value}, {"new", row.new_value},
+                                 {"state", row.state}, {"proposed_by", row.proposed_by ? json(record_.member_name(*row.proposed_by)) : json(nullptr)},
+                                 {"proposed_by_uid", row.proposed_by_uid}, {"proposed_at", utc_text(row.proposed_at)},
+                                 {"decided_at", optional_utc_text(row.decided_at)}, {"answers", std::move(answers)}});
         }
     }
     // The agreed split's history (every proposal, its shares and answers), time away, and guesses.
@@ -509,8 +544,48 @@ json transfer_service::apply_household(const json& file, const request_context& 
             if (!new_value) bad_param("new", "is required");
             std::optional<std::int64_t> by;
             if (auto name = optional_string(change, "changed_by")) by = record_.member_id(*name, "changed_by");
+            change_consent consent{optional_integer(change, "proposal"), std::nullopt, uid_field(change, "proposed_by_uid"), std::nullopt};
+            if (auto name = optional_string(change, "proposed_by")) consent.proposed_by = record_.member_id(*name, "proposed_by");
+            if (const json* accepted = find(change, "accepted_by")) {
+                if (!accepted->is_array()) bad_param("accepted_by", "expected a list of members");
+                consent.accepted_by.emplace();
+                for (const json& name : *accepted) {
+                    if (!name.is_string()) bad_param("accepted_by", "expected a list of members");
+                    consent.accepted_by->push_back(record_.member_id(name.get<std::string>(), "accepted_by"));
+                }
+            }
             record_.log_change(subject, required_string(change, "name"), old_value ? *old_value : json(nullptr), *new_value,
-                               uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"));
+                               uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"), consent);
+        }
+        // The proposals of weights and the night go with them, in order (their ids are the change log's).
+        if (const json* proposals = find(file, "setting_proposals")) {
+            if (!proposals->is_array()) bad_param("setting_proposals", "expected a list");
+            for (const json& proposal : *proposals) {
+                const std::string subject = required_string(proposal, "subject"), name = required_string(proposal, "name");
+                const json* old_value = find(proposal, "old");
+                const json* new_value = find(proposal, "new");
+                if (!old_value || !new_value) bad_param("setting_proposals", "a proposal has its old and new value");
+                setting_proposal_row row{0, subject, name, std::nullopt, *old_value, *new_value, "proposed", std::nullopt,
+                                         uid_field(proposal, "proposed_by_uid").value_or(ctx.who.uid), import_created(proposal, "proposed_at"),
+                                         std::nullopt};
+                if (subject == "kind") row.kind_id = record_.kind_named(name).id;
+                if (auto by = optional_string(proposal, "proposed_by")) row.proposed_by = record_.member_id(*by, "proposed_by");
+                const std::int64_t id = record_.insert_setting_proposal(row);
+                if (const json* answers = find(proposal, "answers"); answers && answers->is_array()) {
+                    for (const json& answer : *answers) {
+                        const std::string said = required_string(answer, "answer");
+                        if (said != "accept" && said != "decline") bad_param("answer", "accept or decline");
+                        record_.answer_setting_proposal(id, record_.member_id(required_string(answer, "member"), "member"), said == "accept",
+                                                        uid_field(answer, "uid").value_or(ctx.who.uid), import_created(answer, "at"));
+                    }
+                }
+                const std::string state = optional_string(proposal, "state").value_or("proposed");
+                if (state != "proposed") {
+                    std::int64_t decided = row.proposed_at;
+                    if (const json* at = find(proposal, "decided_at"); at && !at->is_null()) decided = import_created(proposal, "decided_at");
+                    record_.decide_setting_proposal(id, state, decided);
+                }
+            }
         }
     } else if (changes && !changes->empty() && *changes != change_log()) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");

@@ -128,6 +128,7 @@ void build_rich_history(home& h) {
     h.log({"swimming-lessons", "--member", "alex", "--at", "2026-10-17 10:00"});
     h.ok({"night", "--from", "21:30", "--to", "06:30", "--multiplier", "2"}, as_alex);
     h.ok({"agree", "--night", "--accept"}, as_sam);
+    h.ok({"kind", "edit", "cooking", "--points", "2"}, as_alex); // still waiting for sam when the export is taken
     h.ok({"drift", "--slack", "3", "--threshold", "5"});
 
     // Turns, thanks, meetings moved.
@@ -174,6 +175,8 @@ const std::vector<std::vector<std::string>> read_back{
     {"thanks", "--since", "2026-09-01", "--json"},
     {"whose-turn", "lie-in", "--json"},
     {"balance"},
+    {"agree", "--json"},
+    {"changes", "--json"},
 };
 
 /// The status as a user compares it: everything but the database's path.
