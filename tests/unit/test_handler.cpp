@@ -564,3 +564,33 @@ TEST_CASE_METHOD(handler_fixture, "an end alone is something finished then, last
     CHECK(chip["start_utc"] == "2026-11-23T10:40:00Z");
     CHECK(chip["minutes"] == 20.0);
 }
+
+TEST_CASE_METHOD(handler_fixture, "a weight root changes for nobody waits for every member, and a household of one changes it at once",
+                 "[handler][consent]") {
+    set_up_household();
+    const json proposed = ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}});
+    CHECK(proposed["changed"] == false);
+    CHECK(proposed["kind"]["points_per_hour"] == 2.0); // the weight in force
+    CHECK(proposed["proposal"]["proposed_by"].is_null());
+    CHECK(proposed["proposal"]["awaiting"] == json::array({"alex", "sam"}));
+    const json answer{{"subject", "kind"}, {"name", "night-feed"}, {"answer", "accept"}};
+    CHECK(ok("proposal.answer", answer, sams_uid)["proposal"]["awaiting"] == json::array({"alex"}));
+    CHECK(ok("proposals.list", json::object())["proposals"].size() == 1);
+    json as_alex = answer;
+    as_alex["member"] = "alex";
+    CHECK(ok("proposal.answer", as_alex)["proposal"]["state"] == "agreed");
+    CHECK(ok("proposals.list", json::object())["proposals"].empty());
+    const json change = ok("changes", json::object())["changes"].back();
+    CHECK(change["proposed_by"].is_null());
+    CHECK(change["proposed_by_uid"] == 0);
+    CHECK(change["accepted_by"] == json::array({"alex", "sam"})); // answered at the same instant: in member order
+    // Nothing left to answer.
+    CHECK(error_code(call("proposal.answer", answer, sams_uid)) == error_code(call("agree.answer", {{"answer", "accept"}}, sams_uid)));
+
+    handler_fixture alone;
+    alone.ok("init", {{"members", {"alex"}}, {"tz", "Europe/London"}});
+    const json made = alone.ok("night.set", {{"from", "21:00"}});
+    CHECK_FALSE(made.contains("proposal"));
+    CHECK(made["from"] == "21:00");
+    CHECK(alone.ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}})["kind"]["points_per_hour"] == 4.0);
+}
