@@ -318,6 +318,15 @@ report_words words_of(const json& report) {
             const std::string what = change_label(change.value("subject", ""), change.value("name", ""));
             if (what.empty()) continue;
             if (++shown > 4) continue;
+            // A change by consent names who proposed it and who accepted it, once, when it came into force.
+            if (change.contains("accepted_by") && !change["accepted_by"].empty()) {
+                const std::string proposer = change["proposed_by"].is_string() ? change["proposed_by"].get<std::string>()
+                                                                                : "uid " + std::to_string(change.value("proposed_by_uid", -1));
+                std::vector<std::string> accepters;
+                for (const json& name : change["accepted_by"]) accepters.push_back(name.get<std::string>());
+                listed.push_back(what + " (proposed by " + proposer + ", accepted by " + list_text(accepters) + ")");
+                continue;
+            }
             listed.push_back(what + (change["by"].is_string() ? " (by " + change["by"].get<std::string>() + ")" : std::string()));
         }
         if (shown > 4) listed.push_back(std::to_string(shown - 4) + " more");
@@ -547,8 +556,15 @@ std::string text(const json& report, bool colour) {
     out << '\n' << dim << "Points use the weights in force now";
     const json& change = report.at("weights").at("last_change");
     if (change.is_object()) {
-        out << " (last change: " << change.value("name", "") << " by " << change.value("by", "") << ", "
-            << spoken_date(change.value("at", "").substr(0, 10)) << ")";
+        out << " (last change: " << change.value("name", "");
+        if (change.contains("accepted_by") && !change["accepted_by"].empty()) {
+            std::vector<std::string> accepters;
+            for (const json& name : change["accepted_by"]) accepters.push_back(name.get<std::string>());
+            out << ", proposed by " << change.value("proposed_by", "") << " and accepted by " << list_text(accepters);
+        } else {
+            out << " by " << change.value("by", "");
+        }
+        out << ", " << spoken_date(change.value("at", "").substr(0, 10)) << ")";
     }
     out << ". Night " << report["night"].value("from", "") << "-" << report["night"].value("to", "") << ", x" << number(report["night"].value("multiplier", 1.0))
         << " for night kinds." << reset << '\n';

@@ -10,6 +10,8 @@ struct agree_options {
     std::string from;
     std::string member;
     std::string note;
+    std::string kind;
+    bool night = false;
     bool accept = false;
     bool decline = false;
     bool json_output = false;
@@ -18,14 +20,6 @@ struct agree_options {
 std::string shares_text(const json& shares) {
     std::string text;
     for (const auto& [name, share] : shares.items()) text += (text.empty() ? "" : ", ") + name + " " + share_text(share.get<double>());
-    return text;
-}
-
-std::string names_text(const json& names) {
-    std::string text;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i].get<std::string>();
-    }
     return text;
 }
 
@@ -52,7 +46,50 @@ void print_outcome(const json& agreement, context& ctx) {
     }
 }
 
+/// "school-run" or "the night", and the option that names it.
+std::string setting_of(const json& proposal) {
+    return proposal["subject"] == "night" ? std::string("the night") : proposal.value("name", "");
+}
+std::string selector_of(const json& proposal) {
+    return proposal["subject"] == "night" ? std::string("--night") : "--kind " + proposal.value("name", "");
+}
+std::string setting_text(const json& proposal, const json& value) {
+    return proposal["subject"] == "night" ? night_text(value) : weights_text(value);
+}
+
+/// What became of a proposed change to a kind's weights or the night.
+void print_setting_outcome(const json& proposal, context& ctx) {
+    const std::string state = proposal.value("state", ""), what = setting_of(proposal);
+    const std::string stays = proposal["subject"] == "night" ? "the night stays as it is" : what + " keeps its weights";
+    if (state == "agreed") {
+        ctx.out << "Agreed: " << what << " is now " << setting_text(proposal, proposal["after"]) << "; every week's figures use it.\n";
+    } else if (state == "proposed") {
+        ctx.out << "Accepted; it takes effect when " << names_text(proposal["awaiting"]) << (proposal["awaiting"].size() == 1 ? " accepts" : " accept")
+                << ".\n";
+    } else if (state == "declined") {
+        ctx.out << "Declined: " << stays << ". `fairly agree` shows what is waiting.\n";
+    } else if (state == "withdrawn") {
+        ctx.out << "Withdrawn: " << stays << ".\n";
+    }
+}
+
+/// A proposed change waiting, as `fairly agree` lists it.
+void print_setting_waiting(const json& proposal, context& ctx) {
+    ctx.out << "Proposed" << (proposal["proposed_by"].is_string() ? " by " + proposal["proposed_by"].get<std::string>() : std::string()) << ": "
+            << (proposal["subject"] == "night" ? "the night " : proposal.value("name", "") + " ") << setting_text(proposal, proposal["after"])
+            << " (now " << setting_text(proposal, proposal["before"]) << "); waiting for " << names_text(proposal["awaiting"]) << " (`fairly agree "
+            << selector_of(proposal) << " --accept` or `--decline`).\n";
+}
+
 void run_agree(const agree_options& options, context& ctx) {
+    const bool setting = !options.kind.empty() || options.night;
+    if (!options.kind.empty() && options.night) throw command_error(exit_usage, "--kind or --night, one at a time");
+    if (setting && (!options.thing.empty() || !options.split.empty() || !options.from.empty())) {
+        throw command_error(exit_usage, "--kind and --night answer a proposed change (--accept or --decline); propose one with `fairly kind edit` or `fairly night`");
+    }
+    if (setting && !options.accept && !options.decline) {
+        throw command_error(exit_usage, "say --accept or --decline; `fairly agree` shows what is waiting");
+    }
     if (options.accept && options.decline) throw command_error(exit_usage, "--accept or --decline, not both");
     if ((options.accept || options.decline) && !options.split.empty()) {
         throw command_error(exit_usage, "answer the proposal (--accept or --decline), or propose a split, not both");
@@ -61,6 +98,14 @@ void run_agree(const agree_options& options, context& ctx) {
     json params = json::object();
     if (!options.thing.empty()) params["thing"] = options.thing;
     if (!options.member.empty()) params["member"] = options.member;
+    if (setting) {
+        params["subject"] = options.night ? "night" : "kind";
+        if (!options.kind.empty()) params["name"] = options.kind;
+        params["answer"] = options.accept ? "accept" : "decline";
+        const json result = ctx.call("proposal.answer", params);
+        if (options.json_output) return void(ctx.out << result["proposal"].dump(2) << '\n');
+        return print_setting_outcome(result["proposal"], ctx);
+    }
     if (options.accept || options.decline) {
         params["answer"] = options.accept ? "accept" : "decline";
         auto result = ctx.write("agree.answer", params);
@@ -79,8 +124,13 @@ void run_agree(const agree_options& options, context& ctx) {
     }
     if (!options.from.empty()) throw command_error(exit_usage, "--from goes with a split to propose: fairly agree alex=60,sam=40 --from mon");
     params["reference_time"] = format_iso_utc(ctx.now());
-    const json shown = ctx.call("agree.show", params);
-    if (options.json_output) return void(ctx.out << shown.dump(2) << '\n');
+    json shown = ctx.call("agree.show", params);
+    // Changes of weights and the night wait for consent here too (not for a thing's split).
+    const json settings = options.thing.empty() ? ctx.call("proposals.list", json::object())["proposals"] : json::array();
+    if (options.json_output) {
+        shown["settings"] = settings;
+        return void(ctx.out << shown.dump(2) << '\n');
+    }
     const json& in_force = shown["in_force"];
     const std::string subject = shown["thing"].is_string() ? "The " + shown["thing"].get<std::string>() + " split" : std::string("The agreed split");
     ctx.out << subject << ": " << shares_text(in_force["shares"]);
@@ -100,6 +150,7 @@ void run_agree(const agree_options& options, context& ctx) {
         if (past.value("state", "") != "agreed" || (in_force.contains("id") && past["id"] == in_force["id"])) continue;
         ctx.out << "  agreed " << shares_text(past["shares"]) << ", from the week of " << date_as_said(past.value("from", "")) << '\n';
     }
+    for (const json& proposal : settings) print_setting_waiting(proposal, ctx);
 }
 
 } // namespace
@@ -110,6 +161,8 @@ void setup_agree(CLI::App& app, context& ctx) {
     command->add_option("split", options->split, "a split to propose, e.g. alex=60,sam=40 (every member, adding up to 100)");
     command->add_option("--from", options->from, "the week the proposed split starts (default: this week; never before the last agreement)");
     command->add_option("--thing", options->thing, "a contested thing's own split (turns: `fairly turn`), e.g. lie-in");
+    command->add_option("--kind", options->kind, "answer the proposed change to this kind's weights (with --accept or --decline)");
+    command->add_flag("--night", options->night, "answer the proposed change to the night (with --accept or --decline)");
     command->add_flag("--accept", options->accept, "accept the proposal waiting for you");
     command->add_flag("--decline", options->decline, "decline it (the proposer declining withdraws it)");
     command->add_option("--member", options->member, "who proposes or answers (default: you)");
@@ -117,7 +170,9 @@ void setup_agree(CLI::App& app, context& ctx) {
     command->add_flag("--json", options->json_output, "print it as JSON");
     command->footer("A split changes by consent: the proposer agrees by proposing, and it is in force once every other member accepts.\n"
                     "Each week's figures use the split in force that week; earlier weeks keep theirs.\n"
-                    "Examples: fairly agree; fairly agree alex=60,sam=40; fairly agree --accept; fairly agree --thing lie-in alex=50,sam=50\n");
+                    "A kind's weights and the night change by consent too (`fairly kind edit`, `fairly night` propose); once agreed,\n"
+                    "every week's figures use them. Examples: fairly agree; fairly agree alex=60,sam=40; fairly agree --accept;\n"
+                    "fairly agree --thing lie-in alex=50,sam=50; fairly agree --kind school-run --accept; fairly agree --night --decline\n");
     command->callback([options, &ctx] { run_agree(*options, ctx); });
 }
 

@@ -67,9 +67,16 @@ void run_changes(const changes_options& options, context& ctx) {
     if (options.json_output) return void(ctx.out << changes.dump(2) << '\n');
     if (changes.empty()) return void(ctx.out << "No changes to the household's settings" << (options.since.empty() ? "" : " since " + options.since) << ".\n");
     for (const json& change : changes) {
-        const std::string by = change["by"].is_string() ? change["by"].get<std::string>() : "uid " + std::to_string(change.value("by_uid", -1));
+        std::string by = change["by"].is_string() ? change["by"].get<std::string>() : "uid " + std::to_string(change.value("by_uid", -1));
+        std::string consent;
+        if (change.contains("accepted_by")) {
+            // A change by consent: one line, when it came into force, naming who proposed it and who accepted it.
+            by = change["proposed_by"].is_string() ? change["proposed_by"].get<std::string>()
+                                                    : "uid " + std::to_string(change.value("proposed_by_uid", -1));
+            consent = " (proposed by " + by + (change["accepted_by"].empty() ? std::string() : ", accepted by " + names_text(change["accepted_by"])) + ")";
+        }
         ctx.out << short_local(change.value("at", "")) << "  " << by << "  " << change.value("subject", "") << ' ' << change.value("name", "")
-                << ": " << difference(change["old"], change["new"]) << '\n';
+                << ": " << difference(change["old"], change["new"]) << consent << '\n';
     }
 }
 

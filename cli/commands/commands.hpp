@@ -56,4 +56,11 @@ CLI::Validator percent_sign();
 /// "alex=60,sam=40" -> {"alex": 60, "sam": 40}; a usage error names `option`.
 json parse_split(const std::string& text, const char* option);
 
+/// ["sam"] -> "sam"; ["sam", "kim"] -> "sam and kim".
+std::string names_text(const json& names);
+/// A kind's category and weights: "care, 1 points + 2 per hour, usually 30m, night multiplier applies" (kind.cpp).
+std::string weights_text(const json& kind);
+/// The night window and multiplier: "22:00 to 06:00, x1.5" (night.cpp).
+std::string night_text(const json& night);
+
 } // namespace fairly::cli

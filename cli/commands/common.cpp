@@ -87,4 +87,12 @@ json parse_split(const std::string& text, const char* option) {
     return split;
 }
 
+std::string names_text(const json& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i].get<std::string>();
+    }
+    return text;
+}
+
 } // namespace fairly::cli

@@ -24,6 +24,8 @@ json kind_params(const kind_options& options) {
     return params;
 }
 
+} // namespace
+
 std::string weights_text(const json& kind) {
     std::string text = kind.value("category", "") + ", " + number_text(kind.value("points", 0.0)) + " points + " +
                        number_text(kind.value("points_per_hour", 0.0)) + " per hour, usually " +
@@ -31,6 +33,8 @@ std::string weights_text(const json& kind) {
     if (kind.value("night_applies", false)) text += ", night multiplier applies";
     return text;
 }
+
+namespace {
 
 void run_kind_add(const kind_options& options, context& ctx) {
     json result = ctx.call("kind.add", kind_params(options));
@@ -43,6 +47,14 @@ void run_kind_edit(const kind_options& options, context& ctx) {
     if (params.size() == 1) throw command_error(exit_usage, "say what to change: --category, --points, --per-hour, --default-for or --night");
     json result = ctx.call("kind.edit", params);
     if (options.json_output) return void(ctx.out << result["kind"].dump(2) << '\n');
+    if (const json& proposal = result.value("proposal", json()); proposal.is_object()) {
+        // The weights move every week's figures, so they change by consent, as the split does.
+        const std::string name = proposal.value("name", options.name);
+        return void(ctx.out << "Proposed a change to " << name << "; it takes effect when " << names_text(proposal["awaiting"])
+                            << (proposal["awaiting"].size() == 1 ? " accepts" : " accept") << " (`fairly agree --kind " << name
+                            << " --accept` or `--decline`).\n  now:      " << weights_text(proposal["before"])
+                            << "\n  proposed: " << weights_text(proposal["after"]) << '\n');
+    }
     if (!result.value("changed", false)) return void(ctx.out << options.name << " already has these weights; nothing changed\n");
     ctx.out << "Changed " << options.name << "\n  was: " << weights_text(result["before"]) << "\n  now: " << weights_text(result["kind"])
             << "\nReports use the weights in force now; the change is kept (fairly kind history " << options.name << ").\n";
@@ -55,7 +67,12 @@ void run_kind_history(const kind_options& options, context& ctx) {
     if (options.json_output) return void(ctx.out << changes.dump(2) << '\n');
     if (changes.empty()) return void(ctx.out << "No changes recorded.\n");
     for (const json& change : changes) {
-        const std::string by = change["by"].is_string() ? change["by"].get<std::string>() : "uid " + std::to_string(change.value("by_uid", -1));
+        std::string by = change["by"].is_string() ? change["by"].get<std::string>() : "uid " + std::to_string(change.value("by_uid", -1));
+        if (change.contains("accepted_by")) {
+            by = (change["proposed_by"].is_string() ? change["proposed_by"].get<std::string>()
+                                                    : "uid " + std::to_string(change.value("proposed_by_uid", -1))) +
+                 (change["accepted_by"].empty() ? std::string() : ", accepted by " + names_text(change["accepted_by"]));
+        }
         ctx.out << short_local(change.value("at", "")) << "  " << change.value("name", "") << " by " << by << ": ";
         if (change["old"].is_null()) ctx.out << "added (" << (change["subject"] == "kind" ? weights_text(change["new"]) : change["new"].dump()) << ")\n";
         else if (change["subject"] == "kind") ctx.out << weights_text(change["old"]) << "  ->  " << weights_text(change["new"]) << '\n';
@@ -86,10 +103,12 @@ void setup_kind(CLI::App& app, context& ctx) {
     add_command->callback([add, &ctx] { run_kind_add(*add, ctx); });
 
     auto edit = std::make_shared<kind_options>();
-    CLI::App* edit_command = group->add_subcommand("edit", "Change a kind's category or weights (who and when is kept)");
+    CLI::App* edit_command = group->add_subcommand("edit", "Change a kind's category or weights: by consent when it moves figures");
     edit_command->add_option("name", edit->name, "the kind")->required();
     add_weight_options(edit_command, *edit);
-    edit_command->footer("Example: fairly kind edit night-feed --per-hour 3\n");
+    edit_command->footer("A change of points, per hour, usual length, night or a category in or out of the load moves every week's figures,\n"
+                         "so it is proposed, and in force once every other member accepts (`fairly agree --kind NAME --accept`).\n"
+                         "Example: fairly kind edit night-feed --per-hour 3\n");
     edit_command->callback([edit, &ctx] { run_kind_edit(*edit, ctx); });
 
     auto history = std::make_shared<kind_options>();

@@ -190,6 +190,13 @@ agreement_answer_request read_answer(const json& params) {
     return agreement_answer_request{optional_string(params, "thing"), answer == "accept", optional_string(params, "member")};
 }
 
+setting_answer_request read_setting_answer(const json& params) {
+    const std::string answer = required_string(params, "answer");
+    if (answer != "accept" && answer != "decline") bad_param("answer", "accept or decline");
+    return setting_answer_request{required_string(params, "subject"), optional_string(params, "name"), answer == "accept",
+                                  optional_string(params, "member")};
+}
+
 kind_request read_kind(const json& params) {
     kind_request request;
     request.name = required_string(params, "name");
@@ -428,6 +435,12 @@ const std::map<std::string_view, method_entry>& method_table() {
          }}},
         {"agree.answer", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.agreements.answer(read_answer(p), c);
+         }}},
+        {"proposals.list", {access::reads, [](services& s, household_record&, const json&, const request_context& c) -> json {
+             return s.settings.proposals_list(c);
+         }}},
+        {"proposal.answer", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
+             return s.settings.proposal_answer(read_setting_answer(p), c);
          }}},
         {"device.pair", {access::writes, [](services& s, household_record&, const json& p, const request_context& c) -> json {
              return s.devices.pair(optional_string(p, "member"), optional_string(p, "name"), c);

@@ -493,9 +493,7 @@ std::int64_t household_record::insert_member(const std::string& name, std::optio
     return db_.last_insert_rowid();
 }
 
-namespace {
-
-void check_kind(const household_record::kind_row& row) {
+void household_record::check_kind(const kind_row& row) {
     if (!is_valid_name(row.name)) bad_param("name", "a kind's name is " + std::string(name_rule));
     if (!is_category(row.category)) {
         bad_param("category", "\"" + row.category + "\" is not a category; use care, household, logistics, thinking, career or protected");
@@ -504,8 +502,6 @@ void check_kind(const household_record::kind_row& row) {
     if (!(row.per_hour >= 0 && row.per_hour <= 1000)) bad_param("per_hour", "a weight from 0 to 1000");
     if (row.default_seconds < 0 || row.default_seconds > 7 * 86400) bad_param("default_for", "a usual length from 0 to a week");
 }
-
-} // namespace
 
 void household_record::update_kind(const kind_row& row) {
     check_kind(row);
@@ -646,18 +642,20 @@ bool household_record::is_change_subject(std::string_view subject) {
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
-                                  const request_context& ctx) {
-    log_change(subject, name, old_value, new_value, ctx.who.uid, logger(ctx, std::nullopt), now_utc());
+                                  const request_context& ctx, const change_consent& consent) {
+    log_change(subject, name, old_value, new_value, ctx.who.uid, logger(ctx, std::nullopt), now_utc(), consent);
 }
 
 void household_record::log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
-                                  std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at) {
+                                  std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at, const change_consent& consent) {
     store::statement_use insert(db_.cached(
-        "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_by_member_id, changed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    std::optional<std::string> old_text;
+        "INSERT INTO change_log (subject, subject_name, old_value, new_value, changed_by_uid, changed_by_member_id, changed_at, "
+        "proposal_id, proposed_by_member_id, proposed_by_uid, accepted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    std::optional<std::string> old_text, accepted;
     if (!old_value.is_null()) old_text = old_value.dump();
+    if (consent.accepted_by) accepted = json(*consent.accepted_by).dump();
     insert->bind(1, subject).bind(2, name).bind(3, old_text).bind(4, new_value.dump()).bind(5, uid).bind(6, by).bind(7, at);
+    insert->bind(8, consent.proposal_id).bind(9, consent.proposed_by).bind(10, consent.proposed_by_uid).bind(11, accepted);
     insert->step();
 }
 

@@ -23,6 +23,28 @@
 
 namespace fairly::daemon {
 
+/// Who consented to a change that came into force by consent, kept with its
+/// entry in the change log (docs/fairness.md, "Weights and the night, by consent").
+struct change_consent {
+    std::optional<std::int64_t> proposal_id;        ///< agreement.id (an agreement) or setting_proposal.id (a kind, the night)
+    std::optional<std::int64_t> proposed_by;        ///< the member who proposed it (none: root alone)
+    std::optional<std::int64_t> proposed_by_uid;
+    std::optional<std::vector<std::int64_t>> accepted_by; ///< set on the entry that put it in force: who accepted, in order
+};
+
+/// A proposed change to a kind's weights or to the night, as kept.
+struct setting_proposal_row {
+    std::int64_t id = 0;
+    std::string subject;                 ///< kind or night
+    std::string name;                    ///< the kind's name, or night
+    std::optional<std::int64_t> kind_id; ///< none for the night
+    json old_value, new_value;           ///< the setting when proposed, and as proposed
+    std::string state = "proposed";      ///< proposed, agreed, declined, withdrawn
+    std::optional<std::int64_t> proposed_by;
+    std::int64_t proposed_by_uid = 0, proposed_at = 0;
+    std::optional<std::int64_t> decided_at;
+};
+
 /// Who is on the other end: over the socket, the peer's credentials
 /// (SO_PEERCRED); over HTTP, the paired device the request's token names
 /// (filled in by the handler), recorded under fairlyd's own uid.
@@ -229,6 +251,24 @@ public:
     std::int64_t insert_kind(const kind_row& row);
     /// Changes a kind's category, weights and usual length, checked as a new one is.
     void update_kind(const kind_row& row);
+    /// A kind's name, category, weights and usual length checked (before it is written or proposed).
+    static void check_kind(const kind_row& row);
+
+    // ---- proposed changes to weights and the night (record/setting_proposals.cpp)
+    /// A new proposal, with the proposer's consent (if a member) as their answer;
+    /// a proposal of the same setting still waiting is withdrawn. Returns its id.
+    std::int64_t insert_setting_proposal(const setting_proposal_row& row);
+    /// A member's answer (the latest stands until the proposal is decided).
+    void answer_setting_proposal(std::int64_t id, std::int64_t member, bool accept, std::int64_t uid, std::int64_t at);
+    /// Decides a waiting proposal: agreed, declined or withdrawn.
+    void decide_setting_proposal(std::int64_t id, std::string_view state, std::int64_t at);
+    std::optional<setting_proposal_row> setting_proposal(std::int64_t id);
+    /// The proposal of this setting still waiting, if any.
+    std::optional<std::int64_t> pending_setting_proposal(std::string_view subject, std::string_view name);
+    /// Every proposal still waiting, oldest first.
+    std::vector<std::int64_t> pending_setting_proposals();
+    /// The members who accepted proposal `id`, in the order they answered.
+    std::vector<std::int64_t> setting_proposal_accepted(std::int64_t id);
     std::int64_t insert_timer(const std::string& uuid, std::int64_t member, std::int64_t kind, std::int64_t start, const std::string& role,
                               const std::string& note, std::int64_t uid, std::int64_t created);
     void remove_timer(std::int64_t id);
@@ -267,11 +307,12 @@ public:
     /// kind, night, drift, timer (a cancelled one), and the settings to come.
     static bool is_change_subject(std::string_view subject);
     /// Records a change of a weight or setting in the change log, as made by `ctx`'s caller now.
+    /// `consent`: the proposal it belongs to, and who proposed and accepted it.
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
-                    const request_context& ctx);
+                    const request_context& ctx, const change_consent& consent = {});
     /// The same with who and when given (an imported history).
     void log_change(std::string_view subject, std::string_view name, const json& old_value, const json& new_value,
-                    std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at);
+                    std::int64_t uid, std::optional<std::int64_t> by, std::int64_t at, const change_consent& consent = {});
 
     // ---- members (record/members.cpp): names valid, not reserved ("couple"), distinct whatever the case
     /// Refuses a name that is not a member's name: invalid, or reserved

@@ -33,6 +33,7 @@ void household_record::set_night(std::int64_t start_minute, std::int64_t end_min
     store::statement_use update(db_.cached("UPDATE household SET night_start_minute = ?, night_end_minute = ?, night_multiplier = ? WHERE id = 1"));
     update->bind(1, start_minute).bind(2, end_minute).bind(3, multiplier).step();
     forget();
+    book().rebuild(household().load); // night minutes are counted anew with the new window
 }
 
 void household_record::set_drift(std::optional<double> slack, std::optional<double> threshold) {

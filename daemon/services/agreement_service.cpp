@@ -80,8 +80,23 @@ bool settle(household_record& record, std::int64_t id, const std::optional<std::
     if (!awaiting(record, id).empty()) return false;
     const json before = in_force_shares(record, thing, from_day);
     set_state(record, id, "agreed", record.now_utc());
+    // The change names who proposed it and who accepted it, in the order they did.
+    change_consent consent{id, std::nullopt, std::nullopt, std::vector<std::int64_t>{}};
+    {
+        store::statement_use proposal(record.db().cached("SELECT proposed_by_member_id, proposed_by_uid FROM agreement WHERE id = ?"));
+        proposal->bind(1, id);
+        proposal->step();
+        consent.proposed_by = proposal->optional_int64(0);
+        consent.proposed_by_uid = proposal->int64(1);
+        store::statement_use answers(record.db().cached(
+            "SELECT member_id FROM agreement_answer WHERE agreement_id = ? AND answer = 'accept' ORDER BY at, member_id"));
+        answers->bind(1, id);
+        while (answers->step()) {
+            if (answers->int64(0) != consent.proposed_by) consent.accepted_by->push_back(answers->int64(0));
+        }
+    }
     record.log_change("agreement", subject_of(thing), json{{"shares", before}},
-                      json{{"state", "agreed"}, {"from", date_text(from_day)}, {"shares", shares_json(record, id)}}, ctx);
+                      json{{"state", "agreed"}, {"from", date_text(from_day)}, {"shares", shares_json(record, id)}}, ctx, consent);
     return true;
 }
 
@@ -127,14 +142,15 @@ std::int64_t agreement_service::propose_split(household_record& record, const st
     if (const auto pending = pending_of(record, thing)) {
         set_state(record, *pending, "withdrawn", now);
         record.log_change("agreement", subject_of(thing), json{{"state", "proposed"}, {"shares", shares_json(record, *pending)}},
-                          json{{"state", "withdrawn"}, {"by", "a new proposal"}}, ctx);
+                          json{{"state", "withdrawn"}, {"by", "a new proposal"}}, ctx, change_consent{*pending, std::nullopt, std::nullopt, std::nullopt});
     }
     household_record::agreement_row row{thing, from_day, proposer, ctx.who.uid, now, note, {}};
     for (const auto& [member, share] : shares) row.shares.emplace_back(member, share);
     const std::int64_t id = record.insert_agreement(row);
     if (proposer) add_answer(record, id, *proposer, "accept", ctx.who.uid, now); // proposing is consenting
     record.log_change("agreement", subject_of(thing), json{{"shares", in_force_shares(record, thing, from_day)}},
-                      json{{"state", "proposed"}, {"from", date_text(from_day)}, {"shares", shares_json(record, id)}}, ctx);
+                      json{{"state", "proposed"}, {"from", date_text(from_day)}, {"shares", shares_json(record, id)}}, ctx,
+                      change_consent{id, proposer, ctx.who.uid, std::nullopt});
     settle(record, id, thing, from_day, ctx); // a household of one agrees with itself
     return id;
 }
@@ -229,7 +245,7 @@ json agreement_service::answer(const agreement_answer_request& request, const re
         add_answer(record_, *pending, me, "decline", ctx.who.uid, now);
         set_state(record_, *pending, state, now);
         record_.log_change("agreement", subject_of(request.thing), json{{"state", "proposed"}, {"shares", shares_json(record_, *pending)}},
-                           json{{"state", state}}, ctx);
+                           json{{"state", state}}, ctx, change_consent{*pending, std::nullopt, std::nullopt, std::nullopt});
         return json{{"agreement", describe(*pending)}};
     }
     add_answer(record_, *pending, me, "accept", ctx.who.uid, now);

@@ -40,13 +40,24 @@ constexpr record_table record_tables[] = {
 json change_log_json(household_record& record) {
     json changes = json::array();
     store::statement_use query(record.db().cached(
-        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id ORDER BY c.id"));
+        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at, "
+        "c.proposal_id, p.name, c.proposed_by_uid, c.accepted_by FROM change_log c "
+        "LEFT JOIN member m ON m.id = c.changed_by_member_id LEFT JOIN member p ON p.id = c.proposed_by_member_id ORDER BY c.id"));
     while (query->step()) {
-        changes.push_back({{"subject", query->text(0)}, {"name", query->text(1)},
-                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
-                           {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
-                           {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}});
+        json change{{"subject", query->text(0)}, {"name", query->text(1)},
+                    {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
+                    {"new", json::parse(query->text(3))}, {"changed_by_uid", query->int64(4)},
+                    {"changed_by", optional_json(query->optional_text(5))}, {"changed_at", utc_text(query->int64(6))}};
+        // A change by consent: its proposal (ids run from 1 in order, and an import into a new household keeps them), who proposed and who accepted.
+        if (!query->is_null(7)) change["proposal"] = query->int64(7);
+        if (!query->is_null(10)) {
+            json accepted = json::array();
+            for (const json& member : json::parse(query->text(10))) accepted.push_back(record.member_name(member.get<std::int64_t>()));
+            change["proposed_by"] = optional_json(query->optional_text(8));
+            change["proposed_by_uid"] = optional_json(query->optional_int64(9));
+            change["accepted_by"] = std::move(accepted);
+        }
+        changes.push_back(std::move(change));
     }
     return changes;
 }
@@ -118,6 +129,30 @@ json export_service::export_household(const json&, const request_context& ctx) {
                              {"weekday", query->int64(2)}, {"start", clock_text(query->int64(3))},
                              {"length_seconds", query->int64(4)}, {"created_by_uid", query->int64(5)},
                              {"created_at", utc_text(query->int64(6))}, {"removed_at", optional_utc_text(query->optional_int64(7))}});
+        }
+    }
+    // Proposed changes of weights and the night, with their answers.
+    json& proposals = result["setting_proposals"] = json::array();
+    {
+        std::vector<std::int64_t> ids;
+        {
+            store::statement_use query(record_.db().cached("SELECT id FROM setting_proposal ORDER BY id"));
+            while (query->step()) ids.push_back(query->int64(0));
+        }
+        for (const std::int64_t id : ids) {
+            const setting_proposal_row row = *record_.setting_proposal(id);
+            json answers = json::array();
+            store::statement_use query(record_.db().cached(
+                "SELECT m.name, a.answer, a.uid, a.at FROM setting_proposal_answer a JOIN member m ON m.id = a.member_id "
+                "WHERE a.proposal_id = ? ORDER BY a.at, a.member_id"));
+            query->bind(1, id);
+            while (query->step()) {
+                answers.push_back({{"member", query->text(0)}, {"answer", query->text(1)}, {"uid", query->int64(2)}, {"at", utc_text(query->int64(3))}});
+            }
+            proposals.push_back({{"subject", row.subject}, {"name", row.name}, {"old", row.old_value}, {"new", row.new_value},
+                                 {"state", row.state}, {"proposed_by", row.proposed_by ? json(record_.member_name(*row.proposed_by)) : json(nullptr)},
+                                 {"proposed_by_uid", row.proposed_by_uid}, {"proposed_at", utc_text(row.proposed_at)},
+                                 {"decided_at", optional_utc_text(row.decided_at)}, {"answers", std::move(answers)}});
         }
     }
     // The agreed split's history (every proposal, its shares and answers), time away, and guesses.

@@ -244,8 +244,48 @@ json import_service::apply_household(const json& file, const request_context& ct
             if (!new_value) bad_param("new", "is required");
             std::optional<std::int64_t> by;
             if (auto name = optional_string(change, "changed_by")) by = record_.member_id(*name, "changed_by");
+            change_consent consent{optional_integer(change, "proposal"), std::nullopt, uid_field(change, "proposed_by_uid"), std::nullopt};
+            if (auto name = optional_string(change, "proposed_by")) consent.proposed_by = record_.member_id(*name, "proposed_by");
+            if (const json* accepted = find(change, "accepted_by")) {
+                if (!accepted->is_array()) bad_param("accepted_by", "expected a list of members");
+                consent.accepted_by.emplace();
+                for (const json& name : *accepted) {
+                    if (!name.is_string()) bad_param("accepted_by", "expected a list of members");
+                    consent.accepted_by->push_back(record_.member_id(name.get<std::string>(), "accepted_by"));
+                }
+            }
             record_.log_change(subject, required_string(change, "name"), old_value ? *old_value : json(nullptr), *new_value,
-                               uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"));
+                               uid_field(change, "changed_by_uid").value_or(ctx.who.uid), by, import_created(change, "changed_at"), consent);
+        }
+        // The proposals of weights and the night go with them, in order (their ids are the change log's).
+        if (const json* proposals = find(file, "setting_proposals")) {
+            if (!proposals->is_array()) bad_param("setting_proposals", "expected a list");
+            for (const json& proposal : *proposals) {
+                const std::string subject = required_string(proposal, "subject"), name = required_string(proposal, "name");
+                const json* old_value = find(proposal, "old");
+                const json* new_value = find(proposal, "new");
+                if (!old_value || !new_value) bad_param("setting_proposals", "a proposal has its old and new value");
+                setting_proposal_row row{0, subject, name, std::nullopt, *old_value, *new_value, "proposed", std::nullopt,
+                                         uid_field(proposal, "proposed_by_uid").value_or(ctx.who.uid), import_created(proposal, "proposed_at"),
+                                         std::nullopt};
+                if (subject == "kind") row.kind_id = record_.kind_named(name).id;
+                if (auto by = optional_string(proposal, "proposed_by")) row.proposed_by = record_.member_id(*by, "proposed_by");
+                const std::int64_t id = record_.insert_setting_proposal(row);
+                if (const json* answers = find(proposal, "answers"); answers && answers->is_array()) {
+                    for (const json& answer : *answers) {
+                        const std::string said = required_string(answer, "answer");
+                        if (said != "accept" && said != "decline") bad_param("answer", "accept or decline");
+                        record_.answer_setting_proposal(id, record_.member_id(required_string(answer, "member"), "member"), said == "accept",
+                                                        uid_field(answer, "uid").value_or(ctx.who.uid), import_created(answer, "at"));
+                    }
+                }
+                const std::string state = optional_string(proposal, "state").value_or("proposed");
+                if (state != "proposed") {
+                    std::int64_t decided = row.proposed_at;
+                    if (const json* at = find(proposal, "decided_at"); at && !at->is_null()) decided = import_created(proposal, "decided_at");
+                    record_.decide_setting_proposal(id, state, decided);
+                }
+            }
         }
     } else if (changes && !changes->empty() && *changes != change_log_json(record_)) {
         notes.push_back("left out the file's history of weight changes: it belongs to the household it came from");

@@ -543,25 +543,35 @@ json report_service::build(const report_request& asked, const sys_seconds refere
 
     json weights_note = nullptr;
     {
-        static const std::string last_reweighing =
-            "SELECT c.subject_name, coalesce(m.name, 'uid ' || c.changed_by_uid), c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN " +
-            change_subjects_sql(&change_subject::reweighs_history) + " ORDER BY c.id DESC LIMIT 1";
+        static const std::string last_reweighing = std::string(change_columns) + "WHERE c.subject IN " +
+                                                   change_subjects_sql(&change_subject::reweighs_history) + " ORDER BY c.id DESC LIMIT 1";
         store::statement_use query(record_.db().cached(last_reweighing));
         if (query->step()) {
-            weights_note = {{"name", query->text(0)}, {"by", query->text(1)},
-                            {"at", format_local_iso(sys_seconds{seconds{query->int64(2)}}, tz)}};
+            const json change = change_json(*query, tz, record_);
+            weights_note = {{"name", change["name"]},
+                            {"by", change["by"].is_string() ? change["by"] : json("uid " + std::to_string(change["by_uid"].get<std::int64_t>()))},
+                            {"at", change["at"]}};
+            if (change.contains("accepted_by")) {
+                weights_note["proposed_by"] = change["proposed_by"].is_string()
+                                                  ? change["proposed_by"]
+                                                  : json("uid " + std::to_string(change["proposed_by_uid"].get<std::int64_t>()));
+                weights_note["accepted_by"] = change["accepted_by"];
+            }
         }
     }
 
-    // What changed in the household's settings during the period (`fairly changes` has them all).
+    // What changed in the household's settings during the period, once a
+    // change, when it came into force (`fairly changes` has them all, with
+    // the proposals).
     json changes = json::array();
     {
-        store::statement_use query(record_.db().cached(
-            "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-            "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.changed_at >= ? AND c.changed_at < ? ORDER BY c.changed_at, c.id"));
+        store::statement_use query(record_.db().cached(std::string(change_columns) +
+                                                       "WHERE c.changed_at >= ? AND c.changed_at < ? ORDER BY c.changed_at, c.id"));
         query->bind(1, from_utc).bind(2, to_utc);
-        while (query->step()) changes.push_back(change_json(*query, tz));
+        while (query->step()) {
+            json change = change_json(*query, tz, record_);
+            if (change["in_force"].get<bool>()) changes.push_back(std::move(change));
+        }
     }
 
     // The agreements in force over the period: more than one when the split changed in it.

@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <pwd.h>
+#include <set>
 
 namespace fairly::daemon {
 
@@ -40,9 +41,9 @@ constexpr std::string_view kind_select =
 
 } // namespace
 
-/// A row of the change log (id, subject, name, old, new, uid, member, at) as replies show it.
-json change_json(const store::statement& row, const std::string& tz) {
-    return json{{"id", row.int64(0)},
+/// A row of the change log (change_columns) as replies show it.
+json change_json(const store::statement& row, const std::string& tz, household_record& record) {
+    json change{{"id", row.int64(0)},
                 {"subject", row.text(1)},
                 {"name", row.text(2)},
                 {"old", row.is_null(3) ? json(nullptr) : json::parse(row.text(3))},
@@ -50,7 +51,36 @@ json change_json(const store::statement& row, const std::string& tz) {
                 {"by_uid", row.int64(5)},
                 {"by", row.is_null(6) ? json(nullptr) : json(row.text(6))},
                 {"at", format_local_iso(std::chrono::sys_seconds{std::chrono::seconds{row.int64(7)}}, tz)}};
+    // An agreement's proposal, decline or withdrawal changes nothing; its agreement does.
+    const json& after = change["new"];
+    change["in_force"] = !(change["subject"] == "agreement" && after.is_object() && after.value("state", "agreed") != "agreed");
+    if (!row.is_null(8)) change["proposal"] = row.int64(8);
+    if (!row.is_null(11)) {
+        change["proposed_by"] = row.is_null(9) ? json(nullptr) : json(row.text(9));
+        change["proposed_by_uid"] = row.is_null(10) ? json(nullptr) : json(row.int64(10));
+        json accepted = json::array();
+        for (const json& member : json::parse(row.text(11))) accepted.push_back(record.member_name(member.get<std::int64_t>()));
+        change["accepted_by"] = std::move(accepted);
+    }
+    return change;
 }
+
+namespace {
+
+/// Whether a kind's change moves any figure of the record, past or present:
+/// its weights and usual length always (an instant counts with it), its
+/// category when the kind moves into or out of the load, or to or from
+/// thinking work; a move between care, household and logistics moves only
+/// the category breakdown and needs no consent.
+bool moves_figures(const json& before, const json& after) {
+    for (const char* weight : {"points", "points_per_hour", "night_applies", "default_minutes"}) {
+        if (before[weight] != after[weight]) return true;
+    }
+    const auto plain_load = [](const json& category) { return category == "care" || category == "household" || category == "logistics"; };
+    return before["category"] != after["category"] && !(plain_load(before["category"]) && plain_load(after["category"]));
+}
+
+} // namespace
 
 // ---------------------------------------------------------------- kinds
 
@@ -86,32 +116,170 @@ json settings_service::kind_add(const kind_request& request, const request_conte
     return json{{"kind", kind}};
 }
 
-json settings_service::kind_edit(const kind_request& request, const request_context& ctx) {
-    record_.require_access(ctx);
-    record_.household();
-    const std::string name = record_.kind_named(request.name).name; // not found -> the nearest; "Night-Feed" is night-feed
-    json before;
-    {
-        store::statement_use query(record_.db().cached(kind_select));
-        query->bind(1, name);
-        query->step();
-        before = kind_row(*query);
-    }
-    seconds usual{before["default_minutes"].get<std::int64_t>() * 60};
-    if (request.default_for) usual = checked_input([&] { return parse_duration(*request.default_for, "default_for"); });
-    record_.update_kind({name, request.category.value_or(before["category"].get<std::string>()),
-                         request.points.value_or(before["points"].get<double>()),
-                         request.per_hour.value_or(before["points_per_hour"].get<double>()), static_cast<std::int64_t>(usual.count()),
-                         request.night.value_or(before["night_applies"].get<bool>()), 0});
+json settings_service::kind_json(const std::string& name) {
     store::statement_use query(record_.db().cached(kind_select));
     query->bind(1, name);
     query->step();
-    json after = kind_row(*query);
-    if (after != before) record_.log_change("kind", name, before, after, ctx);
-    // Points are weighed when a report is made; a new usual length or category
-    // changes what was counted, so the aggregates are counted anew.
-    if (after["default_minutes"] != before["default_minutes"] || after["category"] != before["category"]) record_.book().rebuild(record_.household().load);
-    return json{{"kind", after}, {"before", before}, {"changed", after != before}};
+    return kind_row(*query);
+}
+
+json settings_service::kind_edit(const kind_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    const kind_entry& kind = record_.kind_named(request.name); // not found -> the nearest; "Night-Feed" is night-feed
+    const std::string name = kind.name;
+    const std::int64_t kind_id = kind.id;
+    const json before = kind_json(name);
+    seconds usual{kind.default_seconds};
+    if (request.default_for) usual = checked_input([&] { return parse_duration(*request.default_for, "default_for"); });
+    const household_record::kind_row row{name, request.category.value_or(before["category"].get<std::string>()),
+                                         request.points.value_or(before["points"].get<double>()),
+                                         request.per_hour.value_or(before["points_per_hour"].get<double>()), static_cast<std::int64_t>(usual.count()),
+                                         request.night.value_or(before["night_applies"].get<bool>()), 0};
+    household_record::check_kind(row);
+    const json after{{"name", name},          {"category", row.category},
+                     {"points", row.points},  {"points_per_hour", row.per_hour},
+                     {"default_minutes", row.default_seconds / 60}, {"night_applies", row.night}};
+    if (after == before) return json{{"kind", before}, {"before", before}, {"changed", false}};
+    if (moves_figures(before, after)) {
+        // The weights are the household's by consent, as the split is.
+        if (const auto proposal = propose("kind", name, kind_id, before, after, ctx)) {
+            return json{{"kind", before}, {"before", before}, {"changed", false}, {"proposal", describe(*proposal)}};
+        }
+    } else {
+        apply("kind", name, before, after, ctx, {});
+    }
+    return json{{"kind", kind_json(name)}, {"before", before}, {"changed", true}};
+}
+
+std::optional<std::int64_t> settings_service::propose(const std::string& subject, const std::string& name, std::optional<std::int64_t> kind_id,
+                                                      const json& before, const json& after, const request_context& ctx) {
+    // Who proposes: the caller's member, or whom root names; root alone proposes for nobody.
+    const std::optional<std::int64_t> proposer = ctx.binding ? ctx.binding : ctx.acting_for;
+    if (proposer) record_.check_active(*proposer);
+    std::size_t others = 0, active = 0;
+    for (const member_entry& member : record_.names().members) {
+        if (member.retired) continue;
+        ++active;
+        if (member.id != proposer) ++others;
+    }
+    if (active <= 1 || others == 0) { // a household of one agrees with itself
+        apply(subject, name, before, after, ctx, {});
+        return std::nullopt;
+    }
+    return record_.insert_setting_proposal({0, subject, name, kind_id, before, after, "proposed", proposer, ctx.who.uid, record_.now_utc(), std::nullopt});
+}
+
+void settings_service::apply(const std::string& subject, const std::string& name, const json& old_value, const json& new_value,
+                             const request_context& ctx, const change_consent& consent) {
+    // Only what the proposal changes: another field changed meanwhile stays as it is now.
+    const auto changed = [&](const char* field) { return old_value[field] != new_value[field]; };
+    if (subject == "kind") {
+        const json current = kind_json(name);
+        household_record::kind_row row{name,
+                                       current["category"].get<std::string>(),
+                                       current["points"].get<double>(),
+                                       current["points_per_hour"].get<double>(),
+                                       record_.kind_named(name).default_seconds,
+                                       current["night_applies"].get<bool>(),
+                                       0};
+        if (changed("category")) row.category = new_value["category"].get<std::string>();
+        if (changed("points")) row.points = new_value["points"].get<double>();
+        if (changed("points_per_hour")) row.per_hour = new_value["points_per_hour"].get<double>();
+        if (changed("default_minutes")) row.default_seconds = new_value["default_minutes"].get<std::int64_t>() * 60;
+        if (changed("night_applies")) row.night = new_value["night_applies"].get<bool>();
+        record_.update_kind(row);
+        const json after = kind_json(name);
+        if (after != current) record_.log_change("kind", name, current, after, ctx, consent);
+        // Points are weighed when a report is made; a new usual length or category
+        // changes what was counted, so the aggregates are counted anew.
+        if (after["default_minutes"] != current["default_minutes"] || after["category"] != current["category"]) {
+            record_.book().rebuild(record_.household().load);
+        }
+        return;
+    }
+    const json current = night_settings();
+    std::int64_t from = 0, to = 0;
+    double multiplier = current["multiplier"];
+    {
+        store::statement_use query(record_.db().cached("SELECT night_start_minute, night_end_minute FROM household WHERE id = 1"));
+        query->step();
+        from = query->int64(0);
+        to = query->int64(1);
+    }
+    if (changed("from")) from = parse_time_of_day(new_value["from"].get<std::string>(), "from").count();
+    if (changed("to")) to = parse_time_of_day(new_value["to"].get<std::string>(), "to").count();
+    if (changed("multiplier")) multiplier = new_value["multiplier"].get<double>();
+    const json after{{"from", clock_text(from)}, {"to", clock_text(to)}, {"multiplier", multiplier}};
+    if (after == current) return;
+    record_.set_night(from, to, multiplier);
+    record_.log_change("night", "night", current, night_settings(), ctx, consent);
+}
+
+json settings_service::describe(std::int64_t id) {
+    const setting_proposal_row row = *record_.setting_proposal(id);
+    const std::string& tz = record_.household().tz;
+    json described{{"id", row.id},
+                   {"subject", row.subject},
+                   {"name", row.name},
+                   {"state", row.state},
+                   {"proposed_by", row.proposed_by ? json(record_.member_name(*row.proposed_by)) : json(nullptr)},
+                   {"proposed_at", format_local_iso(sys_seconds{seconds{row.proposed_at}}, tz)},
+                   {"decided_at", row.decided_at ? json(format_local_iso(sys_seconds{seconds{*row.decided_at}}, tz)) : json(nullptr)},
+                   {"before", row.old_value},
+                   {"after", row.new_value}};
+    if (row.state == "proposed") {
+        const std::vector<std::int64_t> accepted = record_.setting_proposal_accepted(id);
+        json waiting = json::array();
+        for (const member_entry& member : record_.names().members) {
+            if (!member.retired && std::find(accepted.begin(), accepted.end(), member.id) == accepted.end()) waiting.push_back(member.name);
+        }
+        described["awaiting"] = std::move(waiting);
+    }
+    return described;
+}
+
+json settings_service::proposals_list(const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    json list = json::array();
+    for (const std::int64_t id : record_.pending_setting_proposals()) list.push_back(describe(id));
+    return json{{"proposals", std::move(list)}};
+}
+
+json settings_service::proposal_answer(const setting_answer_request& request, const request_context& ctx) {
+    record_.require_access(ctx);
+    record_.household();
+    if (request.subject != "kind" && request.subject != "night") bad_param("subject", "kind or night");
+    if (request.subject == "kind" && !request.name) bad_param("name", "which kind: fairly agree --kind NAME --accept");
+    const std::string name = request.subject == "kind" ? record_.kind_named(*request.name).name : std::string("night");
+    const std::int64_t me = record_.acting_member(ctx, request.member);
+    record_.check_active(me);
+    const auto pending = record_.pending_setting_proposal(request.subject, name);
+    if (!pending) {
+        throw rpc_error(error_code::not_found, "no change to " + (request.subject == "kind" ? name : std::string("the night")) +
+                                                   " is waiting; `fairly agree` shows what is");
+    }
+    const setting_proposal_row row = *record_.setting_proposal(*pending);
+    const std::int64_t now = record_.now_utc();
+    record_.answer_setting_proposal(*pending, me, request.accept, ctx.who.uid, now);
+    if (!request.accept) {
+        record_.decide_setting_proposal(*pending, row.proposed_by == me ? "withdrawn" : "declined", now); // the proposer declining withdraws it
+        return json{{"proposal", describe(*pending)}};
+    }
+    const std::vector<std::int64_t> accepted = record_.setting_proposal_accepted(*pending);
+    for (const member_entry& member : record_.names().members) {
+        if (!member.retired && std::find(accepted.begin(), accepted.end(), member.id) == accepted.end()) {
+            return json{{"proposal", describe(*pending)}}; // still waiting for someone
+        }
+    }
+    std::vector<std::int64_t> others;
+    for (const std::int64_t member : accepted) {
+        if (member != row.proposed_by) others.push_back(member);
+    }
+    record_.decide_setting_proposal(*pending, "agreed", now);
+    apply(row.subject, name, row.old_value, row.new_value, ctx, change_consent{row.id, row.proposed_by, row.proposed_by_uid, others});
+    return json{{"proposal", describe(*pending)}};
 }
 
 json settings_service::changes(const std::optional<std::string>& since, const request_context& ctx) {
@@ -121,12 +289,24 @@ json settings_service::changes(const std::optional<std::string>& since, const re
     if (since) {
         from = checked_input([&] { return resolve_time(parse_time_expr(*since, "since"), ctx.reference, tz, "since"); }).time_since_epoch().count();
     }
-    store::statement_use query(record_.db().cached(
-        "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.changed_at >= ? ORDER BY c.changed_at, c.id"));
+    // One line a change: an agreement's proposal that came into force is said by the entry that put it in force.
+    std::set<std::int64_t> in_force;
+    {
+        store::statement_use agreed(record_.db().cached(
+            "SELECT proposal_id FROM change_log WHERE subject = 'agreement' AND accepted_by IS NOT NULL AND proposal_id IS NOT NULL"));
+        while (agreed->step()) in_force.insert(agreed->int64(0));
+    }
+    store::statement_use query(record_.db().cached(std::string(change_columns) + "WHERE c.changed_at >= ? ORDER BY c.changed_at, c.id"));
     query->bind(1, from);
     json list = json::array();
-    while (query->step()) list.push_back(change_json(*query, tz));
+    while (query->step()) {
+        json change = change_json(*query, tz, record_);
+        if (!change["in_force"].get<bool>() && change["new"].value("state", "") == "proposed" && change.contains("proposal") &&
+            in_force.count(change["proposal"].get<std::int64_t>())) {
+            continue;
+        }
+        list.push_back(std::move(change));
+    }
     return json{{"changes", std::move(list)}};
 }
 
@@ -136,21 +316,11 @@ json settings_service::kind_history(const json& params, const request_context& c
     auto name = optional_string(params, "name");
     // A kind's history is asked by the kind's name, whatever the case (the night and drift keep their own words).
     if (name && *name != "night" && *name != "settings" && *name != "talked") name = record_.kind_named(*name).name;
-    store::statement_use query(record_.db().cached(
-        "SELECT c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at FROM change_log c "
-        "LEFT JOIN member m ON m.id = c.changed_by_member_id WHERE c.subject IN ('kind', 'night', 'drift') AND (?1 IS NULL OR c.subject_name = ?1) "
-        "ORDER BY c.id"));
+    store::statement_use query(record_.db().cached(std::string(change_columns) +
+                                                   "WHERE c.subject IN ('kind', 'night', 'drift') AND (?1 IS NULL OR c.subject_name = ?1) ORDER BY c.id"));
     query->bind(1, name);
     json changes = json::array();
-    while (query->step()) {
-        changes.push_back({{"subject", query->text(0)},
-                           {"name", query->text(1)},
-                           {"old", query->is_null(2) ? json(nullptr) : json::parse(query->text(2))},
-                           {"new", json::parse(query->text(3))},
-                           {"by_uid", query->int64(4)},
-                           {"by", query->is_null(5) ? json(nullptr) : json(query->text(5))},
-                           {"at", format_local_iso(sys_seconds{seconds{query->int64(6)}}, tz)}});
-    }
+    while (query->step()) changes.push_back(change_json(*query, tz, record_));
     return json{{"changes", std::move(changes)}};
 }
 
@@ -186,15 +356,15 @@ json settings_service::night_set(const night_request& request, const request_con
         checked_input([&] { check_night_multiplier(*value); });
         multiplier = *value;
     }
-    record_.set_night(from, to, multiplier);
-    json after = night_settings();
-    if (after != before) {
-        record_.log_change("night", "night", before, after, ctx);
-        record_.forget();
-        record_.book().rebuild(record_.household().load); // night minutes are counted anew with the new window
+    const json after{{"from", clock_text(from)}, {"to", clock_text(to)}, {"multiplier", multiplier}};
+    if (after == before) return before;
+    // The night moves every night minute of the record: by consent, as the split is.
+    if (const auto proposal = propose("night", "night", std::nullopt, before, after, ctx)) {
+        json reply = before;
+        reply["proposal"] = describe(*proposal);
+        return reply;
     }
-    return after;
+    return night_settings();
 }
-
 
 } // namespace fairly::daemon

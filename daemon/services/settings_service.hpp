@@ -18,8 +18,24 @@ struct night_request {
     std::optional<double> multiplier;
 };
 
-/// A row of the change log (id, subject, name, old, new, uid, member, at) as replies show it.
-json change_json(const store::statement& row, const std::string& tz);
+/// `fairly agree --kind NAME | --night --accept | --decline`.
+struct setting_answer_request {
+    std::string subject;             ///< kind or night
+    std::optional<std::string> name; ///< the kind
+    bool accept = true;
+    std::optional<std::string> member;
+};
+
+/// The change log's columns as change_json reads them, and where they come from.
+constexpr std::string_view change_columns =
+    "SELECT c.id, c.subject, c.subject_name, c.old_value, c.new_value, c.changed_by_uid, m.name, c.changed_at, "
+    "c.proposal_id, p.name, c.proposed_by_uid, c.accepted_by FROM change_log c "
+    "LEFT JOIN member m ON m.id = c.changed_by_member_id LEFT JOIN member p ON p.id = c.proposed_by_member_id ";
+
+/// A row of the change log (change_columns) as replies show it: with
+/// `in_force` (false for an agreement's proposal, decline or withdrawal) and,
+/// for a change in force by consent, who proposed and who accepted it.
+json change_json(const store::statement& row, const std::string& tz, household_record& record);
 
 class settings_service {
 public:
@@ -34,9 +50,21 @@ public:
     json changes(const std::optional<std::string>& since, const request_context& ctx);
     json night_get(const json& params, const request_context& ctx);
     json night_set(const night_request& request, const request_context& ctx);
+    /// Changes of weights and the night waiting for consent.
+    json proposals_list(const request_context& ctx);
+    json proposal_answer(const setting_answer_request& request, const request_context& ctx);
 
 private:
     json night_settings();
+    json kind_json(const std::string& name);
+    json describe(std::int64_t id);
+    /// A change that moves figures: made at once when nobody else need
+    /// consent, else proposed. Returns the proposal's id, or none when made.
+    std::optional<std::int64_t> propose(const std::string& subject, const std::string& name, std::optional<std::int64_t> kind_id,
+                                        const json& before, const json& after, const request_context& ctx);
+    /// Puts a setting as proposed (its fields that differ from `old_value`) in force.
+    void apply(const std::string& subject, const std::string& name, const json& old_value, const json& new_value, const request_context& ctx,
+               const change_consent& consent);
     household_record& record_;
 };
 

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <optional>
 
 using namespace fairly::test;
 
@@ -178,7 +180,9 @@ TEST_CASE("fairly changes lists every kind of change, with who made it", "[e2e][
     home.ok({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"});
     const std::map<std::string, std::string> as_alex{{"FAIRLY_MEMBER", "alex"}}, as_sam{{"FAIRLY_MEMBER", "sam"}};
     home.ok({"kind", "edit", "night-feed", "--per-hour", "3"}, as_alex);
+    home.ok({"agree", "--kind", "night-feed", "--accept"}, as_sam);
     home.ok({"night", "--from", "21:30", "--to", "05:30"}, as_sam);
+    home.ok({"agree", "--night", "--accept"}, as_alex);
     home.ok({"drift", "--slack", "0.75"}, as_alex);
     home.ok({"protect", "sam", "--weekly", "3h"}, as_sam);
     home.ok({"slot", "add", "sam", "sat 09:00", "2h", "long run"}, as_sam);
@@ -193,14 +197,17 @@ TEST_CASE("fairly changes lists every kind of change, with who made it", "[e2e][
     std::vector<std::string> seen;
     for (const json& change : changes) seen.push_back(change["subject"].get<std::string>() + " " + change["name"].get<std::string>() + " by " +
                                                       (change["by"].is_string() ? change["by"].get<std::string>() : "root"));
-    const std::vector<std::string> expected{"kind night-feed by alex", "night night by sam", "drift settings by alex", "goal sam by sam",
-                                            "slot #1 by sam",          "slot #1 by alex",    "binding sam by root",    "agreement load by alex",
-                                            "agreement load by sam",   "away sam by alex",   "timer cooking by alex"};
+    // A change by consent is one entry, by the one whose answer put it in force, naming who proposed it.
+    const std::vector<std::string> expected{"kind night-feed by sam", "night night by alex", "drift settings by alex", "goal sam by sam",
+                                            "slot #1 by sam",         "slot #1 by alex",     "binding sam by root",    "agreement load by sam",
+                                            "away sam by alex",       "timer cooking by alex"};
     CHECK(seen == expected);
     const std::string text = home.ok({"changes"}).out;
     CHECK_THAT(text, Catch::Contains("alex  kind night-feed: points per hour 2 -> 3"));
     CHECK_THAT(text, Catch::Contains("alex  slot #1: removed (was long run, 2h, 09:00, Saturday, sam)"));
-    CHECK_THAT(text, Catch::Contains("sam  agreement load: ") && Catch::Contains("state agreed"));
+    CHECK_THAT(text, Catch::Contains("alex  kind night-feed: points per hour 2 -> 3 (proposed by alex, accepted by sam)\n"));
+    CHECK_THAT(text, Catch::Contains("sam  night night: ") && Catch::Contains("(proposed by sam, accepted by alex)\n"));
+    CHECK_THAT(text, Catch::Contains("alex  agreement load: ") && Catch::Contains("state agreed (proposed by alex, accepted by sam)\n"));
     CHECK(home.ok({"changes", "--since", "2030-01-01"}).out == "No changes to the household's settings since 2030-01-01.\n");
     // The week's report lists them.
     CHECK(home.report()["period"]["changes"].size() == changes.size());
@@ -317,4 +324,216 @@ TEST_CASE("an export carries the agreements, time away, guesses and who left to 
     CHECK(second.ok({"away", "--json"}).out_json() == first.ok({"away", "--json"}).out_json());
     CHECK(second.fairly({"log", "cooking", "--member", "jose"}).exit_code == 65); // still gone
     CHECK(second.ok({"export", "--format", "json"}).out_json()["guesses"] == first.ok({"export", "--format", "json"}).out_json()["guesses"]);
+}
+
+// ---------------------------------------------------------------- issue 31: weights and the night by consent
+
+namespace {
+
+/// alex and sam bound to two real Unix users, as `two_users`, with fairlyd's
+/// own clock set to the time of each call: the change log keeps fairlyd's
+/// time, never the caller's, so a story over weeks restarts fairlyd at each
+/// new time (the record stays).
+struct two_users_in_time {
+    temp_dir dir;
+    unix_user alex_user{"ca"};
+    unix_user sam_user{"cs"};
+    std::optional<daemon_process> daemon;
+    std::string clock;
+
+    two_users_in_time() {
+        at("2026-11-23T08:00:00Z");
+        REQUIRE(root({"init", "--member", "alex", "--member", "sam", "--tz", "Europe/London"}).exit_code == 0);
+        REQUIRE(root({"member", "add", "alex", "--unix-user", alex_user.name()}).exit_code == 0);
+        REQUIRE(root({"member", "add", "sam", "--unix-user", sam_user.name()}).exit_code == 0);
+    }
+    void at(const std::string& now) {
+        if (now == clock) return;
+        daemon.reset();
+        daemon.emplace(dir.path(), std::vector<std::string>{}, std::map<std::string, std::string>{{"FAIRLY_NOW", now}});
+        clock = now;
+        open_to_others(dir.path(), daemon->socket());
+    }
+    run_result root(const std::vector<std::string>& args) { return run_fairly(dir.path(), daemon->socket(), args, {{"FAIRLY_NOW", clock}}); }
+    run_result as(const unix_user& user, const std::string& now, const std::vector<std::string>& args) {
+        at(now);
+        run_options options;
+        options.as_uid = user.uid();
+        const auto home = user.home(dir.path() / "homes");
+        options.env = {{"FAIRLY_SOCKET", daemon->socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
+                       {"FAIRLY_NOW", now}};
+        return run(FAIRLY, args, options);
+    }
+    run_result alex(const std::string& now, const std::vector<std::string>& args) { return as(alex_user, now, args); }
+    run_result sam(const std::string& now, const std::vector<std::string>& args) { return as(sam_user, now, args); }
+};
+
+/// Both partners' points this week, as sam's report shows them.
+std::map<std::string, double> points_now(two_users_in_time& home, const std::string& now) {
+    const json report = home.sam(now, {"report", "--format", "json"}).out_json();
+    std::map<std::string, double> points;
+    for (const json& member : report["members"]) points[member["name"].get<std::string>()] = member["points"].get<double>();
+    return points;
+}
+
+/// The changes of what consent governs (the set-up's bindings left out).
+json consented(const json& changes) {
+    json kept = json::array();
+    for (const json& change : changes) {
+        if (change["subject"] == "kind" || change["subject"] == "night" || change["subject"] == "agreement") kept.push_back(change);
+    }
+    return kept;
+}
+
+/// alex's school runs and sam's night feeds, this week (from Monday 23 Nov).
+void log_week(two_users_in_time& home, const std::string& now) {
+    for (const char* day : {"2026-11-23", "2026-11-24"}) {
+        REQUIRE(home.alex(now, {"log", "school-run", "--at", std::string(day) + " 08:30", "--for", "40m"}).exit_code == 0);
+        REQUIRE(home.sam(now, {"log", "night-feed", "--at", std::string(day) + " 03:00", "--for", "30m"}).exit_code == 0);
+        REQUIRE(home.sam(now, {"log", "cooking", "--at", std::string(day) + " 18:00", "--for", "1h"}).exit_code == 0);
+    }
+}
+
+} // namespace
+
+TEST_CASE("a kind's weights changed by alex alone move no share until sam accepts", "[e2e][agreements][consent]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string now = "2026-11-25T12:00:00Z";
+    log_week(home, now);
+    const auto before = points_now(home, now);
+
+    auto proposed = home.alex(now, {"kind", "edit", "school-run", "--per-hour", "0"});
+    REQUIRE(proposed.exit_code == 0);
+    CHECK(proposed.out ==
+          "Proposed a change to school-run; it takes effect when sam accepts (`fairly agree --kind school-run --accept` or `--decline`).\n"
+          "  now:      logistics, 1 points + 1.5 per hour, usually 30m\n"
+          "  proposed: logistics, 1 points + 0 per hour, usually 30m\n");
+    // Nothing moved: not the figures, not the kind.
+    CHECK(points_now(home, now) == before);
+    for (const json& kind : home.sam(now, {"kinds", "--json"}).out_json()) {
+        if (kind["name"] == "school-run") CHECK(kind["points_per_hour"] == 1.5);
+    }
+    CHECK(consented(home.sam(now, {"changes", "--json"}).out_json()).empty());
+    // sam sees it waiting, with the command to answer; the night is not touched by it.
+    CHECK_THAT(home.sam(now, {"agree"}).out,
+               Catch::Contains("Proposed by alex: school-run logistics, 1 points + 0 per hour, usually 30m (now logistics, 1 points + 1.5 per hour, "
+                               "usually 30m); waiting for sam (`fairly agree --kind school-run --accept` or `--decline`).\n"));
+    // alex cannot accept for sam: alex's answer is alex's own, already given.
+    CHECK(home.alex(now, {"agree", "--kind", "school-run", "--accept", "--member", "sam"}).out ==
+          "Accepted; it takes effect when sam accepts.\n");
+    CHECK(points_now(home, now) == before);
+
+    // sam accepts: in force for the whole history, and said so.
+    CHECK(home.sam(now, {"agree", "--kind", "school-run", "--accept"}).out ==
+          "Agreed: school-run is now logistics, 1 points + 0 per hour, usually 30m; every week's figures use it.\n");
+    const auto after = points_now(home, now);
+    CHECK(after.at("alex") == Approx(2.0));          // two runs, a point each, nothing per hour now
+    CHECK(before.at("alex") == Approx(2.0 + 2 * 1.5 * 40 / 60.0));
+    CHECK(after.at("sam") == Approx(before.at("sam")));
+    // `fairly changes` names who proposed and who accepted, once.
+    const json changes = consented(home.alex(now, {"changes", "--json"}).out_json());
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0]["name"] == "school-run");
+    CHECK(changes[0]["proposed_by"] == "alex");
+    CHECK(changes[0]["accepted_by"] == json::array({"sam"}));
+    CHECK(changes[0]["by"] == "sam");
+    CHECK_THAT(home.alex(now, {"changes"}).out,
+               Catch::EndsWith("  alex  kind school-run: points per hour 1.5 -> 0 (proposed by alex, accepted by sam)\n"));
+    const std::string report = home.alex(now, {"report"}).out;
+    CHECK_THAT(report, Catch::Contains("Changed this week: the kind school-run (proposed by alex, accepted by sam). "));
+    CHECK_THAT(report, Catch::Contains("(last change: school-run, proposed by alex and accepted by sam, 25 Nov)"));
+    CHECK_THAT(home.sam(now, {"agree"}).out, !Catch::Contains("waiting"));
+    // Nothing is left to answer; a category between load categories moves no share and needs nobody.
+    CHECK(home.sam(now, {"agree", "--kind", "school-run", "--accept"}).exit_code != 0);
+    CHECK_THAT(home.sam(now, {"kind", "edit", "school-run", "--category", "care"}).out, Catch::StartsWith("Changed school-run"));
+    CHECK(points_now(home, now) == after);
+    // A kind added needs no consent either.
+    CHECK_THAT(home.alex(now, {"kind", "add", "swimming", "--category", "logistics", "--points", "1"}).out, Catch::StartsWith("Added swimming"));
+}
+
+TEST_CASE("a kind's weights declined by sam leave every figure as it was", "[e2e][agreements][consent]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string now = "2026-11-25T12:00:00Z";
+    log_week(home, now);
+    const auto before = points_now(home, now);
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--per-hour", "5", "--night", "true"}).exit_code == 0);
+    CHECK(home.sam(now, {"agree", "--kind", "cooking", "--decline"}).out ==
+          "Declined: cooking keeps its weights. `fairly agree` shows what is waiting.\n");
+    CHECK(points_now(home, now) == before);
+    auto nothing = home.sam(now, {"agree", "--kind", "cooking", "--accept"});
+    CHECK(nothing.exit_code == 65);
+    CHECK_THAT(nothing.err, Catch::Contains("no change to cooking is waiting; `fairly agree` shows what is"));
+    // The proposer may withdraw their own; a new proposal replaces one waiting.
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--points", "3"}).exit_code == 0);
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--points", "4"}).exit_code == 0);
+    const json waiting = home.sam(now, {"agree", "--json"}).out_json()["settings"];
+    REQUIRE(waiting.size() == 1);
+    CHECK(waiting[0]["after"]["points"] == 4.0);
+    CHECK(home.alex(now, {"agree", "--kind", "cooking", "--decline"}).out == "Withdrawn: cooking keeps its weights.\n");
+    CHECK(points_now(home, now) == before);
+    CHECK(consented(home.sam(now, {"changes", "--json"}).out_json()).empty());
+    CHECK_THAT(home.sam(now, {"report"}).out, !Catch::Contains("Changed this week"));
+}
+
+TEST_CASE("the night window changed by alex alone moves no share until sam accepts, and declined moves nothing", "[e2e][agreements][consent]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string now = "2026-11-25T12:00:00Z";
+    log_week(home, now);
+    const auto before = points_now(home, now);
+    const json night_before = home.sam(now, {"report", "--format", "json"}).out_json()["members"];
+
+    auto proposed = home.alex(now, {"night", "--from", "02:00", "--to", "03:15", "--multiplier", "3"});
+    REQUIRE(proposed.exit_code == 0);
+    CHECK(proposed.out == "Proposed the night 02:00 to 03:15, x3 (now 22:00 to 06:00, x1.5); it takes effect when sam accepts "
+                          "(`fairly agree --night --accept` or `--decline`).\n");
+    CHECK(home.sam(now, {"night", "--json"}).out_json() == json{{"from", "22:00"}, {"to", "06:00"}, {"multiplier", 1.5}});
+    CHECK(home.sam(now, {"report", "--format", "json"}).out_json()["members"] == night_before);
+    CHECK_THAT(home.sam(now, {"agree"}).out, Catch::Contains("Proposed by alex: the night 02:00 to 03:15, x3 (now 22:00 to 06:00, x1.5); waiting for "
+                                                             "sam (`fairly agree --night --accept` or `--decline`).\n"));
+    CHECK(home.sam(now, {"agree", "--night", "--decline"}).out == "Declined: the night stays as it is. `fairly agree` shows what is waiting.\n");
+    CHECK(home.sam(now, {"report", "--format", "json"}).out_json()["members"] == night_before);
+
+    REQUIRE(home.alex(now, {"night", "--from", "02:00", "--to", "03:15", "--multiplier", "3"}).exit_code == 0);
+    CHECK(home.sam(now, {"agree", "--night", "--accept"}).out == "Agreed: the night is now 02:00 to 03:15, x3; every week's figures use it.\n");
+    CHECK(home.sam(now, {"night", "--json"}).out_json()["from"] == "02:00");
+    // sam's feeds at 03:00-03:30: 15 minutes each in the new window, at x3.
+    const auto after = points_now(home, now);
+    CHECK(after.at("alex") == Approx(before.at("alex")));
+    CHECK(after.at("sam") == Approx(before.at("sam") - 2 * 2 * 0.5 * 1.5 + 2 * 2 * (0.25 * 3 + 0.25)));
+    const json changes = consented(home.sam(now, {"changes", "--json"}).out_json());
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0]["subject"] == "night");
+    CHECK(changes[0]["proposed_by"] == "alex");
+    CHECK(changes[0]["accepted_by"] == json::array({"sam"}));
+    CHECK_THAT(home.alex(now, {"report"}).out, Catch::Contains("Changed this week: the night window (proposed by alex, accepted by sam). "));
+}
+
+TEST_CASE("the change line names proposer and accepter once per change", "[e2e][agreements][consent][changes]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    // alex proposes in one week, proposes again the next (the first is withdrawn), sam accepts in the third.
+    REQUIRE(home.alex("2026-11-25T12:00:00Z", {"agree", "alex=60,sam=40"}).exit_code == 0);
+    REQUIRE(home.alex("2026-12-02T12:00:00Z", {"agree", "alex=55,sam=45"}).exit_code == 0);
+    REQUIRE(home.sam("2026-12-09T12:00:00Z", {"agree", "--accept"}).exit_code == 0);
+    const std::string now = "2026-12-10T12:00:00Z";
+    const std::string report = home.alex(now, {"report", "--last", "3w"}).out;
+    CHECK_THAT(report, Catch::Contains("the agreed split (proposed by alex, accepted by sam). `fairly changes` has who"));
+    std::size_t lines = 0;
+    for (std::size_t at = report.find("the agreed split ("); at != std::string::npos; at = report.find("the agreed split (", at + 1)) ++lines;
+    CHECK(lines == 1);
+    CHECK_THAT(report, !Catch::Contains("(by sam)") && !Catch::Contains("(by alex)"));
+    const json period = consented(home.alex(now, {"report", "--last", "3w", "--format", "json"}).out_json()["period"]["changes"]);
+    REQUIRE(period.size() == 1);
+    CHECK(period[0]["proposed_by"] == "alex");
+    CHECK(period[0]["accepted_by"] == json::array({"sam"}));
+    // `fairly changes`: the change in force once, naming both; its own proposal is not a second line.
+    const std::string changes = home.sam(now, {"changes"}).out;
+    CHECK_THAT(changes, Catch::Contains("  alex  agreement load: from Mon 30 Nov 2026; shares alex 50%, sam 50% -> alex 55%, sam 45%; state agreed "
+                                        "(proposed by alex, accepted by sam)\n"));
+    CHECK_THAT(changes, !Catch::Contains("alex 55%, sam 45%; state proposed"));
+    // Each week's report names only what came into force in it.
+    CHECK_THAT(home.alex(now, {"report", "--week", "2026-11-30"}).out, !Catch::Contains("Changed this week"));
 }

@@ -57,6 +57,7 @@ TEST_CASE("an unknown kind, member or role answers with the nearest, and names m
 
     // The same in every command that names a kind or a member.
     home.ok({"kind", "edit", "Night-Feed", "--per-hour", "3"}, {{"FAIRLY_MEMBER", "alex"}});
+    home.ok({"agree", "--kind", "NIGHT-feed", "--accept"}, {{"FAIRLY_MEMBER", "sam"}});
     CHECK_THAT(home.ok({"kind", "history", "NIGHT-FEED"}).out, Catch::Contains("night-feed"));
     CHECK_THAT(home.ok({"away", "Sam", "--from", "mon", "--to", "tue"}, {{"FAIRLY_MEMBER", "alex"}}).out, Catch::StartsWith("Recorded: sam away"));
     home.ok({"start", "Night-Feed"}, {{"FAIRLY_MEMBER", "alex"}});

@@ -123,9 +123,12 @@ void build_rich_history(home& h) {
 
     // The catalogue and the night changed, with the change log keeping both.
     h.ok({"kind", "edit", "night-feed", "--per-hour", "3"}, as_sam);
+    h.ok({"agree", "--kind", "night-feed", "--accept"}, as_alex); // weights change by consent
     h.ok({"kind", "add", "swimming-lessons", "--category", "logistics", "--points", "1", "--per-hour", "2", "--default-for", "45m"}, as_alex);
     h.log({"swimming-lessons", "--member", "alex", "--at", "2026-10-17 10:00"});
     h.ok({"night", "--from", "21:30", "--to", "06:30", "--multiplier", "2"}, as_alex);
+    h.ok({"agree", "--night", "--accept"}, as_sam);
+    h.ok({"kind", "edit", "cooking", "--points", "2"}, as_alex); // still waiting for sam when the export is taken
     h.ok({"drift", "--slack", "3", "--threshold", "5"});
 
     // Turns, thanks, meetings moved.
@@ -172,6 +175,8 @@ const std::vector<std::vector<std::string>> read_back{
     {"thanks", "--since", "2026-09-01", "--json"},
     {"whose-turn", "lie-in", "--json"},
     {"balance"},
+    {"agree", "--json"},
+    {"changes", "--json"},
 };
 
 /// The status as a user compares it: everything but the database's path.

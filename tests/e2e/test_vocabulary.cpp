@@ -145,20 +145,27 @@ TEST_CASE("kinds and the night: added, changed, and who changed them kept", "[e2
     CHECK(home.alex({"kind", "add", "swimming-lessons", "--category", "logistics"}).exit_code == 65);
     CHECK(home.alex({"kind", "add", "x", "--category", "chores"}).exit_code == 65);
 
+    // A weight moves every week's figures: sam proposes, and it is in force once alex accepts.
     auto edited = home.sam({"kind", "edit", "night-feed", "--per-hour", "3"});
     REQUIRE(edited.exit_code == 0);
-    CHECK_THAT(edited.out, Catch::Contains("2 per hour") && Catch::Contains("3 per hour"));
+    CHECK_THAT(edited.out, Catch::Contains("2 per hour") && Catch::Contains("3 per hour") && Catch::Contains("when alex accepts"));
+    CHECK(home.alex({"kind", "history", "night-feed", "--json"}).out_json().empty());
+    REQUIRE(home.alex({"agree", "--kind", "night-feed", "--accept"}).exit_code == 0);
     json history = home.alex({"kind", "history", "night-feed", "--json"}).out_json();
     REQUIRE(history.size() == 1);
-    CHECK(history[0]["by"] == "sam");
+    CHECK(history[0]["proposed_by"] == "sam");
+    CHECK(history[0]["accepted_by"] == json::array({"alex"}));
     CHECK(history[0]["old"]["points_per_hour"] == 2.0);
     CHECK(history[0]["new"]["points_per_hour"] == 3.0);
+    CHECK_THAT(home.sam({"kind", "history", "night-feed"}).out, Catch::Contains("night-feed by sam, accepted by alex: "));
 
     auto night = home.alex({"night", "--from", "21:30", "--to", "06:30", "--multiplier", "2", "--json"});
     REQUIRE(night.exit_code == 0);
-    CHECK(night.out_json()["from"] == "21:30");
+    CHECK(night.out_json()["from"] == "22:00"); // the night in force, until sam accepts
+    CHECK(night.out_json()["proposal"]["after"]["from"] == "21:30");
+    REQUIRE(home.sam({"agree", "--night", "--accept"}).exit_code == 0);
     CHECK(home.sam({"night", "--json"}).out_json()["multiplier"] == 2.0);
     CHECK(home.sam({"night", "--from", "25:00"}).exit_code == 65);
     CHECK(home.sam({"night", "--multiplier", "0.5"}).exit_code == 65);
-    CHECK(home.root({"kind", "history", "night", "--json"}).out_json()[0]["by"] == "alex");
+    CHECK(home.root({"kind", "history", "night", "--json"}).out_json()[0]["proposed_by"] == "alex");
 }

@@ -295,6 +295,20 @@ private:
         return reply["result"];
     }
 
+    /// A change of weights or the night (docs/fairness.md, "Weights and the
+    /// night, by consent"): root proposes it for nobody, and every member it
+    /// waits for accepts, so it is in force for the whole history.
+    void agreed(const std::string& method, json params) {
+        const json result = must(method, std::move(params));
+        if (!result.is_object() || !result.contains("proposal")) return;
+        const json proposal = result["proposal"];
+        for (const json& name : proposal["awaiting"]) {
+            const auto at = std::find(members_.begin(), members_.end(), name.get<std::string>());
+            must("proposal.answer", {{"subject", proposal["subject"]}, {"name", proposal["name"]}, {"answer", "accept"}},
+                 first_uid + static_cast<std::int64_t>(at - members_.begin()));
+        }
+    }
+
     int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
     bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
     template <typename T> T pick(const std::vector<T>& from) { return from[static_cast<std::size_t>(uniform(0, static_cast<int>(from.size()) - 1))]; }
@@ -377,7 +391,7 @@ void household_run::set_up() {
         // Windows with an end in a clock change's gap or overlap somewhere.
         const auto [from, to] = pick(std::vector<std::pair<std::string, std::string>>{
             {"22:00", "02:30"}, {"01:30", "06:00"}, {"02:00", "07:00"}, {"00:00", "05:00"}, {"21:00", "01:30"}, {"00:15", "02:15"}});
-        must("night.set", {{"from", from}, {"to", to}});
+        agreed("night.set", {{"from", from}, {"to", to}});
     } else if (chance(0.5)) {
         const bool crosses = chance(0.8);
         const int from = crosses ? uniform(20 * 4, 23 * 4 + 3) * 15 : uniform(0, 2) * 60;
@@ -385,7 +399,7 @@ void household_run::set_up() {
         char from_text[32], to_text[32];
         std::snprintf(from_text, sizeof from_text, "%02d:%02d", from / 60, from % 60);
         std::snprintf(to_text, sizeof to_text, "%02d:%02d", to / 60, to % 60);
-        must("night.set", {{"from", from_text}, {"to", to_text}, {"multiplier", pick(std::vector<double>{1.0, 1.25, 2.0, 3.0})}});
+        agreed("night.set", {{"from", from_text}, {"to", to_text}, {"multiplier", pick(std::vector<double>{1.0, 1.25, 2.0, 3.0})}});
     }
     json kinds = must("kinds.list", json::object());
     for (const json& k : kinds["kinds"]) {
@@ -601,11 +615,11 @@ void household_run::plan_extras() {
         const sys_seconds at = random_time();
         json edit = pick(std::vector<json>{{{"name", "night-feed"}, {"per_hour", 3}}, {{"name", "cooking"}, {"night", true}},
                                             {{"name", "school-run"}, {"default_for", "20m"}}, {{"name", "appointment"}, {"category", "care"}}});
-        schedule(at, [=, this] { must("kind.edit", edit); });
+        schedule(at, [=, this] { agreed("kind.edit", edit); });
     }
     if (chance(0.1)) {
         const sys_seconds at = random_time();
-        schedule(at, [=, this] { must("night.set", {{"from", "21:30"}, {"to", "05:30"}}); });
+        schedule(at, [=, this] { agreed("night.set", {{"from", "21:30"}, {"to", "05:30"}}); });
     }
     if (chance(0.1)) {
         // A kind of category career cannot be logged as an event.

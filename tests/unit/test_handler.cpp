@@ -38,6 +38,19 @@ public:
         return reply["result"];
     }
 
+    /// A change consent governs (a kind's weights, the night), proposed by
+    /// root for nobody and accepted by every member it waits for.
+    json agreed(const std::string& method, json params) {
+        json result = ok(method, std::move(params));
+        if (result.contains("proposal")) {
+            const json proposal = result["proposal"];
+            for (const json& member : proposal["awaiting"]) {
+                ok("proposal.answer", {{"subject", proposal["subject"]}, {"name", proposal["name"]}, {"answer", "accept"}, {"member", member}});
+            }
+        }
+        return result;
+    }
+
     int error_code(const json& reply) { return reply.at("error").at("code").get<int>(); }
     std::string error_message(const json& reply) { return reply.at("error").at("message").get<std::string>(); }
 
@@ -328,9 +341,9 @@ TEST_CASE_METHOD(handler_fixture, "the report's aggregates kept at write time eq
     const auto incremental = snapshot();
     REQUIRE_FALSE(incremental.empty());
     // Changing the night and changing it back rebuilds everything from the events.
-    ok("night.set", {{"from", "21:00"}});
+    agreed("night.set", {{"from", "21:00"}});
     CHECK(snapshot() != incremental);
-    ok("night.set", {{"from", "22:00"}});
+    agreed("night.set", {{"from", "22:00"}});
     CHECK(snapshot() == incremental);
 }
 
@@ -365,7 +378,7 @@ TEST_CASE_METHOD(handler_fixture, "the report follows the JSON contract", "[hand
     CHECK(report["drift"].contains("member"));
     CHECK(report["drift"].contains("since"));
     // A weight changed now applies to the past too, and the report says so.
-    ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}});
+    agreed("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}});
     json after = ok("report", json::object());
     CHECK(after["members"][1]["points"] == 4.5); // 1 + 4 x 35/60 x 1.5
     CHECK(after["weights"]["last_change"]["name"] == "night-feed");
@@ -465,8 +478,8 @@ TEST_CASE_METHOD(handler_fixture, "an imported correction supersedes its origina
     CHECK(after != week);
     // The figures kept at import equal those counted anew from the events
     // (changing the night and back rebuilds them; it also notes the change).
-    ok("night.set", {{"from", "21:00"}});
-    ok("night.set", {{"from", "22:00"}});
+    agreed("night.set", {{"from", "21:00"}});
+    agreed("night.set", {{"from", "22:00"}});
     json rebuilt = ok("report", {{"week", "2026-11-16"}});
     CHECK(rebuilt["weights"] != after["weights"]);
     rebuilt.erase("weights");
@@ -489,8 +502,8 @@ TEST_CASE_METHOD(handler_fixture, "a member who imports is recorded as having lo
 
 TEST_CASE_METHOD(handler_fixture, "an export's household part sets up a new household as it was, by root only", "[handler][import]") {
     set_up_household();
-    ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 3}});
-    ok("night.set", {{"from", "21:30"}, {"multiplier", 2}});
+    agreed("kind.edit", {{"name", "night-feed"}, {"per_hour", 3}});
+    agreed("night.set", {{"from", "21:30"}, {"multiplier", 2}});
     ok("protect.set", {{"who", "couple"}, {"weekly", "2h"}});
     ok("slot.add", {{"who", "sam"}, {"label", "swim"}, {"when", "sat 07:00"}, {"for", "1h"}});
     const json exported = ok("export.household", json::object());
@@ -578,4 +591,34 @@ TEST_CASE("who may call a method is declared once, in the method table, and the 
     }
     CHECK(paths == std::set<std::string>{"/api/confirm", "/api/dispute", "/api/edit", "/api/events", "/api/log", "/api/report",
                                          "/api/start", "/api/state", "/api/stop", "/api/thanks", "/api/void"});
+}
+
+TEST_CASE_METHOD(handler_fixture, "a weight root changes for nobody waits for every member, and a household of one changes it at once",
+                 "[handler][consent]") {
+    set_up_household();
+    const json proposed = ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}});
+    CHECK(proposed["changed"] == false);
+    CHECK(proposed["kind"]["points_per_hour"] == 2.0); // the weight in force
+    CHECK(proposed["proposal"]["proposed_by"].is_null());
+    CHECK(proposed["proposal"]["awaiting"] == json::array({"alex", "sam"}));
+    const json answer{{"subject", "kind"}, {"name", "night-feed"}, {"answer", "accept"}};
+    CHECK(ok("proposal.answer", answer, sams_uid)["proposal"]["awaiting"] == json::array({"alex"}));
+    CHECK(ok("proposals.list", json::object())["proposals"].size() == 1);
+    json as_alex = answer;
+    as_alex["member"] = "alex";
+    CHECK(ok("proposal.answer", as_alex)["proposal"]["state"] == "agreed");
+    CHECK(ok("proposals.list", json::object())["proposals"].empty());
+    const json change = ok("changes", json::object())["changes"].back();
+    CHECK(change["proposed_by"].is_null());
+    CHECK(change["proposed_by_uid"] == 0);
+    CHECK(change["accepted_by"] == json::array({"alex", "sam"})); // answered at the same instant: in member order
+    // Nothing left to answer.
+    CHECK(error_code(call("proposal.answer", answer, sams_uid)) == error_code(call("agree.answer", {{"answer", "accept"}}, sams_uid)));
+
+    handler_fixture alone;
+    alone.ok("init", {{"members", {"alex"}}, {"tz", "Europe/London"}});
+    const json made = alone.ok("night.set", {{"from", "21:00"}});
+    CHECK_FALSE(made.contains("proposal"));
+    CHECK(made["from"] == "21:00");
+    CHECK(alone.ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}})["kind"]["points_per_hour"] == 4.0);
 }
