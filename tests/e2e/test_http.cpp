@@ -816,3 +816,36 @@ TEST_CASE("behind an HTTPS reverse proxy the links name the proxy and the cookie
     REQUIRE(reply.header("set-cookie"));
     CHECK(lower(*reply.header("set-cookie")).find("; secure") != std::string::npos);
 }
+
+TEST_CASE("a paired phone is its member and nobody else: the partner's entry is not its to void, correct or review",
+          "[e2e][http][identity]") {
+    phone_household home;
+    const std::string token = home.paired("alex");
+    // sam's compost run (the household's fixture), and what the record says of it.
+    std::optional<std::int64_t> sams;
+    for (const json& event : home.events()) {
+        if (event.value("kind", "") == "compost-run" && event["member"] == "sam") sams = event["id"].get<std::int64_t>();
+    }
+    REQUIRE(sams);
+    const json before = home.events();
+    auto post = [&](const std::string& path, const json& body) { return home.http("POST", path, bearer_headers(token), body.dump()); };
+
+    const http_reply voided = post("/api/void", {{"id", *sams}, {"reason", "logged twice"}});
+    CHECK(voided.status == 403);
+    const http_reply edited = post("/api/edit", {{"uuid", make_uuid()}, {"id", *sams}, {"note", "it was alex"}});
+    CHECK(edited.status == 403);
+    const http_reply disputed = post("/api/dispute", {{"id", *sams}, {"reason", "never happened"}});
+    CHECK(disputed.status >= 400);
+    const http_reply confirmed = post("/api/confirm", {{"id", *sams}});
+    CHECK(confirmed.status >= 400);
+    // A field that names someone else is not a phone's to send.
+    for (const auto& [path, body] : std::vector<std::pair<std::string, json>>{
+             {"/api/log", {{"uuid", make_uuid()}, {"kind", "cooking"}, {"member", "sam"}}},
+             {"/api/thanks", {{"uuid", make_uuid()}, {"to", "alex"}, {"member", "sam"}, {"note", "from sam, says alex"}}},
+         }) {
+        INFO(path);
+        CHECK(post(path, body).status == 400);
+    }
+    CHECK(home.events() == before);
+    CHECK(home.ok({"thanks", "--json"}).out_json().empty());
+}
