@@ -1,26 +1,13 @@
 #pragma once
-/// The socket-free request handler: one JSON-RPC request line in, one reply
-/// line out. A thin dispatcher: the method table maps a name to a service
-/// call, reads the params into the request (and its context: who asks, for
-/// whom, at what time) once at the edge, converts the typed result to JSON,
-/// and keeps a failed write from leaving a trace (see isolation). The
-/// meaning lives in the services; the session and server only move bytes.
-/// Unit tests drive it on an in-memory database.
-#include "agreement_service.hpp"
-#include "device_service.hpp"
-#include "event_service.hpp"
-#include "protected_service.hpp"
-#include "record.hpp"
-#include "reminder_service.hpp"
-#include "report_service.hpp"
-#include "away_service.hpp"
-#include "backup_restore_service.hpp"
-#include "export_service.hpp"
-#include "import_service.hpp"
-#include "guess_service.hpp"
-#include "household_service.hpp"
-#include "settings_service.hpp"
-#include "turns_thanks_moved_service.hpp"
+/// The request handler: answers one parsed request inside the commit queue's
+/// round. It finds the method in the method table (method_table.hpp), refuses
+/// a caller the method is not for, reads the request's context once (who
+/// asks, for whom, at what time), runs the method (its params read by
+/// read_requests.hpp, its result built by replies.hpp) and keeps a failed
+/// write from leaving a trace (see isolation). The meaning lives in the
+/// services; transport only moves bytes.
+#include "method_table.hpp"
+#include "service_set.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -52,57 +39,9 @@ struct round_retry : std::exception {
     const char* what() const noexcept override { return "a write failed half-way; the round runs again with savepoints"; }
 };
 
-/// Who may call a method: declared with it in the method table
-/// (handler.cpp), the one list. A socket caller (`fairly`) reaches the
-/// socket's methods; a paired phone (over HTTP, as its member) reaches the
-/// phone's; some are both.
-enum class reach { socket, phone, both };
 
-/// A field a phone's request carries: text, or (integer) a whole number.
-struct phone_field {
-    const char* name;
-    bool integer;
-};
 
-/// How a phone calls a method over HTTP: its path under /api/, GET (reads)
-/// or POST with the JSON fields it may send. Declared with the method in the
-/// method table; the HTTP server serves exactly these.
-struct phone_route {
-    std::string_view method;
-    std::string_view path;
-    bool post = false;
-    std::vector<phone_field> fields;
-    /// Whether the route's body may carry `field`.
-    bool takes(std::string_view field) const;
-};
 
-/// Every route of the phone's API, from the method table (docs/phone.md).
-const std::vector<phone_route>& phone_routes();
-
-/// Whether a caller over HTTP (a phone) or on the socket may call `method`,
-/// by the method table's `reach`; false for an unknown method.
-bool reachable(std::string_view method, bool over_http);
-
-/// The services a method may call, over one household record.
-struct services {
-    explicit services(household_record& record)
-        : events(record), household(record), settings(record), away(record), guess(record), acts(record), reports(record), protected_time(record), reminders(record, reports, protected_time),
-          exports(record), imports(record), backups(record), agreements(record), devices(record) {}
-    event_service events;
-    household_service household;
-    settings_service settings;
-    away_service away;
-    guess_service guess;
-    turns_thanks_moved_service acts;
-    report_service reports;
-    protected_service protected_time;
-    reminder_service reminders;
-    export_service exports;
-    import_service imports;
-    backup_restore_service backups;
-    agreement_service agreements;
-    device_service devices;
-};
 
 class request_handler {
 public:
