@@ -20,18 +20,6 @@ using rpc::rpc_error;
 
 request_handler::request_handler(store::database& db, handler_settings settings) : record_(db, std::move(settings)) {}
 
-std::string request_handler::handle_line(std::string_view line, const caller& who) {
-    json request = json::parse(line, nullptr, false);
-    if (request.is_discarded()) {
-        return rpc::to_line(rpc::make_error(nullptr, error_code::parse_error,
-                                            "parse error: a request is one JSON object on one line"));
-    }
-    json reply = handle(request, who);
-    if (has_deferred()) run_deferred(reply);
-    before_commit(); // no commit queue here: each line is its own round
-    return reply.is_null() ? std::string() : rpc::to_line(reply);
-}
-
 json request_handler::handle(const json& request, const caller& who, isolation mode) {
     if (!request.is_object()) {
         return rpc::make_error(nullptr, error_code::invalid_request, "invalid request: expected a JSON object");

@@ -21,8 +21,8 @@ using json = nlohmann::json;
 
 /// How a write that fails is kept from leaving a trace in its round.
 enum class isolation {
-    /// Each write runs in a savepoint of its own (handle_line; and a round
-    /// that went wrong once, run again).
+    /// Each write runs in a savepoint of its own (a round that went wrong
+    /// once, run again).
     savepoint,
     /// No savepoint: a write that fails having changed nothing is answered
     /// as usual; one that fails after changing rows (or after SQLite gave up
@@ -47,13 +47,8 @@ class request_handler {
 public:
     request_handler(store::database& db, handler_settings settings);
 
-    /// Parses and answers one request line. Returns the reply line (with its
-    /// newline), or an empty string for a notification (a request without id).
-    /// Each request that writes runs in its own savepoint: a failed one leaves no trace.
-    std::string handle_line(std::string_view line, const caller& who);
-
-    /// Answers a parsed request (see handle_line and isolation).
-    json handle(const json& request, const caller& who, isolation mode = isolation::savepoint);
+    /// Answers a parsed request inside the commit queue's round (see isolation).
+    json handle(const json& request, const caller& who, isolation mode);
 
     /// Writes what the round's requests changed in the report's aggregates;
     /// the commit queue calls it just before COMMIT.

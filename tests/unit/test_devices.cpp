@@ -2,6 +2,7 @@
 // phone for whom, that a link works once and for ten minutes, that a device
 // acts as its member and reaches only what the phone page needs.
 #include "handler.hpp"
+#include "round_harness.hpp"
 #include "http_server.hpp"
 #include "migrations.hpp"
 #include "secret.hpp"
@@ -22,19 +23,19 @@ constexpr std::int64_t sams_uid = 1001;
 struct devices_fixture {
     std::string now = "2026-11-23T12:00:00Z";
     fairly::store::database db{":memory:"};
-    fairly::daemon::request_handler handler{db, {daemon_uid, "test", [this] { return fairly::parse_iso_instant(now); }, {}}};
+    fairly::test::round_harness harness{db, {daemon_uid, "test", [this] { return fairly::parse_iso_instant(now); }, {}}};
     int id = 0;
 
     devices_fixture() {
         fairly::store::apply_migrations(db);
         ok("init", {{"members", {"alex", "sam"}}, {"tz", "Europe/London"}});
         ok("member.add", {{"name", "sam"}, {"unix_uid", sams_uid}});
-        handler.set_http_base_url("http://127.0.0.1:8737");
+        harness.handler().set_http_base_url("http://127.0.0.1:8737");
     }
 
     json call(const std::string& method, json params, const caller& who) {
         json request{{"jsonrpc", "2.0"}, {"id", ++id}, {"method", method}, {"params", std::move(params)}};
-        return json::parse(handler.handle_line(request.dump(), who));
+        return harness.call(std::move(request), who);
     }
     static caller socket_user(std::int64_t uid) {
         caller who;
@@ -125,7 +126,7 @@ TEST_CASE_METHOD(devices_fixture, "a member pairs a phone for themselves; root f
 }
 
 TEST_CASE_METHOD(devices_fixture, "without --http, pairing says how to start the page", "[devices]") {
-    handler.set_http_base_url("");
+    harness.handler().set_http_base_url("");
     const json reply = call("device.pair", {{"member", "alex"}}, socket_user(root));
     REQUIRE(reply.contains("error"));
     CHECK_THAT(reply["error"]["message"].get<std::string>(), Catch::Contains("fairlyd --http 127.0.0.1:8737"));

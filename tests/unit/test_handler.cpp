@@ -1,5 +1,7 @@
-// The request handler with no socket: JSON in, JSON out, on an in-memory database.
+// The request handler with no socket, on an in-memory database: each request
+// submitted to the commit queue and committed in a round, as fairlyd does.
 #include "handler.hpp"
+#include "round_harness.hpp"
 #include "migrations.hpp"
 #include "time_expr.hpp"
 #include "uuid.hpp"
@@ -22,13 +24,13 @@ class handler_fixture {
 public:
     handler_fixture()
         : db_(":memory:"),
-          handler_(db_, {daemon_uid, "test", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }, {}}) {
+          harness_(db_, {daemon_uid, "test", [] { return fairly::parse_iso_instant("2026-11-23T12:00:00Z"); }, {}}) {
         fairly::store::apply_migrations(db_);
     }
 
     json call(const std::string& method, json params, std::int64_t uid = root) {
         json request{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", method}, {"params", std::move(params)}};
-        return json::parse(handler_.handle_line(request.dump(), caller{uid, 1}));
+        return harness_.call(std::move(request), caller{uid, 1});
     }
 
     json ok(const std::string& method, json params, std::int64_t uid = root) {
@@ -69,7 +71,7 @@ public:
     }
 
     fairly::store::database db_;
-    fairly::daemon::request_handler handler_;
+    fairly::test::round_harness harness_;
     int id_ = 0;
 };
 
@@ -180,17 +182,17 @@ TEST_CASE_METHOD(handler_fixture, "bad params name the field", "[handler]") {
 }
 
 TEST_CASE_METHOD(handler_fixture, "protocol errors: parse, invalid request, unknown method", "[handler]") {
-    json parse = json::parse(handler_.handle_line("{not json", caller{root, 1}));
+    json parse = json::parse(harness_.call_line("{not json", caller{root, 1}));
     CHECK(error_code(parse) == -32700);
     CHECK(parse["id"].is_null());
-    CHECK(error_code(json::parse(handler_.handle_line("[1,2]", caller{root, 1}))) == -32600);
-    CHECK(error_code(json::parse(handler_.handle_line(R"({"jsonrpc":"2.0","id":1})", caller{root, 1}))) == -32600);
+    CHECK(error_code(json::parse(harness_.call_line("[1,2]", caller{root, 1}))) == -32600);
+    CHECK(error_code(json::parse(harness_.call_line(R"({"jsonrpc":"2.0","id":1})", caller{root, 1}))) == -32600);
     json unknown = call("event.delete", json::object());
     CHECK(error_code(unknown) == -32601);
     CHECK(unknown["id"] == id_);
-    CHECK(error_code(json::parse(handler_.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"status","params":[1]})", caller{root, 1}))) == -32602);
+    CHECK(error_code(json::parse(harness_.call_line(R"({"jsonrpc":"2.0","id":1,"method":"status","params":[1]})", caller{root, 1}))) == -32602);
     // A notification (no id) gets no reply.
-    CHECK(handler_.handle_line(R"({"jsonrpc":"2.0","method":"status"})", caller{root, 1}).empty());
+    CHECK(harness_.call_line(R"({"jsonrpc":"2.0","method":"status"})", caller{root, 1}).empty());
 }
 
 TEST_CASE_METHOD(handler_fixture, "void keeps the event with its reason, and only its people may void it", "[handler]") {
@@ -621,4 +623,67 @@ TEST_CASE_METHOD(handler_fixture, "a weight root changes for nobody waits for ev
     CHECK_FALSE(made.contains("proposal"));
     CHECK(made["from"] == "21:00");
     CHECK(alone.ok("kind.edit", {{"name", "night-feed"}, {"per_hour", 4}})["kind"]["points_per_hour"] == 4.0);
+}
+
+TEST_CASE_METHOD(handler_fixture, "in one shared round a write refused half-way leaves nothing, the writes beside it are stored, and the round ran again once",
+                 "[handler][round]") {
+    set_up_household();
+    auto log_request = [&](const std::string& note) {
+        return json{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", "event.log"},
+                    {"params", {{"uuid", fairly::make_uuid()}, {"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-23 09:00"}, {"for", "20m"}, {"note", note}}}};
+    };
+    const std::int64_t first = log({{"member", "alex"}, {"kind", "cooking"}, {"at", "2026-11-23 08:00"}, {"for", "20m"}, {"note", "first"}})["id"];
+    // A rule of the record refuses a note, as a CHECK would: the refused edit
+    // has already marked #first superseded when its new version is refused.
+    db_.exec("CREATE TRIGGER refuse_for_test BEFORE INSERT ON event WHEN NEW.note = 'refused' "
+             "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;");
+    const std::uint64_t retried = harness_.queue().retried(), commits = harness_.queue().commits();
+    const std::vector<json> replies = harness_.round({
+        {log_request("kept before"), caller{root, 1}},
+        {log_request("refused"), caller{root, 1}},
+        {json{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", "event.edit"},
+              {"params", {{"uuid", fairly::make_uuid()}, {"id", first}, {"note", "refused"}}}},
+         caller{root, 1}},
+        {json{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", "moved.log"},
+              {"params", {{"uuid", fairly::make_uuid()}, {"member", "sam"}, {"what", "standup"}, {"for", "school-run"}}}},
+         caller{root, 1}},
+        {log_request("kept after"), caller{root, 1}},
+    });
+    INFO(json(replies).dump());
+    CHECK(replies[0].contains("result"));
+    CHECK(error_code(replies[1]) == -32003);
+    CHECK(error_code(replies[2]) == -32003);
+    CHECK(replies[3].contains("result"));
+    CHECK(replies[4].contains("result"));
+    // One round, run a second time with savepoints: the edit had changed a row.
+    CHECK(harness_.queue().commits() == commits + 1);
+    CHECK(harness_.queue().retried() == retried + 1);
+    db_.exec("DROP TRIGGER refuse_for_test");
+    // #first is still the active entry; the figures count the three entries once each.
+    const json events = ok("events.list", {{"since", "2026-01-01"}})["events"];
+    CHECK(events.size() == 3);
+    for (const json& event : events) CHECK(event["note"] != "refused");
+    const json alex = ok("report", {{"week", "2026-11-23"}});
+    std::int64_t counted = 0;
+    for (const json& member : alex["members"]) counted += member.value("events", std::int64_t{0});
+    CHECK(counted == 3);
+}
+
+TEST_CASE_METHOD(handler_fixture, "a round of many logs is flushed to the report's figures once, before its commit", "[handler][round]") {
+    set_up_household();
+    const std::uint64_t commits = harness_.queue().commits();
+    std::vector<std::pair<json, caller>> logs;
+    for (int i = 0; i < 40; ++i) {
+        logs.push_back({json{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", "event.log"},
+                             {"params", {{"uuid", fairly::make_uuid()}, {"member", i % 4 == 0 ? "sam" : "alex"}, {"kind", "cooking"},
+                                         {"at", "2026-11-23 0" + std::to_string(i % 10) + ":" + (i < 20 ? "00" : "30")}, {"for", "15m"}}}},
+                        caller{root, 1}});
+    }
+    for (const json& reply : harness_.round(logs)) CHECK(reply.contains("result"));
+    CHECK(harness_.queue().commits() == commits + 1);
+    const json report = ok("report", {{"week", "2026-11-23"}});
+    std::map<std::string, std::int64_t> events;
+    for (const json& member : report["members"]) events[member["name"]] = member.value("events", std::int64_t{0});
+    CHECK(events["alex"] == 30);
+    CHECK(events["sam"] == 10);
 }
