@@ -374,6 +374,15 @@ int main(int argc, char** argv) {
             std::cerr << "usage: golden_runner CASE.test | golden_runner --words WORDING.md CASE.test...\n";
             return 2;
         }
+        // Rewriting the expectations is for a person reading `git diff`; in CI
+        // it would make every golden test pass whatever fairly printed.
+        const char* update = std::getenv("FAIRLY_UPDATE_GOLDEN");
+        const char* ci = std::getenv("CI");
+        if (update && *update == '1' && ci && *ci) {
+            std::cerr << "golden_runner: FAIRLY_UPDATE_GOLDEN=1 rewrites the expected output, and CI is set: refused "
+                         "(a CI run checks the golden files, it never writes them)\n";
+            return 2;
+        }
         return run_case(args[0]);
     } catch (const std::exception& error) {
         std::cerr << "golden_runner: " << error.what() << '\n';
