@@ -5,12 +5,12 @@
 namespace fairly {
 
 const std::vector<change_subject>& change_subjects() {
-    //                                          figure  history told
+    //  subject      figure history told   weight setting
     static const std::vector<change_subject> all{
-        {"kind", true, true, false},      {"night", true, true, false},   {"drift", true, false, false},
-        {"timer", false, false, false},   {"agreement", true, false, false}, {"member", true, false, false},
-        {"binding", false, false, true},  {"goal", false, false, true},   {"slot", false, false, true},
-        {"away", true, false, true},
+        {"kind", true, true, false, true},       {"night", true, true, false, true},     {"drift", true, false, false, true},
+        {"timer", false, false, false, false},   {"agreement", true, false, false, false}, {"member", true, false, false, false},
+        {"binding", false, false, true, false},  {"goal", false, false, true, false},    {"slot", false, false, true, false},
+        {"away", true, false, true, false},
     };
     return all;
 }

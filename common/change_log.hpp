@@ -15,6 +15,8 @@ struct change_subject {
     bool moves_a_figure;            ///< the report lists it among the period's changes
     bool reweighs_history;          ///< changes the points of every past week (the report's "weights last changed")
     bool told_to_whom_it_concerns;  ///< a reminder tells the member it concerns, when someone else made it
+    bool is_weight_setting;         ///< how the record is weighed and read (a kind's weights, the night, the drift
+                                    ///< detector's settings): `fairly kind history` lists it
 };
 
 /// kind, night, drift, timer, agreement, member, binding, goal, slot, away.

@@ -57,14 +57,16 @@ std::string setting_text(const json& proposal, const json& value) {
     return proposal["subject"] == "night" ? night_text(value) : weights_text(value);
 }
 
-/// What became of a proposed change to a kind's weights or the night.
-void print_setting_outcome(const json& proposal, context& ctx) {
+/// What became of a proposed change to a kind's weights or the night;
+/// `named`: answered by a bare --accept, so an answer still waiting for
+/// others says which change it was.
+void print_setting_outcome(const json& proposal, context& ctx, bool named = false) {
     const std::string state = proposal.value("state", ""), what = setting_of(proposal);
     const std::string stays = proposal["subject"] == "night" ? "the night stays as it is" : what + " keeps its weights";
     if (state == "agreed") {
         ctx.out << "Agreed: " << what << " is now " << setting_text(proposal, proposal["after"]) << "; every week's figures use it.\n";
     } else if (state == "proposed") {
-        ctx.out << "Accepted; it takes effect when " << names_text(proposal["awaiting"]) << (proposal["awaiting"].size() == 1 ? " accepts" : " accept")
+        ctx.out << "Accepted" << (named ? " the change to " + what : std::string()) << "; it takes effect when " << names_text(proposal["awaiting"]) << (proposal["awaiting"].size() == 1 ? " accepts" : " accept")
                 << ".\n";
     } else if (state == "declined") {
         ctx.out << "Declined: " << stays << ". `fairly agree` shows what is waiting.\n";
@@ -110,7 +112,10 @@ void run_agree(const agree_options& options, context& ctx) {
         params["answer"] = options.accept ? "accept" : "decline";
         auto result = ctx.write("agree.answer", params);
         if (!result) return;
-        if (options.json_output) return void(ctx.out << (*result)["agreement"].dump(2) << '\n');
+        // No split waiting: the one change of weights or the night waiting for this member was answered.
+        const bool setting_answered = result->contains("proposal");
+        if (options.json_output) return void(ctx.out << (*result)[setting_answered ? "proposal" : "agreement"].dump(2) << '\n');
+        if (setting_answered) return print_setting_outcome((*result)["proposal"], ctx, true);
         return print_outcome((*result)["agreement"], ctx);
     }
     if (!options.split.empty()) {
@@ -163,7 +168,7 @@ void setup_agree(CLI::App& app, context& ctx) {
     command->add_option("--thing", options->thing, "a contested thing's own split (turns: `fairly turn`), e.g. lie-in");
     command->add_option("--kind", options->kind, "answer the proposed change to this kind's weights (with --accept or --decline)");
     command->add_flag("--night", options->night, "answer the proposed change to the night (with --accept or --decline)");
-    command->add_flag("--accept", options->accept, "accept the proposal waiting for you");
+    command->add_flag("--accept", options->accept, "accept the proposal waiting for you (the split's; with none, the one change of weights or the night)");
     command->add_flag("--decline", options->decline, "decline it (the proposer declining withdraws it)");
     command->add_option("--member", options->member, "who proposes or answers (default: you)");
     command->add_option("--note", options->note, "why, in a few words");

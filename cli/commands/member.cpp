@@ -83,6 +83,23 @@ void setup_member(CLI::App& app, context& ctx) {
             ctx.out << (proposal.value("state", "") == "agreed" ? "The agreed split is now " : "Proposed the split ") << shares << ", from this week"
                     << (proposal.value("state", "") == "agreed" ? ".\n" : "; it takes effect when every other member accepts (`fairly agree --accept`).\n");
         }
+        // What waited only for them is decided without them.
+        for (const json& decided : result.value("decided", json::array())) {
+            const std::string state = decided.value("state", "");
+            std::string what;
+            if (decided.contains("subject")) {
+                what = decided["subject"] == "night" ? std::string("the change to the night") : "the change to " + decided.value("name", "");
+            } else {
+                what = decided["thing"].is_string() ? "the " + decided["thing"].get<std::string>() + " split" : std::string("the split");
+                std::string shares;
+                for (const auto& [who, share] : decided["shares"].items()) {
+                    if (who != *retire || share.get<double>() > 0) shares += (shares.empty() ? "" : ", ") + who + " " + share_text(share.get<double>());
+                }
+                what += " " + shares + ", from the week of " + date_as_said(decided.value("from", ""));
+            }
+            if (state == "agreed") ctx.out << "Everyone who stays had accepted " << what << "; it is in force now.\n";
+            if (state == "withdrawn") ctx.out << "The proposed " << what.substr(4) << " gave " << *retire << " a share, so it is withdrawn; propose another with `fairly agree`.\n";
+        }
     });
 }
 

@@ -3,6 +3,8 @@
 // a household's history write through the same three writers.
 #include "record.hpp"
 
+#include <algorithm>
+
 namespace fairly::daemon {
 
 std::int64_t household_record::insert_agreement(const agreement_row& row) {
@@ -35,6 +37,17 @@ bool household_record::decide_agreement(std::int64_t id, std::string_view state,
     update->bind(1, state).bind(2, at).bind(3, id).step();
     forget();
     return db_.changes() > 0;
+}
+
+std::vector<std::int64_t> household_record::agreements_waiting_for(std::int64_t member) {
+    std::vector<std::int64_t> ids;
+    if (std::any_of(names().members.begin(), names().members.end(), [&](const member_entry& m) { return m.id == member && m.retired; })) return ids;
+    store::statement_use query(db_.cached(
+        "SELECT g.id FROM agreement g WHERE g.state = 'proposed' AND NOT EXISTS (SELECT 1 FROM agreement_answer a "
+        "WHERE a.agreement_id = g.id AND a.member_id = ?1 AND a.answer = 'accept') ORDER BY g.id"));
+    query->bind(1, member);
+    while (query->step()) ids.push_back(query->int64(0));
+    return ids;
 }
 
 } // namespace fairly::daemon

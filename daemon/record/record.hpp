@@ -231,7 +231,8 @@ public:
     struct household_row {
         std::string tz;
         std::int64_t week_start = 1, night_start = night_window{}.start.count(), night_end = night_window{}.end.count();
-        double multiplier = night_window{}.multiplier, slack = 0.5, threshold = 4; ///< the drift detector's k and h, in sigma
+        double multiplier = night_window{}.multiplier, slack = drift_settings{}.slack,
+               threshold = drift_settings{}.threshold; ///< the drift detector's k and h, in sigma
         std::int64_t couple_weekday = 4, couple_minute = 1080, created = 0;
     };
     void insert_household(const household_row& row);
@@ -269,6 +270,9 @@ public:
     std::vector<std::int64_t> pending_setting_proposals();
     /// The members who accepted proposal `id`, in the order they answered.
     std::vector<std::int64_t> setting_proposal_accepted(std::int64_t id);
+    /// The proposals still waiting for `member`'s answer (they have not
+    /// accepted it and are still in the household), oldest first.
+    std::vector<std::int64_t> setting_proposals_waiting_for(std::int64_t member);
     std::int64_t insert_timer(const std::string& uuid, std::int64_t member, std::int64_t kind, std::int64_t start, const std::string& role,
                               const std::string& note, std::int64_t uid, std::int64_t created);
     void remove_timer(std::int64_t id);
@@ -351,6 +355,9 @@ public:
     void answer_agreement(std::int64_t id, std::int64_t member, std::string_view answer, std::int64_t uid, std::int64_t at);
     /// Decides a proposal still proposed: agreed, declined or withdrawn. False when it was not proposed.
     bool decide_agreement(std::int64_t id, std::string_view state, std::int64_t at);
+    /// The proposed splits (the load's and each thing's) still waiting for
+    /// `member`'s answer (they have not accepted it and are still in the household), oldest first.
+    std::vector<std::int64_t> agreements_waiting_for(std::int64_t member);
 
     // ---- time away and guesses (record/away_guesses.cpp)
     /// Time away, local days both included: the last on or after the first, at most a year.

@@ -3,6 +3,8 @@
 // that writes them is here (the night itself: settings.cpp, set_night).
 #include "record.hpp"
 
+#include <algorithm>
+
 namespace fairly::daemon {
 
 std::int64_t household_record::insert_setting_proposal(const setting_proposal_row& row) {
@@ -71,6 +73,17 @@ std::vector<std::int64_t> household_record::setting_proposal_accepted(std::int64
     std::vector<std::int64_t> members;
     while (query->step()) members.push_back(query->int64(0));
     return members;
+}
+
+std::vector<std::int64_t> household_record::setting_proposals_waiting_for(std::int64_t member) {
+    std::vector<std::int64_t> ids;
+    if (std::any_of(names().members.begin(), names().members.end(), [&](const member_entry& m) { return m.id == member && m.retired; })) return ids;
+    store::statement_use query(db_.cached(
+        "SELECT p.id FROM setting_proposal p WHERE p.state = 'proposed' AND NOT EXISTS (SELECT 1 FROM setting_proposal_answer a "
+        "WHERE a.proposal_id = p.id AND a.member_id = ?1 AND a.answer = 'accept') ORDER BY p.id"));
+    query->bind(1, member);
+    while (query->step()) ids.push_back(query->int64(0));
+    return ids;
 }
 
 } // namespace fairly::daemon

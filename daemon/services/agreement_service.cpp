@@ -2,6 +2,7 @@
 
 #include "catalogue.hpp"
 #include "protocol.hpp"
+#include "settings_service.hpp"
 #include "time_expr.hpp"
 #include "zone.hpp"
 
@@ -155,9 +156,9 @@ std::int64_t agreement_service::propose_split(household_record& record, const st
     return id;
 }
 
-json agreement_service::describe(std::int64_t id) {
-    const std::string& tz = record_.household().tz;
-    store::statement_use query(record_.db().cached(
+json agreement_service::describe(household_record& record, std::int64_t id) {
+    const std::string& tz = record.household().tz;
+    store::statement_use query(record.db().cached(
         "SELECT a.thing, a.from_day, a.state, m.name, a.proposed_at, a.decided_at, a.note FROM agreement a "
         "LEFT JOIN member m ON m.id = a.proposed_by_member_id WHERE a.id = ?"));
     query->bind(1, id);
@@ -170,10 +171,10 @@ json agreement_service::describe(std::int64_t id) {
                    {"proposed_at", format_local_iso(sys_seconds{seconds{query->int64(4)}}, tz)},
                    {"decided_at", query->is_null(5) ? json(nullptr) : json(format_local_iso(sys_seconds{seconds{query->int64(5)}}, tz))},
                    {"note", query->text(6)},
-                   {"shares", shares_json(record_, id)}};
+                   {"shares", shares_json(record, id)}};
     if (described["state"] == "proposed") {
         json waiting = json::array();
-        for (const std::int64_t member : awaiting(record_, id)) waiting.push_back(record_.member_name(member));
+        for (const std::int64_t member : awaiting(record, id)) waiting.push_back(record.member_name(member));
         described["awaiting"] = std::move(waiting);
     }
     return described;
@@ -229,6 +230,7 @@ json agreement_service::answer(const agreement_answer_request& request, const re
     const std::int64_t me = record_.acting_member(ctx, request.member);
     record_.check_active(me);
     const auto pending = pending_of(record_, request.thing);
+    if (!pending && !request.thing) return answer_setting(me, request.accept, ctx);
     if (!pending) {
         throw rpc_error(error_code::not_found, std::string("no proposal is waiting") + (request.thing ? " for " + *request.thing : std::string()) +
                                                    "; `fairly agree` shows the split in force");
@@ -251,6 +253,64 @@ json agreement_service::answer(const agreement_answer_request& request, const re
     add_answer(record_, *pending, me, "accept", ctx.who.uid, now);
     settle(record_, *pending, request.thing, from_day, ctx);
     return json{{"agreement", describe(*pending)}};
+}
+
+json agreement_service::answer_setting(std::int64_t me, bool accept, const request_context& ctx) {
+    const std::vector<std::int64_t> waiting = record_.setting_proposals_waiting_for(me);
+    if (waiting.empty()) {
+        throw rpc_error(error_code::not_found, "no proposal is waiting for your answer; `fairly agree` shows the split in force and what is waiting");
+    }
+    if (waiting.size() > 1) {
+        // Which one is the member's to say: each with the command that answers it.
+        std::string each;
+        for (std::size_t i = 0; i < waiting.size(); ++i) {
+            const setting_proposal_row row = *record_.setting_proposal(waiting[i]);
+            const bool night = row.subject == "night";
+            each += std::string(i == 0 ? "" : i + 1 == waiting.size() ? " or " : ", ") + "`fairly agree " + (night ? "--night" : "--kind " + row.name) +
+                    (accept ? " --accept" : " --decline") + "` (" + (night ? "the night" : row.name) + ")";
+        }
+        throw rpc_error(error_code::conflict, std::to_string(waiting.size()) + " changes are waiting for your answer; answer one at a time: " + each);
+    }
+    settings_service settings(record_);
+    return json{{"proposal", settings.answer(waiting.front(), me, accept, ctx)}};
+}
+
+json agreement_service::decide_waiting(household_record& record, std::int64_t left, const request_context& ctx) {
+    std::vector<std::int64_t> ids;
+    {
+        store::statement_use query(record.db().cached("SELECT id FROM agreement WHERE state = 'proposed' ORDER BY id"));
+        while (query->step()) ids.push_back(query->int64(0));
+    }
+    json decided = json::array();
+    for (const std::int64_t id : ids) {
+        std::optional<std::string> thing;
+        std::int64_t from_day = 0;
+        {
+            store::statement_use query(record.db().cached("SELECT thing, from_day FROM agreement WHERE id = ?"));
+            query->bind(1, id);
+            query->step();
+            thing = query->optional_text(0);
+            from_day = query->int64(1);
+        }
+        double theirs = 0;
+        {
+            store::statement_use share(record.db().cached("SELECT share FROM agreement_share WHERE agreement_id = ? AND member_id = ?"));
+            share->bind(1, id).bind(2, left);
+            if (share->step()) theirs = share->real(0);
+        }
+        if (theirs > 0) {
+            // A split with a share for someone who left cannot come into force as it is.
+            const json shares = shares_json(record, id);
+            set_state(record, id, "withdrawn", record.now_utc());
+            record.log_change("agreement", subject_of(thing), json{{"state", "proposed"}, {"shares", shares}},
+                              json{{"state", "withdrawn"}, {"by", record.member_name(left) + " left the household"}}, ctx,
+                              change_consent{id, std::nullopt, std::nullopt, std::nullopt});
+        } else if (!settle(record, id, thing, from_day, ctx)) {
+            continue;
+        }
+        decided.push_back(describe(record, id));
+    }
+    return decided;
 }
 
 } // namespace fairly::daemon

@@ -45,8 +45,19 @@ public:
                                       const std::vector<std::pair<std::int64_t, double>>& split, std::int64_t from_day,
                                       std::optional<std::int64_t> proposer, const std::string& note, const request_context& ctx);
 
+    /// After member `left` left the household: each proposed split is
+    /// decided without them, in force once everyone who stays has accepted
+    /// it; one that gives them a share is withdrawn (a split without them is
+    /// proposed on its own). Returns what was decided, described.
+    static json decide_waiting(household_record& record, std::int64_t left, const request_context& ctx);
+
 private:
-    json describe(std::int64_t id);
+    /// A bare `--accept` or `--decline` with no split waiting: the one change
+    /// of weights or the night waiting for `me`, answered; refused, naming
+    /// each, when several wait.
+    json answer_setting(std::int64_t me, bool accept, const request_context& ctx);
+    static json describe(household_record& record, std::int64_t id);
+    json describe(std::int64_t id) { return describe(record_, id); }
     household_record& record_;
 };
 

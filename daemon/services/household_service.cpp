@@ -8,6 +8,7 @@
 #include "migrations.hpp"
 #include "night.hpp"
 #include "params.hpp"
+#include "settings_service.hpp"
 #include "spelling.hpp"
 #include "time_expr.hpp"
 #include "turns.hpp"
@@ -197,7 +198,10 @@ json household_service::member_retire(const std::string& name, const request_con
         for (const auto& [member, percent] : split) shares[record_.member_name(member)] = percent / 100.0;
         proposal = {{"id", proposed}, {"shares", std::move(shares)}, {"state", state->text(0)}};
     }
-    return json{{"retired", name}, {"proposal", std::move(proposal)}};
+    // What was waiting only for them is decided without them: a proposal does not wait for someone who left.
+    json decided = agreement_service::decide_waiting(record_, id, ctx);
+    for (json& setting : settings_service(record_).decide_waiting(ctx)) decided.push_back(std::move(setting));
+    return json{{"retired", name}, {"proposal", std::move(proposal)}, {"decided", std::move(decided)}};
 }
 
 json household_service::member_add(const member_request& request, const request_context& ctx) {

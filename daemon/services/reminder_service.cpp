@@ -11,6 +11,7 @@
 //   logged for you by someone     the member it is for, once per entry
 //   a forgotten timer             the member running it
 //   a change another member made to your goal, slot, binding or time away   you
+//   a proposal (a split, a kind's weights, the night) waiting for your answer   you, once a proposal
 #include "reminder_service.hpp"
 
 #include "calendar.hpp"
@@ -412,6 +413,50 @@ void reminder_service::change_notices(const sys_seconds now, std::vector<notice>
     }
 }
 
+void reminder_service::proposal_notices(const std::vector<std::int64_t>& to, const sys_seconds now, std::vector<notice>& out) {
+    const std::string& tz = record_.household().tz;
+    const auto proposer_name = [&](std::optional<std::int64_t> by) { return by ? record_.member_name(*by) : std::string("an admin"); };
+    for (const std::int64_t member : to) {
+        const std::string name = record_.member_name(member);
+        // A split: the load's, or a thing's (turns).
+        for (const std::int64_t id : record_.agreements_waiting_for(member)) {
+            store::statement_use query(record_.db().cached("SELECT thing, from_day, proposed_by_member_id, proposed_at FROM agreement WHERE id = ?"));
+            query->bind(1, id);
+            query->step();
+            const std::optional<std::string> thing = query->optional_text(0);
+            const std::int64_t from_day = query->int64(1);
+            const std::optional<std::int64_t> by = query->optional_int64(2);
+            const sys_seconds at{seconds{query->int64(3)}};
+            std::string shares;
+            store::statement_use share(record_.db().cached(
+                "SELECT m.name, s.share FROM agreement_share s JOIN member m ON m.id = s.member_id "
+                "WHERE s.agreement_id = ? AND m.retired_at IS NULL ORDER BY m.name"));
+            share->bind(1, id);
+            while (share->step()) {
+                char percent[16];
+                std::snprintf(percent, sizeof percent, "%g%%", std::round(share->real(1) * 10) / 10);
+                shares += (shares.empty() ? "" : ", ") + share->text(0) + " " + percent;
+            }
+            const std::string answer = "`fairly agree" + (thing ? " --thing " + *thing : std::string()) + " --accept` or `--decline`";
+            out.push_back({"agreement:" + std::to_string(id), "proposal", name, at,
+                           {{member, proposer_name(by) + " proposed the " + (thing ? *thing + " " : std::string()) + "split " + shares +
+                                         ", from the week of " + date_as_said(sys_days{std::chrono::days{from_day}}) + " (" + spoken_time(at, now, tz) +
+                                         "); it waits for your answer: " + answer + "."}}});
+        }
+        // A kind's weights, or the night.
+        for (const std::int64_t id : record_.setting_proposals_waiting_for(member)) {
+            const setting_proposal_row row = *record_.setting_proposal(id);
+            const bool night = row.subject == "night";
+            const sys_seconds at{seconds{row.proposed_at}};
+            out.push_back({"setting:" + std::to_string(id), "proposal", name, at,
+                           {{member, proposer_name(row.proposed_by) + " proposed a change to " + (night ? std::string("the night") : row.name) + " (" +
+                                         spoken_time(at, now, tz) + "); it waits for your answer: `fairly agree " +
+                                         (night ? std::string("--night") : "--kind " + row.name) +
+                                         " --accept` or `--decline`, and `fairly agree` shows it."}}});
+        }
+    }
+}
+
 // ---------------------------------------------------------------- the two calls
 
 json reminder_service::check(const remind_request& request, const request_context& ctx) {
@@ -426,6 +471,7 @@ json reminder_service::check(const remind_request& request, const request_contex
     pending_notices(to, now, notices);
     timer_notices(now, notices);
     change_notices(now, notices);
+    proposal_notices(to, now, notices);
 
     const std::string& tz = record_.household().tz;
     std::map<std::int64_t, std::optional<std::int64_t>> uid_of; // an addressee's Unix user, for --exec

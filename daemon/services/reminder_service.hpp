@@ -1,7 +1,7 @@
 #pragma once
 /// The reminders cron asks for with `fairly remind`. Each is about
 /// something (a slot, a goal, the couple's week, the drift alert, an entry
-/// logged for someone, a forgotten timer) and is addressed to each member it
+/// logged for someone, a forgotten timer, a proposal waiting for an answer) and is addressed to each member it
 /// concerns, worded for them; each is given once per addressee, and marked
 /// as given to that addressee only.
 #include "protected_service.hpp"
@@ -53,6 +53,7 @@ private:
     void pending_notices(const std::vector<std::int64_t>& to, std::chrono::sys_seconds now, std::vector<notice>& out);
     void timer_notices(std::chrono::sys_seconds now, std::vector<notice>& out);
     void change_notices(std::chrono::sys_seconds now, std::vector<notice>& out);
+    void proposal_notices(const std::vector<std::int64_t>& to, std::chrono::sys_seconds now, std::vector<notice>& out);
     bool given(const std::string& key, std::int64_t member);
 
     household_record& record_;

@@ -2,6 +2,7 @@
 #include "settings_service.hpp"
 
 #include "catalogue.hpp"
+#include "change_log.hpp"
 #include "duration.hpp"
 #include "migrations.hpp"
 #include "night.hpp"
@@ -260,26 +261,43 @@ json settings_service::proposal_answer(const setting_answer_request& request, co
         throw rpc_error(error_code::not_found, "no change to " + (request.subject == "kind" ? name : std::string("the night")) +
                                                    " is waiting; `fairly agree` shows what is");
     }
-    const setting_proposal_row row = *record_.setting_proposal(*pending);
+    return json{{"proposal", answer(*pending, me, request.accept, ctx)}};
+}
+
+json settings_service::answer(std::int64_t id, std::int64_t member, bool accept, const request_context& ctx) {
+    const setting_proposal_row row = *record_.setting_proposal(id);
     const std::int64_t now = record_.now_utc();
-    record_.answer_setting_proposal(*pending, me, request.accept, ctx.who.uid, now);
-    if (!request.accept) {
-        record_.decide_setting_proposal(*pending, row.proposed_by == me ? "withdrawn" : "declined", now); // the proposer declining withdraws it
-        return json{{"proposal", describe(*pending)}};
+    record_.answer_setting_proposal(id, member, accept, ctx.who.uid, now);
+    if (!accept) {
+        record_.decide_setting_proposal(id, row.proposed_by == member ? "withdrawn" : "declined", now); // the proposer declining withdraws it
+    } else {
+        settle(id, ctx);
     }
-    const std::vector<std::int64_t> accepted = record_.setting_proposal_accepted(*pending);
+    return describe(id);
+}
+
+bool settings_service::settle(std::int64_t id, const request_context& ctx) {
+    const setting_proposal_row row = *record_.setting_proposal(id);
+    if (row.state != "proposed") return false;
+    const std::vector<std::int64_t> accepted = record_.setting_proposal_accepted(id);
     for (const member_entry& member : record_.names().members) {
-        if (!member.retired && std::find(accepted.begin(), accepted.end(), member.id) == accepted.end()) {
-            return json{{"proposal", describe(*pending)}}; // still waiting for someone
-        }
+        if (!member.retired && std::find(accepted.begin(), accepted.end(), member.id) == accepted.end()) return false; // still waiting for someone
     }
     std::vector<std::int64_t> others;
     for (const std::int64_t member : accepted) {
         if (member != row.proposed_by) others.push_back(member);
     }
-    record_.decide_setting_proposal(*pending, "agreed", now);
-    apply(row.subject, name, row.old_value, row.new_value, ctx, change_consent{row.id, row.proposed_by, row.proposed_by_uid, others});
-    return json{{"proposal", describe(*pending)}};
+    record_.decide_setting_proposal(id, "agreed", record_.now_utc());
+    apply(row.subject, row.name, row.old_value, row.new_value, ctx, change_consent{row.id, row.proposed_by, row.proposed_by_uid, others});
+    return true;
+}
+
+json settings_service::decide_waiting(const request_context& ctx) {
+    json decided = json::array();
+    for (const std::int64_t id : record_.pending_setting_proposals()) {
+        if (settle(id, ctx)) decided.push_back(describe(id));
+    }
+    return decided;
 }
 
 json settings_service::changes(const std::optional<std::string>& since, const request_context& ctx) {
@@ -316,8 +334,11 @@ json settings_service::kind_history(const json& params, const request_context& c
     auto name = optional_string(params, "name");
     // A kind's history is asked by the kind's name, whatever the case (the night and drift keep their own words).
     if (name && *name != "night" && *name != "settings" && *name != "talked") name = record_.kind_named(*name).name;
-    store::statement_use query(record_.db().cached(std::string(change_columns) +
-                                                   "WHERE c.subject IN ('kind', 'night', 'drift') AND (?1 IS NULL OR c.subject_name = ?1) ORDER BY c.id"));
+    // The subjects of the weights and how they are read: the change list's one home (common/change_log.hpp).
+    static const std::string history_sql = std::string(change_columns) + "WHERE c.subject IN " +
+                                           change_subjects_sql(&change_subject::is_weight_setting) +
+                                           " AND (?1 IS NULL OR c.subject_name = ?1) ORDER BY c.id";
+    store::statement_use query(record_.db().cached(history_sql));
     query->bind(1, name);
     json changes = json::array();
     while (query->step()) changes.push_back(change_json(*query, tz, record_));

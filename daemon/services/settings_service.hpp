@@ -53,11 +53,22 @@ public:
     /// Changes of weights and the night waiting for consent.
     json proposals_list(const request_context& ctx);
     json proposal_answer(const setting_answer_request& request, const request_context& ctx);
+    /// `member`'s answer to proposal `id` (waiting), putting it in force once
+    /// every member still in the household has accepted; the proposer
+    /// declining withdraws it. Returns the proposal as proposals.list shows it.
+    /// Shared with a bare `fairly agree --accept` (agreement_service).
+    json answer(std::int64_t id, std::int64_t member, bool accept, const request_context& ctx);
+    /// After a member left: every waiting proposal that nobody still in the
+    /// household has yet to accept is put in force. Returns those, described.
+    json decide_waiting(const request_context& ctx);
+    /// A proposal as proposals.list shows it: its setting, before and after, who proposed it, who is awaited.
+    json describe(std::int64_t id);
 
 private:
     json night_settings();
     json kind_json(const std::string& name);
-    json describe(std::int64_t id);
+    /// Puts proposal `id` in force once nobody still in the household has yet to accept it.
+    bool settle(std::int64_t id, const request_context& ctx);
     /// A change that moves figures: made at once when nobody else need
     /// consent, else proposed. Returns the proposal's id, or none when made.
     std::optional<std::int64_t> propose(const std::string& subject, const std::string& name, std::optional<std::int64_t> kind_id,

@@ -537,3 +537,145 @@ TEST_CASE("the change line names proposer and accepter once per change", "[e2e][
     // Each week's report names only what came into force in it.
     CHECK_THAT(home.alex(now, {"report", "--week", "2026-11-30"}).out, !Catch::Contains("Changed this week"));
 }
+
+// ---------------------------------------------------------------- a proposal waits for an answer, told once, answered plainly
+
+TEST_CASE("a proposal waiting for sam is a reminder to sam once, never to alex who proposed it, and none once it is decided",
+          "[e2e][agreements][consent][remind]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string monday = "2026-11-23T10:00:00Z";
+    REQUIRE(home.alex(monday, {"kind", "edit", "school-run", "--per-hour", "0"}).exit_code == 0);
+    REQUIRE(home.alex(monday, {"agree", "alex=60,sam=40"}).exit_code == 0);
+    const auto cron = [&](const unix_user& user) {
+        auto result = home.as(user, monday, {"remind"});
+        INFO("fairly remind as " << user.name() << ": " << result.err);
+        REQUIRE(result.exit_code == 0);
+        return result.out;
+    };
+    CHECK(cron(home.alex_user).empty());
+    CHECK(cron(home.sam_user) ==
+          "alex proposed the split alex 60%, sam 40%, from the week of 23 Nov (today 10:00); it waits for your answer: "
+          "`fairly agree --accept` or `--decline`.\n"
+          "alex proposed a change to school-run (today 10:00); it waits for your answer: "
+          "`fairly agree --kind school-run --accept` or `--decline`, and `fairly agree` shows it.\n");
+    CHECK(cron(home.sam_user).empty()); // given once
+    // The command it gives works as written.
+    CHECK_THAT(home.sam(monday, {"agree", "--kind", "school-run", "--accept"}).out, Catch::StartsWith("Agreed: school-run is now"));
+
+    // A new proposal of the night, withdrawn before sam's cron runs: nothing to say once it is decided.
+    REQUIRE(home.alex(monday, {"night", "--from", "21:30"}).exit_code == 0);
+    CHECK(home.alex(monday, {"agree", "--night", "--decline"}).out == "Withdrawn: the night stays as it is.\n");
+    CHECK(cron(home.sam_user).empty());
+    REQUIRE(home.sam(monday, {"night", "--to", "07:00"}).exit_code == 0);
+    CHECK(cron(home.sam_user).empty());
+    CHECK(cron(home.alex_user) == "sam proposed a change to the night (today 10:00); it waits for your answer: "
+                                  "`fairly agree --night --accept` or `--decline`, and `fairly agree` shows it.\n");
+    CHECK(cron(home.alex_user).empty());
+}
+
+TEST_CASE("a bare agree --accept answers the one change of weights or the night waiting, and names each when several wait",
+          "[e2e][agreements][consent]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string now = "2026-11-25T12:00:00Z";
+    auto nothing = home.sam(now, {"agree", "--accept"});
+    CHECK(nothing.exit_code == 65);
+    CHECK_THAT(nothing.err, Catch::Contains("no proposal is waiting for your answer; `fairly agree` shows the split in force and what is waiting"));
+
+    REQUIRE(home.alex(now, {"kind", "edit", "school-run", "--per-hour", "0"}).exit_code == 0);
+    REQUIRE(home.alex(now, {"night", "--from", "21:30"}).exit_code == 0);
+    auto several = home.sam(now, {"agree", "--accept"});
+    CHECK(several.exit_code == 65);
+    CHECK_THAT(several.err, Catch::Contains("2 changes are waiting for your answer; answer one at a time: "
+                                            "`fairly agree --kind school-run --accept` (school-run) or `fairly agree --night --accept` (the night)"));
+    CHECK_THAT(home.sam(now, {"agree", "--decline"}).err, Catch::Contains("`fairly agree --night --decline` (the night)"));
+    // Nothing moved; alex's own proposals wait for sam, not for alex.
+    CHECK(home.sam(now, {"agree", "--json"}).out_json()["settings"].size() == 2);
+    CHECK_THAT(home.alex(now, {"agree", "--accept"}).err, Catch::Contains("no proposal is waiting for your answer"));
+
+    // One left: a bare answer is that one's, and says which.
+    CHECK(home.sam(now, {"agree", "--night", "--accept"}).out == "Agreed: the night is now 21:30 to 06:00, x1.5; every week's figures use it.\n");
+    CHECK(home.sam(now, {"agree", "--accept"}).out ==
+          "Agreed: school-run is now logistics, 1 points + 0 per hour, usually 30m; every week's figures use it.\n");
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--points", "2"}).exit_code == 0);
+    CHECK(home.sam(now, {"agree", "--decline"}).out == "Declined: cooking keeps its weights. `fairly agree` shows what is waiting.\n");
+
+    // A split waiting comes first, as before.
+    REQUIRE(home.alex(now, {"agree", "alex=60,sam=40"}).exit_code == 0);
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--points", "3"}).exit_code == 0);
+    CHECK_THAT(home.sam(now, {"agree", "--accept"}).out, Catch::StartsWith("Agreed: the split is alex 60%, sam 40%"));
+    const json answered = home.sam(now, {"agree", "--accept", "--json"}).out_json();
+    CHECK(answered["name"] == "cooking");
+    CHECK(answered["state"] == "agreed");
+}
+
+namespace {
+
+/// alex and sam bound to real Unix users, kim not bound (root answers for
+/// kim), agreed 40/40/20; fairlyd's clock at each call's time, as above.
+struct three_in_time {
+    temp_dir dir;
+    unix_user alex_user{"ka"};
+    unix_user sam_user{"ks"};
+    std::optional<daemon_process> daemon;
+    const std::string clock = "2026-11-25T12:00:00Z";
+
+    three_in_time() {
+        daemon.emplace(dir.path(), std::vector<std::string>{}, std::map<std::string, std::string>{{"FAIRLY_NOW", clock}});
+        open_to_others(dir.path(), daemon->socket());
+        REQUIRE(root({"init", "--member", "alex", "--member", "sam", "--member", "kim", "--tz", "Europe/London", "--split",
+                      "alex=40,sam=40,kim=20"}).exit_code == 0);
+        REQUIRE(root({"member", "add", "alex", "--unix-user", alex_user.name()}).exit_code == 0);
+        REQUIRE(root({"member", "add", "sam", "--unix-user", sam_user.name()}).exit_code == 0);
+    }
+    run_result root(const std::vector<std::string>& args) { return run_fairly(dir.path(), daemon->socket(), args, {{"FAIRLY_NOW", clock}}); }
+    run_result as(const unix_user& user, const std::vector<std::string>& args) {
+        run_options options;
+        options.as_uid = user.uid();
+        const auto home = user.home(dir.path() / "homes");
+        options.env = {{"FAIRLY_SOCKET", daemon->socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
+                       {"FAIRLY_NOW", clock}};
+        return run(FAIRLY, args, options);
+    }
+    run_result alex(const std::vector<std::string>& args) { return as(alex_user, args); }
+    run_result sam(const std::vector<std::string>& args) { return as(sam_user, args); }
+};
+
+} // namespace
+
+TEST_CASE("a member who leaves while only their answer is missing is waited for no more, and what the others accepted comes into force",
+          "[e2e][agreements][consent][members]") {
+    require_root("create two Unix users");
+    three_in_time home;
+    // Each waits only for kim: sam has accepted what alex proposed.
+    REQUIRE(home.alex({"agree", "--thing", "lie-in", "alex=50,sam=50,kim=0"}).exit_code == 0);
+    REQUIRE(home.sam({"agree", "--thing", "lie-in", "--accept"}).exit_code == 0);
+    REQUIRE(home.alex({"agree", "--thing", "gym-slot", "alex=30,sam=30,kim=40"}).exit_code == 0);
+    REQUIRE(home.sam({"agree", "--thing", "gym-slot", "--accept"}).exit_code == 0);
+    REQUIRE(home.alex({"kind", "edit", "school-run", "--per-hour", "0"}).exit_code == 0);
+    CHECK(home.sam({"agree", "--accept"}).out == "Accepted the change to school-run; it takes effect when kim accepts.\n");
+    // The night waits for sam too: it keeps waiting.
+    REQUIRE(home.alex({"night", "--from", "21:30"}).exit_code == 0);
+
+    auto retired = home.root({"member", "retire", "kim"});
+    REQUIRE(retired.exit_code == 0);
+    CHECK_THAT(retired.out, Catch::Contains("Everyone who stays had accepted the lie-in split alex 50%, sam 50%, from the week of 23 Nov; "
+                                            "it is in force now.\n"));
+    CHECK_THAT(retired.out, Catch::Contains("The proposed gym-slot split alex 30%, kim 40%, sam 30%, from the week of 23 Nov gave kim a share, "
+                                            "so it is withdrawn; propose another with `fairly agree`.\n"));
+    CHECK_THAT(retired.out, Catch::Contains("Everyone who stays had accepted the change to school-run; it is in force now.\n"));
+    CHECK_THAT(retired.out, !Catch::Contains("the night"));
+
+    CHECK(home.sam({"agree", "--thing", "lie-in", "--json"}).out_json()["in_force"]["shares"]["alex"] == 0.5);
+    CHECK(home.sam({"agree", "--thing", "gym-slot", "--json"}).out_json()["proposal"].is_null());
+    for (const json& kind : home.sam({"kinds", "--json"}).out_json()) {
+        if (kind["name"] == "school-run") CHECK(kind["points_per_hour"] == 0.0);
+    }
+    CHECK_THAT(home.sam({"changes"}).out, Catch::Contains("kind school-run: points per hour 1.5 -> 0 (proposed by alex, accepted by sam)\n"));
+    // What still waits for someone who stays keeps waiting, for them alone.
+    const json settings = home.sam({"agree", "--json"}).out_json()["settings"];
+    REQUIRE(settings.size() == 1);
+    CHECK(settings[0]["subject"] == "night");
+    CHECK(settings[0]["awaiting"] == json::array({"sam"}));
+}

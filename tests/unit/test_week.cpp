@@ -62,4 +62,5 @@ TEST_CASE("the changes that move a figure are worded once", "[change_log]") {
     CHECK(find_change_subject("nonsense") == nullptr);
     CHECK(change_subjects_sql(&change_subject::reweighs_history) == "('kind', 'night')");
     CHECK(change_subjects_sql(&change_subject::told_to_whom_it_concerns) == "('binding', 'goal', 'slot', 'away')");
+    CHECK(change_subjects_sql(&change_subject::is_weight_setting) == "('kind', 'night', 'drift')"); // `fairly kind history`
 }
