@@ -24,6 +24,10 @@ void commit_queue::submit(json request, caller who, reply_fn done) {
     queue_.push_back(job{std::move(request), std::move(who), std::move(done), nullptr});
 }
 
+void commit_queue::submit_line(std::string_view line, caller who, reply_fn done) {
+    submit(json::parse(line, nullptr, false), std::move(who), std::move(done));
+}
+
 void commit_queue::submit_json(json request, caller who, json_reply_fn done) {
     queue_.push_back(job{std::move(request), std::move(who), nullptr, std::move(done)});
 }

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fairly::daemon {
@@ -28,6 +29,11 @@ public:
     /// Queues a request parsed by the connection (discarded JSON: a parse
     /// error is answered in its place, so replies keep the order of requests).
     void submit(json request, caller who, reply_fn done);
+
+    /// Queues a line as a session read it: a line that is not JSON is
+    /// answered with a parse error in its turn (the socket's sessions, and
+    /// the tests that drive fairlyd's code in-process, read lines this way).
+    void submit_line(std::string_view line, caller who, reply_fn done);
 
     /// The same, for a client that reads the reply as JSON (the HTTP side):
     /// `done` gets the reply object, or null for a notification.

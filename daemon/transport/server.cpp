@@ -128,7 +128,7 @@ private:
     void submit(const std::string& line) {
         ++in_flight_;
         // Same thread: the reply is handed over directly after its commit.
-        worker_.submit(json::parse(line, nullptr, false), peer_,
+        worker_.submit_line(line, peer_,
                        [self = shared_from_this()](std::string reply) { self->delivered(std::move(reply)); });
     }
 

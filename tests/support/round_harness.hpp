@@ -36,11 +36,11 @@ public:
         });
     }
 
-    /// Queues a line as the socket's session reads it: a line that is not
-    /// JSON is answered as the session answers it (server.cpp parses the same way).
+    /// Queues a line as the socket's session does (commit_queue::submit_line):
+    /// a line that is not JSON is answered as the session answers it.
     void submit_line(std::string_view line, const fairly::daemon::caller& who, std::function<void(std::string)> done) {
         ++queued_;
-        queue_.submit(json::parse(line, nullptr, false), who, [this, done = std::move(done)](std::string reply) {
+        queue_.submit_line(line, who, [this, done = std::move(done)](std::string reply) {
             --queued_;
             done(std::move(reply));
         });
