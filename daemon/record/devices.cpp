@@ -1,4 +1,4 @@
-// Paired phones (pairing, device) and the reminders given (reminder_given).
+// Paired phones: the one-time pairing links (pairing) and the devices (device).
 #include "record.hpp"
 
 namespace fairly::daemon {
@@ -35,12 +35,6 @@ void household_record::touch_device(std::int64_t id, std::int64_t at) {
 void household_record::revoke_device(std::int64_t id, std::int64_t uid, std::int64_t at) {
     store::statement_use update(db_.cached("UPDATE device SET revoked_at = ?, revoked_by_uid = ? WHERE id = ? AND revoked_at IS NULL"));
     update->bind(1, at).bind(2, uid).bind(3, id).step();
-}
-
-bool household_record::mark_reminder_given(const std::string& key, std::int64_t member, const std::string& text, std::int64_t at) {
-    store::statement_use insert(db_.cached("INSERT OR IGNORE INTO reminder_given (key, member_id, text, given_at) VALUES (?, ?, ?, ?)"));
-    insert->bind(1, key).bind(2, member).bind(3, text).bind(4, at).step();
-    return db_.changes() > 0;
 }
 
 } // namespace fairly::daemon

@@ -376,7 +376,7 @@ public:
     /// Marks a slot removed at `at`; false when there is no such slot still there.
     bool remove_slot(std::int64_t id, std::int64_t at);
 
-    // ---- phones and reminders (record/devices.cpp)
+    // ---- phones (record/devices.cpp)
     std::int64_t insert_pairing(const std::string& code_hash, std::int64_t member, const std::string& device_name, std::int64_t uid,
                                 std::int64_t created, std::int64_t expires);
     /// Uses a pairing once; false when it was used already.
@@ -385,6 +385,8 @@ public:
                                std::int64_t at);
     void touch_device(std::int64_t id, std::int64_t at);
     void revoke_device(std::int64_t id, std::int64_t uid, std::int64_t at);
+
+    // ---- reminders (record/reminders_given.cpp)
     /// A reminder given to a member, once per key; true when it was not given before.
     bool mark_reminder_given(const std::string& key, std::int64_t member, const std::string& text, std::int64_t at);
 
