@@ -391,9 +391,9 @@ public:
     bool mark_reminder_given(const std::string& key, std::int64_t member, const std::string& text, std::int64_t at);
 
     // ---- who may act on what (record/rights.cpp): one rule each, for the live path and import alike
-    /// Refuses a void of `event` by the caller: only whoever logged it (or an admin) voids it.
+    /// Refuses a void of `event` by the caller: only whoever logged it (or root, or fairlyd's user) voids it.
     void check_may_void(const request_context& ctx, std::int64_t id, const recorded_event& event);
-    /// Refuses a correction of `event` by the caller: only whoever logged it (or an admin) corrects it.
+    /// Refuses a correction of `event` by the caller: only whoever logged it (or root, or fairlyd's user) corrects it.
     void check_may_correct(const request_context& ctx, std::int64_t id, const recorded_event& event);
     /// Refuses a review of `event` in `reviewer`'s name: a review is one's own
     /// (a bound caller reviews as themself), and only the event's member reviews it.

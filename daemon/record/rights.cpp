@@ -13,7 +13,7 @@ using rpc::rpc_error;
 void household_record::check_may_void(const request_context& ctx, std::int64_t id, const recorded_event& event) {
     if (ctx.binding && event.logged_by != ctx.binding) {
         throw rpc_error(error_code::permission_denied,
-                        "event #" + std::to_string(id) + " was logged by someone else; only they (or an admin) can void it" +
+                        "event #" + std::to_string(id) + " was logged by someone else; only they, root or the user fairlyd runs as can void it" +
                             (*ctx.binding == event.member_id ? "; if it is wrong, `fairly dispute " + std::to_string(id) + " REASON`" : ""));
     }
 }
@@ -21,7 +21,7 @@ void household_record::check_may_void(const request_context& ctx, std::int64_t i
 void household_record::check_may_correct(const request_context& ctx, std::int64_t id, const recorded_event& event) {
     if (ctx.binding && event.logged_by != ctx.binding) {
         throw rpc_error(error_code::permission_denied, "event #" + std::to_string(id) + " (" + member_name(event.member_id) +
-                                                           "'s) was logged by someone else; only they (or an admin) can correct it");
+                                                           "'s) was logged by someone else; only they, root or the user fairlyd runs as can correct it");
     }
 }
 
