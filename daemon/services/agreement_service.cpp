@@ -276,22 +276,18 @@ json agreement_service::answer_setting(std::int64_t me, bool accept, const reque
 }
 
 json agreement_service::decide_waiting(household_record& record, std::int64_t left, const request_context& ctx) {
-    std::vector<std::int64_t> ids;
+    struct waiting {
+        std::int64_t id;
+        std::optional<std::string> thing;
+        std::int64_t from_day;
+    };
+    std::vector<waiting> proposals; // read whole first: deciding one writes the table
     {
-        store::statement_use query(record.db().cached("SELECT id FROM agreement WHERE state = 'proposed' ORDER BY id"));
-        while (query->step()) ids.push_back(query->int64(0));
+        store::statement_use query(record.db().cached("SELECT id, thing, from_day FROM agreement WHERE state = 'proposed' ORDER BY id"));
+        while (query->step()) proposals.push_back({query->int64(0), query->optional_text(1), query->int64(2)});
     }
     json decided = json::array();
-    for (const std::int64_t id : ids) {
-        std::optional<std::string> thing;
-        std::int64_t from_day = 0;
-        {
-            store::statement_use query(record.db().cached("SELECT thing, from_day FROM agreement WHERE id = ?"));
-            query->bind(1, id);
-            query->step();
-            thing = query->optional_text(0);
-            from_day = query->int64(1);
-        }
+    for (const auto& [id, thing, from_day] : proposals) {
         double theirs = 0;
         {
             store::statement_use share(record.db().cached("SELECT share FROM agreement_share WHERE agreement_id = ? AND member_id = ?"));
