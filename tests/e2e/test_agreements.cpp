@@ -357,12 +357,7 @@ struct two_users_in_time {
     run_result root(const std::vector<std::string>& args) { return run_fairly(dir.path(), daemon->socket(), args, {{"FAIRLY_NOW", clock}}); }
     run_result as(const unix_user& user, const std::string& now, const std::vector<std::string>& args) {
         at(now);
-        run_options options;
-        options.as_uid = user.uid();
-        const auto home = user.home(dir.path() / "homes");
-        options.env = {{"FAIRLY_SOCKET", daemon->socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
-                       {"FAIRLY_NOW", now}};
-        return run(FAIRLY, args, options);
+        return run_as(user, dir.path(), daemon->socket(), now, args);
     }
     run_result alex(const std::string& now, const std::vector<std::string>& args) { return as(alex_user, now, args); }
     run_result sam(const std::string& now, const std::vector<std::string>& args) { return as(sam_user, now, args); }
@@ -630,14 +625,7 @@ struct three_in_time {
         REQUIRE(root({"member", "add", "sam", "--unix-user", sam_user.name()}).exit_code == 0);
     }
     run_result root(const std::vector<std::string>& args) { return run_fairly(dir.path(), daemon->socket(), args, {{"FAIRLY_NOW", clock}}); }
-    run_result as(const unix_user& user, const std::vector<std::string>& args) {
-        run_options options;
-        options.as_uid = user.uid();
-        const auto home = user.home(dir.path() / "homes");
-        options.env = {{"FAIRLY_SOCKET", daemon->socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
-                       {"FAIRLY_NOW", clock}};
-        return run(FAIRLY, args, options);
-    }
+    run_result as(const unix_user& user, const std::vector<std::string>& args) { return run_as(user, dir.path(), daemon->socket(), clock, args); }
     run_result alex(const std::vector<std::string>& args) { return as(alex_user, args); }
     run_result sam(const std::vector<std::string>& args) { return as(sam_user, args); }
 };

@@ -46,6 +46,17 @@ struct household {
     }
 };
 
+/// `fairly` run as a real Unix user (with a home of its own under `dir`)
+/// against `socket`, its clock fixed at `now`.
+inline run_result run_as(const unix_user& user, const std::filesystem::path& dir, const std::filesystem::path& socket,
+                         const std::string& now, const std::vector<std::string>& args) {
+    run_options options;
+    options.as_uid = user.uid();
+    const auto home = user.home(dir / "homes");
+    options.env = {{"FAIRLY_SOCKET", socket.string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()}, {"FAIRLY_NOW", now}};
+    return run(FAIRLY, args, options);
+}
+
 /// alex and sam, each bound to a real Unix user; every call names its clock.
 struct two_users {
     temp_dir dir;
@@ -63,12 +74,7 @@ struct two_users {
         return run_fairly(dir.path(), daemon.socket(), args, {{"FAIRLY_NOW", now}});
     }
     run_result as(const unix_user& user, const std::string& now, const std::vector<std::string>& args) {
-        run_options options;
-        options.as_uid = user.uid();
-        const auto home = user.home(dir.path() / "homes");
-        options.env = {{"FAIRLY_SOCKET", daemon.socket().string()}, {"XDG_STATE_HOME", home.string()}, {"HOME", home.string()},
-                       {"FAIRLY_NOW", now}};
-        return run(FAIRLY, args, options);
+        return run_as(user, dir.path(), daemon.socket(), now, args);
     }
     run_result alex(const std::string& now, const std::vector<std::string>& args) { return as(alex_user, now, args); }
     run_result sam(const std::string& now, const std::vector<std::string>& args) { return as(sam_user, now, args); }

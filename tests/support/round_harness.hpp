@@ -29,9 +29,7 @@ public:
     /// Queues a request; `done` gets its reply (null for a notification)
     /// once the round it is in has committed.
     void submit(json request, const fairly::daemon::caller& who, std::function<void(json)> done = {}) {
-        ++queued_;
-        queue_.submit_json(std::move(request), who, [this, done = std::move(done)](json reply) {
-            --queued_;
+        queue_.submit_json(std::move(request), who, [done = std::move(done)](json reply) {
             if (done) done(std::move(reply));
         });
     }
@@ -39,11 +37,7 @@ public:
     /// Queues a line as the socket's session does (commit_queue::submit_line):
     /// a line that is not JSON is answered as the session answers it.
     void submit_line(std::string_view line, const fairly::daemon::caller& who, std::function<void(std::string)> done) {
-        ++queued_;
-        queue_.submit_line(line, who, [this, done = std::move(done)](std::string reply) {
-            --queued_;
-            done(std::move(reply));
-        });
+        queue_.submit_line(line, who, std::move(done));
     }
 
     /// Commits what is queued: one round, as fairlyd does when that many
@@ -51,7 +45,6 @@ public:
     void commit() {
         while (!queue_.empty()) queue_.commit_round();
     }
-    bool pending() const { return queued_ != 0; }
 
     /// One request in a round of its own; its reply.
     json call(json request, const fairly::daemon::caller& who) {
@@ -86,7 +79,6 @@ public:
 private:
     fairly::daemon::request_handler handler_;
     fairly::daemon::commit_queue queue_;
-    std::size_t queued_ = 0;
 };
 
 } // namespace fairly::test

@@ -669,7 +669,7 @@ TEST_CASE_METHOD(handler_fixture, "in one shared round a write refused half-way 
     CHECK(counted == 3);
 }
 
-TEST_CASE_METHOD(handler_fixture, "a round of many logs is flushed to the report's figures once, before its commit", "[handler][round]") {
+TEST_CASE_METHOD(handler_fixture, "a round of 40 logs in one commit is counted once each in the report", "[handler][round]") {
     set_up_household();
     const std::uint64_t commits = harness_.queue().commits();
     std::vector<std::pair<json, caller>> logs;
