@@ -227,7 +227,7 @@ json agreement_service::propose(const agreement_proposal& request, const request
 json agreement_service::answer(const agreement_answer_request& request, const request_context& ctx) {
     record_.require_access(ctx);
     record_.household();
-    const std::int64_t me = record_.acting_member(ctx, request.member);
+    const std::int64_t me = record_.own_member(ctx, request.member, "an answer to a proposal");
     record_.check_active(me);
     const auto pending = pending_of(record_, request.thing);
     if (!pending && !request.thing) return answer_setting(me, request.accept, ctx);

@@ -254,7 +254,7 @@ json settings_service::proposal_answer(const setting_answer_request& request, co
     if (request.subject != "kind" && request.subject != "night") bad_param("subject", "kind or night");
     if (request.subject == "kind" && !request.name) bad_param("name", "which kind: fairly agree --kind NAME --accept");
     const std::string name = request.subject == "kind" ? record_.kind_named(*request.name).name : std::string("night");
-    const std::int64_t me = record_.acting_member(ctx, request.member);
+    const std::int64_t me = record_.own_member(ctx, request.member, "an answer to a proposal");
     record_.check_active(me);
     const auto pending = record_.pending_setting_proposal(request.subject, name);
     if (!pending) {

@@ -472,6 +472,29 @@ TEST_CASE("a kind's weights declined by sam leave every figure as it was", "[e2e
     CHECK_THAT(home.sam(now, {"report"}).out, !Catch::Contains("Changed this week"));
 }
 
+TEST_CASE("an answer to a proposal is one's own: alex cannot accept the split or a weight for sam", "[e2e][agreements][consent][identity]") {
+    require_root("create two Unix users");
+    two_users_in_time home;
+    const std::string now = "2026-11-25T12:00:00Z";
+    log_week(home, now);
+    const auto before = points_now(home, now);
+    REQUIRE(home.alex(now, {"kind", "edit", "cooking", "--per-hour", "5"}).exit_code == 0);
+    REQUIRE(home.alex(now, {"agree", "alex=60,sam=40"}).exit_code == 0);
+    for (const std::vector<std::string>& as_sam : std::vector<std::vector<std::string>>{
+             {"agree", "--kind", "cooking", "--accept", "--member", "sam"}, {"agree", "--accept", "--member", "sam"}}) {
+        const auto refused = home.alex(now, as_sam);
+        INFO(refused.err);
+        CHECK(refused.exit_code == 77);
+        CHECK_THAT(refused.err, Catch::Contains("an answer to a proposal is one's own: you are alex, so you cannot give one as sam"));
+    }
+    // Still waiting for sam, and nothing moved.
+    const json waiting = home.sam(now, {"agree", "--json"}).out_json();
+    REQUIRE(waiting["settings"].size() == 1);
+    CHECK(waiting["settings"][0]["awaiting"] == json::array({"sam"}));
+    CHECK(points_now(home, now) == before);
+    CHECK_THAT(home.sam(now, {"agree"}).out, Catch::StartsWith("The agreed split: alex 50%, sam 50%") && Catch::Contains("waiting for sam"));
+}
+
 TEST_CASE("the night window changed by alex alone moves no share until sam accepts, and declined moves nothing", "[e2e][agreements][consent]") {
     require_root("create two Unix users");
     two_users_in_time home;
