@@ -414,9 +414,10 @@ TEST_CASE("a kind's weights changed by alex alone move no share until sam accept
     CHECK_THAT(home.sam(now, {"agree"}).out,
                Catch::Contains("Proposed by alex: school-run logistics, 1 points + 0 per hour, usually 30m (now logistics, 1 points + 1.5 per hour, "
                                "usually 30m); waiting for sam (`fairly agree --kind school-run --accept` or `--decline`).\n"));
-    // alex cannot accept for sam: alex's answer is alex's own, already given.
-    CHECK(home.alex(now, {"agree", "--kind", "school-run", "--accept", "--member", "sam"}).out ==
-          "Accepted; it takes effect when sam accepts.\n");
+    // alex cannot accept for sam: an answer is one's own (refused, not taken as alex's again).
+    const auto for_sam = home.alex(now, {"agree", "--kind", "school-run", "--accept", "--member", "sam"});
+    CHECK(for_sam.exit_code == 77);
+    CHECK(for_sam.out.empty());
     CHECK(points_now(home, now) == before);
 
     // sam accepts: in force for the whole history, and said so.
